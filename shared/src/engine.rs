@@ -1,0 +1,231 @@
+//! The walk of a file through the engine, as one API for every caller (the browser's worker,
+//! the CLI, the server): [`open`] looks at the first bytes (dialect, sample, mapping), then a
+//! [`Pipeline`] takes the whole file chunk by chunk and returns the [`Validation`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::fields::{normalize_heading, Field};
+use crate::map::{auto_map, infer_from_content, Mapping, MatchedBy, SavedMapping, SchoolDirectory};
+use crate::read::{dialect, Dialect, Limits, ReadError, ReadOptions, RowReader, Sample};
+use crate::validate::{Context, Validation, Validator};
+
+/// A column named by the admin: by heading, or by 1-based number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnRef {
+    Heading(String),
+    Number(usize),
+}
+
+impl ColumnRef {
+    /// `3` is a column number; anything else is a heading.
+    pub fn parse(s: &str) -> ColumnRef {
+        match s.trim().parse::<usize>() {
+            Ok(n) => ColumnRef::Number(n),
+            Err(_) => ColumnRef::Heading(s.trim().to_owned()),
+        }
+    }
+}
+
+/// Everything a caller can say about a file before reading it.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub read: ReadOptions,
+    pub limits: Limits,
+    /// Mapping remembered for the scope; used when it fits the file.
+    pub saved: Option<SavedMapping>,
+    /// Explicit field → column choices (win over everything else).
+    pub map: Vec<(Field, ColumnRef)>,
+    /// Fields given one value for the whole file.
+    pub set: Vec<(Field, String)>,
+    pub schools: Option<SchoolDirectory>,
+    pub school_overrides: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("The file has no column `{0}`.")]
+    NoSuchColumn(String),
+    #[error("Column {number} does not exist: the file has {columns} columns.")]
+    ColumnOutOfRange { number: usize, columns: usize },
+}
+
+/// What the first bytes of a file tell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opened {
+    pub dialect: Dialect,
+    pub sample: Sample,
+    /// Fields a well-formed row has.
+    pub columns: usize,
+    pub mapping: Mapping,
+}
+
+impl Opened {
+    pub fn headings(&self) -> Option<&[String]> {
+        self.sample.headings.as_deref()
+    }
+}
+
+/// Detects the dialect from `prefix` (`complete`: it is the whole file), and builds the mapping:
+/// by heading (or from content without one), then the scope's saved mapping if it fits, then
+/// the caller's explicit choices.
+pub fn open(prefix: &[u8], complete: bool, opts: &ImportOptions) -> Result<Opened, EngineError> {
+    let (dialect, sample) = dialect::detect(prefix, complete, &opts.read, opts.limits)?;
+    let columns = match &sample.headings {
+        Some(h) => h.len(),
+        None => usual_len(&sample),
+    };
+    let headings = sample.headings.as_deref();
+    let mut mapping = match headings {
+        Some(h) => auto_map(h),
+        None => {
+            let rows: Vec<Vec<String>> = sample.rows.iter().map(|(_, r)| r.clone()).collect();
+            infer_from_content(&rows, opts.schools.as_ref())
+        }
+    };
+    if let Some(saved) = opts.saved.as_ref().and_then(|s| s.apply(headings, columns)) {
+        mapping = saved;
+    }
+    for (field, col) in &opts.map {
+        let c = match col {
+            ColumnRef::Number(n) if (1..=columns).contains(n) => n - 1,
+            ColumnRef::Number(n) => {
+                return Err(EngineError::ColumnOutOfRange {
+                    number: *n,
+                    columns,
+                })
+            }
+            ColumnRef::Heading(h) => {
+                let want = normalize_heading(h);
+                headings
+                    .and_then(|hs| {
+                        hs.iter()
+                            .position(|x| x == h)
+                            .or_else(|| hs.iter().position(|x| normalize_heading(x) == want))
+                    })
+                    .ok_or_else(|| EngineError::NoSuchColumn(h.clone()))?
+            }
+        };
+        mapping.set_column(*field, c, MatchedBy::Hand);
+    }
+    for (field, value) in &opts.set {
+        mapping.set_value(*field, value.clone());
+    }
+    Ok(Opened {
+        dialect,
+        sample,
+        columns,
+        mapping,
+    })
+}
+
+fn usual_len(sample: &Sample) -> usize {
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for (_, r) in &sample.rows {
+        *counts.entry(r.len()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(len, n)| (n, len))
+        .map_or(0, |(len, _)| len)
+}
+
+/// The whole file, chunk by chunk.
+pub struct Pipeline {
+    reader: RowReader,
+    validator: Validator,
+    has_header: bool,
+}
+
+impl Pipeline {
+    pub fn new(opened: &Opened, opts: &ImportOptions) -> Pipeline {
+        Pipeline::with_mapping(opened, opened.mapping.clone(), opts)
+    }
+
+    pub fn with_mapping(opened: &Opened, mapping: Mapping, opts: &ImportOptions) -> Pipeline {
+        let cx = Context {
+            mapping,
+            headings: opened.sample.headings.clone(),
+            columns: opened.columns,
+            schools: opts.schools.clone(),
+            school_overrides: opts.school_overrides.clone(),
+        };
+        Pipeline {
+            reader: RowReader::new(&opened.dialect, opts.limits),
+            validator: Validator::new(cx),
+            has_header: opened.dialect.has_header,
+        }
+    }
+
+    /// Sizes the record store for a file of `file_bytes` (avoids regrowing it a dozen times).
+    pub fn expect_bytes(&mut self, file_bytes: u64) {
+        let rows = (file_bytes / 100) as usize;
+        self.validator.reserve(rows, (file_bytes as usize / 10) * 7);
+    }
+
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let v = &mut self.validator;
+        self.reader.feed(chunk, &mut |row| v.push(row));
+    }
+
+    /// Bytes and rows read so far, for a progress bar.
+    pub fn progress(&self) -> (u64, u32) {
+        let s = self.reader.stats();
+        (s.bytes_in, s.rows)
+    }
+
+    pub fn finish(mut self) -> Result<Validation, ReadError> {
+        let v = &mut self.validator;
+        self.reader.finish(&mut |row| v.push(row));
+        let stats = self.reader.stats();
+        if stats.rows == 0 {
+            return Err(if self.has_header && self.reader.headings().is_some() {
+                ReadError::HeadingOnly
+            } else {
+                ReadError::Empty
+            });
+        }
+        Ok(self.validator.finish())
+    }
+}
+
+/// The whole file in memory, in one call (CLI and tests).
+pub fn validate_bytes(
+    bytes: &[u8],
+    opts: &ImportOptions,
+) -> Result<(Opened, Validation), EngineError> {
+    let prefix = &bytes[..bytes.len().min(opts.limits.sniff_bytes)];
+    let opened = open(prefix, prefix.len() == bytes.len(), opts)?;
+    let mut p = Pipeline::new(&opened, opts);
+    p.feed(bytes);
+    let v = p.finish()?;
+    Ok((opened, v))
+}
+
+/// Every data row of a file, after decoding and splitting (the heading excluded).
+pub fn read_rows(
+    bytes: &[u8],
+    opts: &ImportOptions,
+) -> Result<(Opened, Vec<Vec<String>>), EngineError> {
+    let prefix = &bytes[..bytes.len().min(opts.limits.sniff_bytes)];
+    let opened = open(prefix, prefix.len() == bytes.len(), opts)?;
+    let mut reader = RowReader::new(&opened.dialect, opts.limits);
+    let mut rows = Vec::new();
+    let mut sink = |r: crate::read::Row<'_>| rows.push(r.to_vec());
+    reader.feed(bytes, &mut sink);
+    reader.finish(&mut sink);
+    if rows.is_empty() {
+        return Err(EngineError::Read(if opened.dialect.has_header {
+            ReadError::HeadingOnly
+        } else {
+            ReadError::Empty
+        }));
+    }
+    Ok((opened, rows))
+}

@@ -1,0 +1,120 @@
+//! The domain: the fields a roster row can carry, the types that hold their valid values, and the
+//! table of headings each field is known by.
+
+mod aliases;
+mod types;
+
+pub use aliases::{field_for_heading, heading_match, normalize_heading};
+pub use types::{
+    fold_ascii, parse_bool, BoolError, DistrictId, DistrictIdError, Email, EmailError, Grade,
+    GradeError, GradeParse, Role, RoleError, Status, StatusError,
+};
+
+use serde::{Deserialize, Serialize};
+
+/// A field of a user record, as PRODUCT.md's Fields table names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    DistrictId,
+    FirstName,
+    LastName,
+    MiddleName,
+    Email,
+    Role,
+    Grade,
+    School,
+    StateId,
+    AltId,
+    LimitedEnglish,
+    EconDisadvantaged,
+    Status,
+    Password,
+    Scope,
+}
+
+impl Field {
+    /// Every field, in the order the master CSV writes them.
+    pub const ALL: [Field; 15] = [
+        Field::DistrictId,
+        Field::FirstName,
+        Field::LastName,
+        Field::MiddleName,
+        Field::Email,
+        Field::Role,
+        Field::Grade,
+        Field::School,
+        Field::StateId,
+        Field::AltId,
+        Field::LimitedEnglish,
+        Field::EconDisadvantaged,
+        Field::Status,
+        Field::Password,
+        Field::Scope,
+    ];
+
+    /// The stable snake_case name used on the CLI, in JSON and in the master CSV's heading.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::DistrictId => "district_id",
+            Field::FirstName => "first_name",
+            Field::LastName => "last_name",
+            Field::MiddleName => "middle_name",
+            Field::Email => "email",
+            Field::Role => "role",
+            Field::Grade => "grade",
+            Field::School => "school",
+            Field::StateId => "state_id",
+            Field::AltId => "alt_id",
+            Field::LimitedEnglish => "limited_english",
+            Field::EconDisadvantaged => "econ_disadvantaged",
+            Field::Status => "status",
+            Field::Password => "password",
+            Field::Scope => "scope",
+        }
+    }
+
+    /// A label for people: what the UI and messages call the field.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::DistrictId => "District ID",
+            Field::FirstName => "First name",
+            Field::LastName => "Last name",
+            Field::MiddleName => "Middle name",
+            Field::Email => "Email",
+            Field::Role => "Role",
+            Field::Grade => "Grade",
+            Field::School => "School",
+            Field::StateId => "State ID",
+            Field::AltId => "Alternate ID",
+            Field::LimitedEnglish => "Limited English",
+            Field::EconDisadvantaged => "Economically disadvantaged",
+            Field::Status => "Status",
+            Field::Password => "Password",
+            Field::Scope => "Scope",
+        }
+    }
+
+    /// Parses a field name as the CLI and saved mappings spell it (`first_name`, `First Name`,
+    /// or any known heading alias).
+    pub fn parse(name: &str) -> Option<Field> {
+        Field::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name.trim()))
+            .or_else(|| field_for_heading(name))
+    }
+
+    /// Required for every row (a key, district_id or email, is required too; see `validate`).
+    pub fn is_required(self) -> bool {
+        matches!(
+            self,
+            Field::FirstName | Field::LastName | Field::Role | Field::School
+        )
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

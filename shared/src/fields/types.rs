@@ -1,0 +1,558 @@
+//! Types that can only hold valid values ("parse, don't validate"). Each has a `parse` that
+//! trims its input and either returns the normalized value or a typed error saying why not.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// A district's own identifier for a user: trimmed, non-empty, leading zeros kept, never a
+/// number a spreadsheet rewrote in scientific notation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct DistrictId(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DistrictIdError {
+    #[error("the district ID is blank")]
+    Blank,
+    #[error("`{0}` is a number in scientific notation: a spreadsheet rewrote the real ID")]
+    ScientificNotation(String),
+    #[error("the district ID is longer than {max} characters")]
+    TooLong { max: usize },
+}
+
+impl DistrictId {
+    pub const MAX_LEN: usize = 64;
+
+    pub fn parse(raw: &str) -> Result<DistrictId, DistrictIdError> {
+        Self::check(raw).map(|s| DistrictId(s.to_owned()))
+    }
+
+    /// Validates without allocating; returns the normalized text.
+    pub fn check(raw: &str) -> Result<&str, DistrictIdError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(DistrictIdError::Blank);
+        }
+        if s.len() > Self::MAX_LEN {
+            return Err(DistrictIdError::TooLong { max: Self::MAX_LEN });
+        }
+        if is_scientific(s) {
+            return Err(DistrictIdError::ScientificNotation(s.to_owned()));
+        }
+        Ok(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for DistrictId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DistrictId::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// `1.23457E+11`, `1E+05`, `4.5e7`: what Excel shows for a long number.
+fn is_scientific(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(e) = b.iter().position(|&c| c == b'e' || c == b'E') else {
+        return false;
+    };
+    let (mant, exp) = (&b[..e], &b[e + 1..]);
+    let exp = match exp.first() {
+        Some(b'+') | Some(b'-') => &exp[1..],
+        _ => exp,
+    };
+    let mut dots = 0;
+    let mant_ok = !mant.is_empty()
+        && mant.iter().all(|&c| {
+            dots += usize::from(c == b'.');
+            c.is_ascii_digit() || c == b'.'
+        })
+        && dots <= 1
+        && mant.iter().any(u8::is_ascii_digit);
+    mant_ok && !exp.is_empty() && exp.iter().all(u8::is_ascii_digit)
+}
+
+/// An email address: trimmed, lower-cased (matching is case-insensitive, so the stored form is
+/// too), with one `@`, a plausible local part and a dotted domain.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EmailError {
+    #[error("the email is blank")]
+    Blank,
+    #[error("`{0}` is not an email address")]
+    Invalid(String),
+}
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(raw: &str) -> Result<Email, EmailError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(EmailError::Blank);
+        }
+        if !Self::is_valid(s) {
+            return Err(EmailError::Invalid(s.to_owned()));
+        }
+        Ok(Email(s.to_lowercase()))
+    }
+
+    /// The syntax check alone, on trimmed text (no allocation).
+    pub fn is_valid(s: &str) -> bool {
+        if s.len() > Self::MAX_LEN {
+            return false;
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return false;
+        };
+        if local.is_empty() || local.len() > 64 || domain.len() < 3 {
+            return false;
+        }
+        if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+            return false;
+        }
+        const LOCAL_PUNCT: &[u8] = b".!#$%&'*+/=?^_`{|}~-";
+        let local_ok = local
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || LOCAL_PUNCT.contains(&c) || c >= 0x80);
+        if !local_ok {
+            return false;
+        }
+        let mut labels = 0;
+        for label in domain.split('.') {
+            labels += 1;
+            let ok = !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c >= 0x80);
+            if !ok {
+                return false;
+            }
+        }
+        labels >= 2
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Email {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Email::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A user's role. "Staff" in PRODUCT.md means teacher, staff and admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Student,
+    Teacher,
+    Staff,
+    Admin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RoleError {
+    #[error("the role is blank")]
+    Blank,
+    #[error("`{0}` is not a role Rollcall manages (student, teacher, staff, admin)")]
+    Unsupported(String),
+    #[error("`{0}` is not a role (expected student, teacher, staff, admin, or User Type 0/1)")]
+    Unknown(String),
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Student, Role::Teacher, Role::Staff, Role::Admin];
+
+    pub fn parse(raw: &str) -> Result<Role, RoleError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(RoleError::Blank);
+        }
+        let mut buf = [0u8; 32];
+        let key = lower_letters(s, &mut buf);
+        Ok(match key {
+            "0" | "student" | "students" | "pupil" | "learner" | "s" => Role::Student,
+            "1" | "staff" | "staffmember" | "employee" | "aide" | "counselor" | "counsellor"
+            | "paraprofessional" | "nurse" | "librarian" | "support" | "supportstaff" => {
+                Role::Staff
+            }
+            "teacher" | "teachers" | "faculty" | "instructor" | "educator" | "t" | "teaching" => {
+                Role::Teacher
+            }
+            "admin"
+            | "administrator"
+            | "administrators"
+            | "districtadmin"
+            | "districtadministrator"
+            | "schooladmin"
+            | "schooladministrator"
+            | "siteadministrator"
+            | "principal"
+            | "assistantprincipal"
+            | "superintendent" => Role::Admin,
+            "guardian" | "parent" | "relative" | "proctor" | "contact" => {
+                return Err(RoleError::Unsupported(s.to_owned()))
+            }
+            _ => return Err(RoleError::Unknown(s.to_owned())),
+        })
+    }
+
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Student)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Student => "student",
+            Role::Teacher => "teacher",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: u8) -> Option<Role> {
+        Role::ALL.get(usize::from(code)).copied()
+    }
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Keeps ASCII letters and digits, lower-cased, into `buf`; anything longer than `buf` or not
+/// ASCII yields a key that matches nothing.
+fn lower_letters<'b>(s: &str, buf: &'b mut [u8; 32]) -> &'b str {
+    let mut n = 0;
+    for c in s.bytes() {
+        if c.is_ascii_alphanumeric() {
+            if n == buf.len() {
+                return "\u{0}";
+            }
+            buf[n] = c.to_ascii_lowercase();
+            n += 1;
+        } else if c >= 0x80 {
+            return "\u{0}";
+        }
+    }
+    std::str::from_utf8(&buf[..n]).unwrap_or("\u{0}")
+}
+
+/// A grade as stored: PK, KG, 01–12.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Grade(u8);
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum GradeError {
+    #[error("the grade is blank")]
+    Blank,
+    #[error("`{0}` is not a grade (expected PK, KG, or 1–12)")]
+    Invalid(String),
+}
+
+/// How a grade was read: silently, or from a spelled-out form worth a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradeParse {
+    Exact(Grade),
+    SpelledOut(Grade),
+}
+
+impl GradeParse {
+    pub fn grade(self) -> Grade {
+        match self {
+            GradeParse::Exact(g) | GradeParse::SpelledOut(g) => g,
+        }
+    }
+}
+
+impl Grade {
+    pub const PK: Grade = Grade(0);
+    pub const KG: Grade = Grade(1);
+
+    /// Grade 1–12.
+    pub fn numbered(n: u8) -> Option<Grade> {
+        (1..=12).contains(&n).then_some(Grade(n + 1))
+    }
+
+    pub fn parse(raw: &str) -> Result<GradeParse, GradeError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(GradeError::Blank);
+        }
+        let invalid = || GradeError::Invalid(s.to_owned());
+        let mut buf = [0u8; 32];
+        let key = lower_letters(s, &mut buf);
+        let exact = match key {
+            "pk" | "prek" => Some(Grade::PK),
+            "kg" | "k" => Some(Grade::KG),
+            _ => None,
+        };
+        if let Some(g) = exact {
+            return Ok(GradeParse::Exact(g));
+        }
+        // Digits alone: `1`–`12`, `01`–`12`.
+        if key.len() <= 2 && !key.is_empty() && key.bytes().all(|c| c.is_ascii_digit()) {
+            let n: u8 = key.parse().map_err(|_| invalid())?;
+            return Grade::numbered(n)
+                .map(GradeParse::Exact)
+                .ok_or_else(invalid);
+        }
+        let spelled = match key {
+            "kindergarten" | "kinder" | "kindergartner" => Some(Grade::KG),
+            "prekindergarten" | "prekinder" | "preschool" | "prekg" => Some(Grade::PK),
+            _ => None,
+        };
+        if let Some(g) = spelled {
+            return Ok(GradeParse::SpelledOut(g));
+        }
+        // `1st`, `2nd`, `3rd`, `4th`, `Grade 3`, `Gr 3`, `3rd grade`, `grade 03`, `first` ….
+        let stripped = key
+            .trim_start_matches("grade")
+            .trim_start_matches("gr")
+            .trim_end_matches("grade");
+        let digits: &str = stripped.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &stripped[digits.len()..];
+        if !digits.is_empty()
+            && digits.len() <= 2
+            && digits.bytes().all(|c| c.is_ascii_digit())
+            && matches!(suffix, "" | "st" | "nd" | "rd" | "th")
+            && (stripped.len() != key.len() || !suffix.is_empty())
+        {
+            let n: u8 = digits.parse().map_err(|_| invalid())?;
+            return Grade::numbered(n)
+                .map(GradeParse::SpelledOut)
+                .ok_or_else(invalid);
+        }
+        const WORDS: [&str; 12] = [
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+            "tenth", "eleventh", "twelfth",
+        ];
+        if let Some(i) = WORDS.iter().position(|w| *w == stripped) {
+            return Ok(GradeParse::SpelledOut(Grade(i as u8 + 2)));
+        }
+        Err(invalid())
+    }
+
+    /// The stored code: `PK`, `KG`, `01` … `12`.
+    pub fn as_str(self) -> &'static str {
+        const CODES: [&str; 14] = [
+            "PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
+        ];
+        CODES[usize::from(self.0).min(13)]
+    }
+
+    pub fn code(self) -> u8 {
+        self.0
+    }
+
+    pub fn from_code(code: u8) -> Option<Grade> {
+        (code <= 13).then_some(Grade(code))
+    }
+}
+
+impl Serialize for Grade {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Grade {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match Grade::parse(&s) {
+            Ok(GradeParse::Exact(g)) => Ok(g),
+            _ => Err(serde::de::Error::custom(format!(
+                "`{s}` is not a grade code"
+            ))),
+        }
+    }
+}
+
+/// Whether a row's user should be active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    Inactive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("`{0}` is not a status (expected Active/Inactive, 1/0, TRUE/FALSE, Y/N, enabled/disabled)")]
+pub struct StatusError(pub String);
+
+impl Status {
+    pub fn parse(raw: &str) -> Result<Status, StatusError> {
+        let mut buf = [0u8; 32];
+        match lower_letters(raw.trim(), &mut buf) {
+            "" | "1" | "active" | "true" | "y" | "yes" | "enabled" | "enable" | "t" => {
+                Ok(Status::Active)
+            }
+            "0" | "inactive" | "false" | "n" | "no" | "disabled" | "disable" | "tobedeleted"
+            | "f" | "deleted" => Ok(Status::Inactive),
+            _ => Err(StatusError(raw.trim().to_owned())),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("`{0}` is not yes or no (expected Y/N, Yes/No, 1/0, TRUE/FALSE)")]
+pub struct BoolError(pub String);
+
+/// `Y`/`N`, `Yes`/`No`, `1`/`0`, `TRUE`/`FALSE`, any case. Blank is `None`.
+pub fn parse_bool(raw: &str) -> Result<Option<bool>, BoolError> {
+    let mut buf = [0u8; 32];
+    match lower_letters(raw.trim(), &mut buf) {
+        "" => Ok(None),
+        "y" | "yes" | "1" | "true" | "t" => Ok(Some(true)),
+        "n" | "no" | "0" | "false" | "f" => Ok(Some(false)),
+        _ => Err(BoolError(raw.trim().to_owned())),
+    }
+}
+
+/// Folds Latin letters to ASCII lower case (`Lefèvre` → `lefevre`, `Øster` → `oster`), dropping
+/// everything that is not a letter or digit: for comparing names with email addresses.
+pub fn fold_ascii(s: &str, out: &mut String) {
+    out.clear();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        let f = match c {
+            'à'..='å' | 'À'..='Å' | 'ā' | 'ă' | 'ą' => "a",
+            'æ' | 'Æ' => "ae",
+            'ç' | 'Ç' | 'ć' | 'č' => "c",
+            'è'..='ë' | 'È'..='Ë' | 'ē' | 'ę' | 'ě' => "e",
+            'ì'..='ï' | 'Ì'..='Ï' | 'ı' => "i",
+            'ñ' | 'Ñ' | 'ń' | 'ň' => "n",
+            'ò'..='ö' | 'Ò'..='Ö' | 'ø' | 'Ø' | 'ő' => "o",
+            'ù'..='ü' | 'Ù'..='Ü' | 'ů' | 'ű' => "u",
+            'ý' | 'ÿ' | 'Ý' => "y",
+            'ß' => "ss",
+            'š' | 'Š' | 'ś' => "s",
+            'ž' | 'Ž' | 'ź' | 'ż' => "z",
+            'ł' | 'Ł' => "l",
+            'đ' | 'ð' => "d",
+            'þ' => "th",
+            'œ' | 'Œ' => "oe",
+            _ => "",
+        };
+        out.push_str(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    macro_rules! parses_to {
+        ($($name:ident: $f:expr, $input:expr => $expected:expr,)*) => {$(
+            #[test]
+            fn $name() { assert_eq!($f($input), $expected); }
+        )*};
+    }
+
+    fn grade(s: &str) -> Result<(&'static str, bool), GradeError> {
+        Grade::parse(s).map(|g| (g.grade().as_str(), matches!(g, GradeParse::SpelledOut(_))))
+    }
+
+    parses_to! {
+        grade_pre_k: grade, "Pre-K" => Ok(("PK", false)),
+        grade_prek: grade, "PreK" => Ok(("PK", false)),
+        grade_pk: grade, "pk" => Ok(("PK", false)),
+        grade_k: grade, "K" => Ok(("KG", false)),
+        grade_kg: grade, "KG" => Ok(("KG", false)),
+        grade_1: grade, "1" => Ok(("01", false)),
+        grade_01: grade, "01" => Ok(("01", false)),
+        grade_12: grade, " 12 " => Ok(("12", false)),
+        grade_13: grade, "13" => Err(GradeError::Invalid("13".into())),
+        grade_0: grade, "0" => Err(GradeError::Invalid("0".into())),
+        grade_kindergarten: grade, "kindergarten" => Ok(("KG", true)),
+        grade_1st: grade, "1st" => Ok(("01", true)),
+        grade_3rd_grade: grade, "3rd grade" => Ok(("03", true)),
+        grade_grade_3: grade, "Grade 3" => Ok(("03", true)),
+        grade_gr_10: grade, "Gr. 10" => Ok(("10", true)),
+        grade_first: grade, "first" => Ok(("01", true)),
+        grade_13th: grade, "13th" => Err(GradeError::Invalid("13th".into())),
+        grade_tk: grade, "TK" => Err(GradeError::Invalid("TK".into())),
+        grade_blank: grade, "  " => Err(GradeError::Blank),
+        grade_3x: grade, "3x" => Err(GradeError::Invalid("3x".into())),
+        role_0: Role::parse, "0" => Ok(Role::Student),
+        role_1: Role::parse, "1" => Ok(Role::Staff),
+        role_2: Role::parse, "2" => Err(RoleError::Unknown("2".into())),
+        role_student: Role::parse, "Student" => Ok(Role::Student),
+        role_faculty: Role::parse, "Faculty" => Ok(Role::Teacher),
+        role_administrator: Role::parse, "Administrator" => Ok(Role::Admin),
+        role_guardian: Role::parse, "guardian" => Err(RoleError::Unsupported("guardian".into())),
+        status_blank: Status::parse, "" => Ok(Status::Active),
+        status_enabled: Status::parse, "enabled" => Ok(Status::Active),
+        status_true: Status::parse, "TRUE" => Ok(Status::Active),
+        status_tobedeleted: Status::parse, "tobedeleted" => Ok(Status::Inactive),
+        status_no: Status::parse, "No" => Ok(Status::Inactive),
+        status_maybe: Status::parse, "maybe" => Err(StatusError("maybe".into())),
+        bool_y: parse_bool, "Y" => Ok(Some(true)),
+        bool_false: parse_bool, "FALSE" => Ok(Some(false)),
+        bool_blank: parse_bool, "" => Ok(None),
+        bool_x: parse_bool, "x" => Err(BoolError("x".into())),
+        id_sci: DistrictId::check, "1.23457E+11" => Err(DistrictIdError::ScientificNotation("1.23457E+11".into())),
+        id_sci_small: DistrictId::check, "4E7" => Err(DistrictIdError::ScientificNotation("4E7".into())),
+        id_letters_e: DistrictId::check, "E123" => Ok("E123"),
+        id_zeros: DistrictId::check, " 000123 " => Ok("000123"),
+        id_blank: DistrictId::check, "" => Err(DistrictIdError::Blank),
+    }
+
+    #[test]
+    fn emails() {
+        for ok in [
+            "a@b.co",
+            "Olivia.Lefevre0@Springfield.k12.example.org",
+            "o'brien+x@d.org",
+        ] {
+            assert!(Email::is_valid(ok), "{ok}");
+        }
+        for bad in [
+            "not-an-email",
+            "a@b",
+            "@b.org",
+            "a@@b.org",
+            "a b@c.org",
+            "a@b..org",
+            ".a@b.org",
+            "a@-b.org",
+        ] {
+            assert!(!Email::is_valid(bad), "{bad}");
+        }
+        assert_eq!(
+            Email::parse(" A@B.ORG ").map(|e| e.as_str().to_owned()),
+            Ok("a@b.org".into())
+        );
+    }
+
+    #[test]
+    fn grade_codes_round_trip() {
+        for code in 0..=13 {
+            let g = Grade::from_code(code).expect("code");
+            assert_eq!(Grade::parse(g.as_str()).map(GradeParse::grade), Ok(g));
+        }
+    }
+
+    #[test]
+    fn folds_names() {
+        let mut out = String::new();
+        fold_ascii("Lefèvre-Øst", &mut out);
+        assert_eq!(out, "lefevreost");
+    }
+}

@@ -1,0 +1,446 @@
+//! The incremental reader: feed it chunks of bytes as they arrive (a browser reads a `File` slice
+//! by slice), get complete rows back. Decoding (`encoding_rs`) and splitting (`csv-core`) both
+//! keep their state between chunks, so a multi-byte character, a CRLF pair or a quoted field cut
+//! by a chunk boundary reads exactly as if the file had come in one piece.
+//!
+//! Row numbers are those a spreadsheet shows: every line ending outside quotes starts a new row,
+//! blank lines included (they are counted, then skipped), and a quoted field with line breaks
+//! stays in one row.
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+use encoding_rs::{Decoder, WINDOWS_1252};
+
+use super::{Dialect, Limits};
+
+/// Something wrong with a row as a whole, found while splitting it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowProblem {
+    /// Longer than `Limits::max_row_bytes`; its fields are not kept.
+    TooLong { limit: usize },
+    /// More fields than `Limits::max_fields`; its fields are not kept.
+    TooManyFields { limit: usize },
+}
+
+/// One row of the file, borrowed from the reader until the callback returns.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// 1-based row number as a spreadsheet shows it (the heading, when there is one, is row 1).
+    pub number: u32,
+    text: &'a str,
+    ends: &'a [usize],
+    pub problem: Option<RowProblem>,
+    /// The row was not valid in the file's encoding (UTF-8) and was read as Windows-1252.
+    pub fallback_decoded: bool,
+}
+
+impl<'a> Row<'a> {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+}
+
+/// Rows kept for previews and inference.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Sample {
+    pub headings: Option<Vec<String>>,
+    /// (row number, cells)
+    pub rows: Vec<(u32, Vec<String>)>,
+}
+
+/// Counters a caller can show as progress.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    pub bytes_in: u64,
+    pub rows: u32,
+    pub blank_rows: u32,
+    pub last_row_number: u32,
+}
+
+pub struct RowReader {
+    csv: Reader,
+    decoder: Option<Decoder>,
+    decoded: Vec<u8>,
+    bom_left: usize,
+    limits: Limits,
+    rec: Vec<u8>,
+    ends: Vec<usize>,
+    nout: usize,
+    nend: usize,
+    problem: Option<RowProblem>,
+    at_record_start: bool,
+    pending_cr: bool,
+    row: u32,
+    header_pending: bool,
+    headings: Option<Vec<String>>,
+    stats: ReadStats,
+    fallback_text: String,
+    fallback_ends: Vec<usize>,
+    finished: bool,
+}
+
+impl RowReader {
+    pub fn new(dialect: &Dialect, limits: Limits) -> RowReader {
+        let csv = ReaderBuilder::new()
+            .delimiter(dialect.delimiter)
+            .quote(b'"')
+            .double_quote(true)
+            .build();
+        let decoder = (!dialect.encoding.is_utf8()).then(|| {
+            dialect
+                .encoding
+                .encoding()
+                .new_decoder_without_bom_handling()
+        });
+        RowReader {
+            csv,
+            decoder,
+            decoded: Vec::new(),
+            bom_left: dialect.bom_len,
+            limits,
+            rec: vec![0; (16 * 1024).min(limits.max_row_bytes + 1)],
+            ends: vec![0; 64.min(limits.max_fields + 1)],
+            nout: 0,
+            nend: 0,
+            problem: None,
+            at_record_start: true,
+            pending_cr: false,
+            row: 0,
+            header_pending: dialect.has_header,
+            headings: None,
+            stats: ReadStats::default(),
+            fallback_text: String::new(),
+            fallback_ends: Vec::new(),
+            finished: false,
+        }
+    }
+
+    /// The heading row, once it has been read (files with a heading only).
+    pub fn headings(&self) -> Option<&[String]> {
+        self.headings.as_deref()
+    }
+
+    pub fn take_headings(&mut self) -> Option<Vec<String>> {
+        self.headings.take()
+    }
+
+    pub fn stats(&self) -> ReadStats {
+        self.stats
+    }
+
+    /// Feeds the next chunk of the file; calls `sink` for every row it completes.
+    pub fn feed(&mut self, mut chunk: &[u8], sink: &mut dyn FnMut(Row<'_>)) {
+        self.stats.bytes_in += chunk.len() as u64;
+        if self.bom_left > 0 {
+            let skip = self.bom_left.min(chunk.len());
+            self.bom_left -= skip;
+            chunk = &chunk[skip..];
+        }
+        if chunk.is_empty() {
+            return;
+        }
+        match self.decoder.as_mut() {
+            None => self.parse(chunk, sink),
+            Some(_) => {
+                let decoded = self.decode(chunk, false);
+                self.parse(&decoded, sink);
+                self.decoded = decoded;
+            }
+        }
+    }
+
+    /// Ends the file: flushes the last row (a file need not end with a line break).
+    pub fn finish(&mut self, sink: &mut dyn FnMut(Row<'_>)) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        if self.decoder.is_some() {
+            let decoded = self.decode(&[], true);
+            self.parse(&decoded, sink);
+            self.decoded = decoded;
+        }
+        self.parse(&[], sink);
+    }
+
+    fn decode(&mut self, src: &[u8], last: bool) -> Vec<u8> {
+        let mut out = std::mem::take(&mut self.decoded);
+        out.clear();
+        let Some(decoder) = self.decoder.as_mut() else {
+            return out;
+        };
+        let need = decoder
+            .max_utf8_buffer_length(src.len())
+            .unwrap_or(src.len().saturating_mul(3) + 16);
+        out.resize(need, 0);
+        let (_, _, written, _) = decoder.decode_to_utf8(src, &mut out, last);
+        out.truncate(written);
+        out
+    }
+
+    fn parse(&mut self, mut inp: &[u8], sink: &mut dyn FnMut(Row<'_>)) {
+        let eof = inp.is_empty();
+        loop {
+            if self.at_record_start && !eof {
+                while let Some(&b) = inp.first() {
+                    match b {
+                        b'\n' if self.pending_cr => self.pending_cr = false,
+                        b'\r' | b'\n' => {
+                            self.row = self.row.saturating_add(1);
+                            self.stats.blank_rows += 1;
+                            self.pending_cr = b == b'\r';
+                        }
+                        _ => break,
+                    }
+                    inp = &inp[1..];
+                }
+                if inp.is_empty() {
+                    return;
+                }
+                self.pending_cr = false;
+                self.at_record_start = false;
+                self.row = self.row.saturating_add(1);
+            }
+            let (res, nin, nout, nend) =
+                self.csv
+                    .read_record(inp, &mut self.rec[self.nout..], &mut self.ends[self.nend..]);
+            let term = if nin > 0 { inp[nin - 1] } else { 0 };
+            inp = &inp[nin..];
+            self.nout += nout;
+            self.nend += nend;
+            match res {
+                ReadRecordResult::InputEmpty => {
+                    if inp.is_empty() {
+                        return;
+                    }
+                }
+                ReadRecordResult::OutputFull => {
+                    if self.rec.len() <= self.limits.max_row_bytes {
+                        let n = (self.rec.len() * 2).min(self.limits.max_row_bytes + 1);
+                        self.rec.resize(n, 0);
+                    } else {
+                        self.problem.get_or_insert(RowProblem::TooLong {
+                            limit: self.limits.max_row_bytes,
+                        });
+                        self.nout = 0;
+                    }
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    if self.ends.len() <= self.limits.max_fields {
+                        let n = (self.ends.len() * 2).min(self.limits.max_fields + 1);
+                        self.ends.resize(n, 0);
+                    } else {
+                        self.problem.get_or_insert(RowProblem::TooManyFields {
+                            limit: self.limits.max_fields,
+                        });
+                        self.nend = 0;
+                    }
+                }
+                ReadRecordResult::Record => {
+                    self.pending_cr = term == b'\r';
+                    self.at_record_start = true;
+                    self.emit(sink);
+                    if eof {
+                        return;
+                    }
+                }
+                ReadRecordResult::End => return,
+            }
+        }
+    }
+
+    fn emit(&mut self, sink: &mut dyn FnMut(Row<'_>)) {
+        let number = self.row;
+        let (nout, nend) = (self.nout, self.nend);
+        self.nout = 0;
+        self.nend = 0;
+        self.stats.last_row_number = number;
+        if nout > self.limits.max_row_bytes {
+            self.problem.get_or_insert(RowProblem::TooLong {
+                limit: self.limits.max_row_bytes,
+            });
+        } else if nend > self.limits.max_fields {
+            self.problem.get_or_insert(RowProblem::TooManyFields {
+                limit: self.limits.max_fields,
+            });
+        }
+        if let Some(problem) = self.problem.take() {
+            self.header_pending = false;
+            self.stats.rows += 1;
+            sink(Row {
+                number,
+                text: "",
+                ends: &[],
+                problem: Some(problem),
+                fallback_decoded: false,
+            });
+            return;
+        }
+        let bytes = &self.rec[..nout];
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            self.stats.blank_rows += 1;
+            return;
+        }
+        let ends = &self.ends[..nend];
+        let (text, ends, fallback): (&str, &[usize], bool) = match std::str::from_utf8(bytes) {
+            Ok(t) => (t, ends, false),
+            Err(_) => {
+                // Not UTF-8 although the file's start was: decode this row's fields as
+                // Windows-1252 (the usual culprit) and say so.
+                self.fallback_text.clear();
+                self.fallback_ends.clear();
+                let mut start = 0;
+                for &end in ends {
+                    let (s, _) = WINDOWS_1252
+                        .decode_without_bom_handling(bytes.get(start..end).unwrap_or(&[]));
+                    self.fallback_text.push_str(&s);
+                    self.fallback_ends.push(self.fallback_text.len());
+                    start = end;
+                }
+                (&self.fallback_text, &self.fallback_ends, true)
+            }
+        };
+        if self.header_pending {
+            self.header_pending = false;
+            let row = Row {
+                number,
+                text,
+                ends,
+                problem: None,
+                fallback_decoded: fallback,
+            };
+            self.headings = Some(row.iter().map(|s| s.trim().to_owned()).collect());
+            return;
+        }
+        self.stats.rows += 1;
+        sink(Row {
+            number,
+            text,
+            ends,
+            problem: None,
+            fallback_decoded: fallback,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{LineEnding, TextEncoding};
+
+    fn dialect(delim: u8) -> Dialect {
+        Dialect {
+            encoding: TextEncoding::UTF_8,
+            bom_len: 0,
+            delimiter: delim,
+            line_ending: LineEnding::Lf,
+            has_header: false,
+        }
+    }
+
+    fn rows(input: &[u8], chunk: usize) -> Vec<(u32, Vec<String>)> {
+        let mut r = RowReader::new(&dialect(b','), Limits::default());
+        let mut out = Vec::new();
+        for c in input.chunks(chunk.max(1)) {
+            r.feed(c, &mut |row| out.push((row.number, row.to_vec())));
+        }
+        r.finish(&mut |row| out.push((row.number, row.to_vec())));
+        out
+    }
+
+    fn v(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn line_endings_and_blank_lines_keep_spreadsheet_row_numbers() {
+        for input in [
+            &b"a,b\n\nc,d\n"[..],
+            b"a,b\r\n\r\nc,d\r\n",
+            b"a,b\r\rc,d\r",
+            b"a,b\r\n\nc,d",
+        ] {
+            for chunk in [1, 2, 3, 100] {
+                assert_eq!(
+                    rows(input, chunk),
+                    vec![(1, v(&["a", "b"])), (3, v(&["c", "d"]))],
+                    "{input:?} in chunks of {chunk}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_line_breaks_stay_in_one_row() {
+        let input = b"\"x\r\ny\",\"a \"\"q\"\", b\"\r\nz,w\r\n";
+        for chunk in 1..8 {
+            assert_eq!(
+                rows(input, chunk),
+                vec![(1, v(&["x\r\ny", "a \"q\", b"])), (2, v(&["z", "w"]))]
+            );
+        }
+    }
+
+    #[test]
+    fn whitespace_only_and_empty_field_rows_are_skipped_but_counted() {
+        assert_eq!(
+            rows(b"a\n,,,\n  \nb\n", 5),
+            vec![(1, v(&["a"])), (4, v(&["b"]))]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_row_is_read_as_windows_1252_and_flagged() {
+        let mut r = RowReader::new(&dialect(b','), Limits::default());
+        let mut out = Vec::new();
+        r.feed(b"ok,1\nJ\xFCrgen,2\n", &mut |row| {
+            out.push((row.to_vec(), row.fallback_decoded))
+        });
+        r.finish(&mut |_| {});
+        assert_eq!(
+            out,
+            vec![(v(&["ok", "1"]), false), (v(&["Jürgen", "2"]), true)]
+        );
+    }
+
+    #[test]
+    fn oversized_rows_are_reported_not_kept() {
+        let limits = Limits {
+            max_row_bytes: 64,
+            max_fields: 4,
+            ..Limits::default()
+        };
+        let mut r = RowReader::new(&dialect(b','), limits);
+        let mut out = Vec::new();
+        let long = format!("{}\n1,2,3,4,5,6\nok\n", "x".repeat(500));
+        for c in long.as_bytes().chunks(7) {
+            r.feed(c, &mut |row| out.push((row.number, row.problem, row.len())));
+        }
+        r.finish(&mut |row| out.push((row.number, row.problem, row.len())));
+        assert_eq!(
+            out,
+            vec![
+                (1, Some(RowProblem::TooLong { limit: 64 }), 0),
+                (2, Some(RowProblem::TooManyFields { limit: 4 }), 0),
+                (3, None, 1)
+            ]
+        );
+    }
+}

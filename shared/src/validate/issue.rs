@@ -1,0 +1,120 @@
+//! Problems are data: where (row, column, field), what (a stable code), how bad (severity), and
+//! what to do about it (a suggestion). The UI groups and translates by code; scripts match on it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fields::Field;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Blocks the import.
+    Error,
+    /// May be accepted.
+    Warning,
+}
+
+/// Stable codes. New codes may be added; existing ones never change meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum IssueCode {
+    // The file as a whole.
+    UnmappedRequired,
+    InvalidFileValue,
+    NoGradeColumn,
+    NoDistrictIdColumn,
+    IdLengthsVary,
+    EncodingFallback,
+    StaffGradeIgnored,
+    // Row shape.
+    TooFewFields,
+    TooManyFields,
+    RowTooLong,
+    // Fields.
+    MissingRequired,
+    MissingKey,
+    EmailAsKey,
+    InvalidEmail,
+    EmailRequiredForStaff,
+    InvalidRole,
+    InvalidGrade,
+    MissingGrade,
+    GradeSpelledOut,
+    IdScientificNotation,
+    InvalidDistrictId,
+    NameCase,
+    InvalidBoolean,
+    InvalidStatus,
+    InactiveStatus,
+    FormulaLike,
+    TooLong,
+    UnknownSchool,
+    DuplicateDistrictId,
+    DuplicateEmail,
+}
+
+impl IssueCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueCode::UnmappedRequired => "unmapped_required",
+            IssueCode::InvalidFileValue => "invalid_file_value",
+            IssueCode::NoGradeColumn => "no_grade_column",
+            IssueCode::NoDistrictIdColumn => "no_district_id_column",
+            IssueCode::IdLengthsVary => "id_lengths_vary",
+            IssueCode::EncodingFallback => "encoding_fallback",
+            IssueCode::StaffGradeIgnored => "staff_grade_ignored",
+            IssueCode::TooFewFields => "too_few_fields",
+            IssueCode::TooManyFields => "too_many_fields",
+            IssueCode::RowTooLong => "row_too_long",
+            IssueCode::MissingRequired => "missing_required",
+            IssueCode::MissingKey => "missing_key",
+            IssueCode::EmailAsKey => "email_as_key",
+            IssueCode::InvalidEmail => "invalid_email",
+            IssueCode::EmailRequiredForStaff => "email_required_for_staff",
+            IssueCode::InvalidRole => "invalid_role",
+            IssueCode::InvalidGrade => "invalid_grade",
+            IssueCode::MissingGrade => "missing_grade",
+            IssueCode::GradeSpelledOut => "grade_spelled_out",
+            IssueCode::IdScientificNotation => "id_scientific_notation",
+            IssueCode::InvalidDistrictId => "invalid_district_id",
+            IssueCode::NameCase => "name_case",
+            IssueCode::InvalidBoolean => "invalid_boolean",
+            IssueCode::InvalidStatus => "invalid_status",
+            IssueCode::InactiveStatus => "inactive_status",
+            IssueCode::FormulaLike => "formula_like",
+            IssueCode::TooLong => "too_long",
+            IssueCode::UnknownSchool => "unknown_school",
+            IssueCode::DuplicateDistrictId => "duplicate_district_id",
+            IssueCode::DuplicateEmail => "duplicate_email",
+        }
+    }
+}
+
+impl std::fmt::Display for IssueCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    /// The row as the spreadsheet shows it (heading = row 1); `None` for the whole file.
+    pub row: Option<u32>,
+    /// Every row a recurring value appears on (an unknown school), first one in `row`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<u32>,
+    /// The column's heading as the file has it (or `Column N`).
+    pub column: Option<String>,
+    pub field: Option<Field>,
+    pub severity: Severity,
+    pub code: IssueCode,
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+impl Issue {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}

@@ -1,0 +1,959 @@
+//! Rows → normalized records and issues. [`Validator`] takes rows one at a time (as the reader
+//! produces them) and keeps only the normalized records, fingerprints of the keys, and the
+//! distinct school values; [`Validator::finish`] runs the file-wide rules (duplicates, id
+//! lengths, schools) and returns a [`Validation`].
+//!
+//! Rules live here once: the browser's preview and the server's check call the same code.
+
+mod issue;
+mod records;
+
+pub use issue::{Issue, IssueCode, Severity};
+pub use records::{Record, RecordRef, Records};
+
+use std::collections::BTreeMap;
+use std::hash::Hasher;
+
+use rustc_hash::{FxHashMap, FxHasher};
+use serde::{Deserialize, Serialize};
+
+use crate::fields::{
+    parse_bool, DistrictId, DistrictIdError, Email, Field, Grade, GradeError, GradeParse, Role,
+    RoleError, Status,
+};
+use crate::map::{column_label, Mapping, SchoolDirectory, Source};
+use crate::read::{Row, RowProblem};
+use records::Text;
+
+/// The longest value each text field may hold.
+const MAX_NAME: usize = 100;
+const MAX_TEXT: usize = 255;
+const MAX_PASSWORD: usize = 256;
+
+/// What the validator needs to know about the file before its first row.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub mapping: Mapping,
+    pub headings: Option<Vec<String>>,
+    /// Fields a well-formed row has (the heading's length, or the sample's usual count).
+    pub columns: usize,
+    /// The district's schools; without them school values are kept as they are, unchecked.
+    pub schools: Option<SchoolDirectory>,
+    /// School values mapped by hand in the school-mapping step: value → SIS code.
+    pub school_overrides: BTreeMap<String, String>,
+}
+
+/// A distinct school value of the file, the rows it is on, and the school it resolved to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolValue {
+    pub value: String,
+    pub rows: Vec<u32>,
+    /// SIS code, when resolved (or when there is no directory to check against: the value).
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub rows: u32,
+    pub errors: u32,
+    pub warnings: u32,
+}
+
+/// The outcome of validating a whole file.
+#[derive(Debug, Clone)]
+pub struct Validation {
+    pub records: Records,
+    pub issues: Vec<Issue>,
+    pub school_values: Vec<SchoolValue>,
+    /// Whether the file maps a grade column (a file without one leaves grades as they are).
+    pub has_grade_column: bool,
+    /// Which optional fields the file carries (only those travel).
+    pub mapped: Vec<Field>,
+    pub rows: u32,
+    issues_column_for_school: Option<String>,
+}
+
+impl Validation {
+    pub fn summary(&self) -> Summary {
+        let errors = self.issues.iter().filter(|i| i.is_error()).count() as u32;
+        Summary {
+            rows: self.rows,
+            errors,
+            warnings: self.issues.len() as u32 - errors,
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(Issue::is_error)
+    }
+
+    /// The resolved school code of a record, if any.
+    pub fn school_of(&self, r: &RecordRef<'_>) -> Option<&str> {
+        r.school_index()
+            .and_then(|i| self.school_values.get(i))
+            .and_then(|s| s.code.as_deref())
+    }
+
+    /// Re-resolves the school values (after the admin mapped some by hand) and recomputes the
+    /// unknown-school issues, without reading the file again.
+    pub fn resolve_schools(
+        &mut self,
+        schools: Option<&SchoolDirectory>,
+        overrides: &BTreeMap<String, String>,
+    ) {
+        self.issues.retain(|i| i.code != IssueCode::UnknownSchool);
+        let column = self.issues_column_for_school.clone();
+        let mut new = Vec::new();
+        for sv in &mut self.school_values {
+            sv.code = resolve_school(&sv.value, schools, overrides);
+            if sv.code.is_none() {
+                new.push(Issue {
+                    row: sv.rows.first().copied(),
+                    rows: sv.rows.clone(),
+                    column: column.clone(),
+                    field: Some(Field::School),
+                    severity: Severity::Error,
+                    code: IssueCode::UnknownSchool,
+                    message: format!(
+                        "School `{}` is not one of the district's schools ({} row{}).",
+                        sv.value,
+                        sv.rows.len(),
+                        if sv.rows.len() == 1 { "" } else { "s" }
+                    ),
+                    suggestion: Some("Map it to a school in the school-mapping step, or correct the SIS code in the file.".into()),
+                });
+            }
+        }
+        self.issues.extend(new);
+        sort_issues(&mut self.issues);
+    }
+}
+
+fn resolve_school(
+    value: &str,
+    schools: Option<&SchoolDirectory>,
+    overrides: &BTreeMap<String, String>,
+) -> Option<String> {
+    if let Some(code) = overrides.get(value) {
+        return Some(code.clone());
+    }
+    match schools {
+        Some(d) => d.resolve(value).map(|s| s.sis_code.clone()),
+        None => Some(value.to_owned()),
+    }
+}
+
+fn sort_issues(issues: &mut [Issue]) {
+    issues.sort_by_key(|i| (i.row.unwrap_or(0), i.row.is_some()));
+}
+
+#[derive(Debug, Default)]
+struct IdStats {
+    count: u32,
+    all_digits: bool,
+    min: usize,
+    max: usize,
+}
+
+pub struct Validator {
+    cx: Context,
+    records: Records,
+    issues: Vec<Issue>,
+    ids: Vec<(u64, u32)>,
+    emails: Vec<(u64, u32)>,
+    school_index: FxHashMap<Box<str>, u32>,
+    school_values: Vec<SchoolValue>,
+    id_stats: IdStats,
+    fallback_rows: Vec<u32>,
+    staff_grade_rows: Vec<u32>,
+    students: u32,
+    rows: u32,
+    labels: BTreeMap<Field, String>,
+    scratch: String,
+    role_const: Option<Role>,
+}
+
+fn fingerprint(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.write_u8(0xff);
+    h.finish()
+}
+
+/// `'=…`, `'+…`, `'-…`, `'@…`: text that a CSV writer protected from spreadsheets; the reader
+/// takes it back as the plain text after the quote mark.
+pub fn unescape_formula(s: &str) -> &str {
+    match s.as_bytes() {
+        [b'\'', b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => &s[1..],
+        _ => s,
+    }
+}
+
+/// Would a spreadsheet run this cell as a formula?
+pub fn is_formula_like(s: &str) -> bool {
+    matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+/// Two or more cased letters, all upper case or all lower case.
+fn bad_name_case(s: &str) -> bool {
+    let (mut upper, mut lower) = (0usize, 0usize);
+    for c in s.chars() {
+        if c.is_uppercase() {
+            upper += 1;
+        } else if c.is_lowercase() {
+            lower += 1;
+        }
+    }
+    (upper >= 2 && lower == 0) || (lower >= 2 && upper == 0)
+}
+
+fn rows_list(rows: &[u32]) -> String {
+    let mut s: Vec<String> = rows.iter().take(5).map(u32::to_string).collect();
+    if rows.len() > 5 {
+        s.push(format!("and {} more", rows.len() - 5));
+    }
+    s.join(", ")
+}
+
+impl Validator {
+    pub fn new(mut cx: Context) -> Validator {
+        let mut issues = Vec::new();
+        let labels = cx
+            .mapping
+            .fields
+            .iter()
+            .map(|(f, s)| {
+                let l = match s {
+                    Source::Column(c) => column_label(cx.headings.as_deref(), *c),
+                    Source::Value(_) => format!("{} (one value for the file)", f.label()),
+                };
+                (*f, l)
+            })
+            .collect();
+        // One value for the whole file is checked once, here, not on every row.
+        let mut role_const = None;
+        let consts: Vec<(Field, String)> = cx
+            .mapping
+            .fields
+            .iter()
+            .filter_map(|(f, s)| match s {
+                Source::Value(v) => Some((*f, v.clone())),
+                Source::Column(_) => None,
+            })
+            .collect();
+        for (f, v) in consts {
+            let err = match f {
+                Field::Role => match Role::parse(&v) {
+                    Ok(r) => {
+                        role_const = Some(r);
+                        None
+                    }
+                    Err(e) => Some(e.to_string()),
+                },
+                Field::Grade => Grade::parse(&v).err().map(|e| e.to_string()),
+                Field::Status => Status::parse(&v).err().map(|e| e.to_string()),
+                Field::LimitedEnglish | Field::EconDisadvantaged => {
+                    parse_bool(&v).err().map(|e| e.to_string())
+                }
+                Field::Email => {
+                    (!Email::is_valid(v.trim())).then(|| format!("`{v}` is not an email address"))
+                }
+                Field::DistrictId => DistrictId::check(&v).err().map(|e| e.to_string()),
+                _ => v.trim().is_empty().then(|| "the value is blank".to_owned()),
+            };
+            if let Some(e) = err {
+                issues.push(Issue {
+                    row: None,
+                    rows: vec![],
+                    column: None,
+                    field: Some(f),
+                    severity: Severity::Error,
+                    code: IssueCode::InvalidFileValue,
+                    message: format!(
+                        "The value set for {} for the whole file is not valid: {e}.",
+                        f.name()
+                    ),
+                    suggestion: Some(format!(
+                        "Set {} to a valid value, or map a column to it.",
+                        f.name()
+                    )),
+                });
+                cx.mapping.unmap(f);
+            }
+        }
+        for f in cx.mapping.missing_required() {
+            let (message, suggestion) = if f == Field::DistrictId {
+                (
+                    "No column is mapped to district_id or email: rows need one of them as their key.".to_owned(),
+                    "Map the column holding the district's ID (or the email address) for each user.".to_owned(),
+                )
+            } else {
+                (
+                    format!("No column is mapped to {}, which every row needs.", f.name()),
+                    format!(
+                        "Map a column to {0}, or set one value for the whole file (e.g. --set {0}={1}).",
+                        f.name(),
+                        if f == Field::Role { "student" } else { "…" }
+                    ),
+                )
+            };
+            issues.push(Issue {
+                row: None,
+                rows: vec![],
+                column: None,
+                field: Some(f),
+                severity: Severity::Error,
+                code: IssueCode::UnmappedRequired,
+                message,
+                suggestion: Some(suggestion),
+            });
+        }
+        Validator {
+            cx,
+            records: Records::default(),
+            issues,
+            ids: Vec::new(),
+            emails: Vec::new(),
+            school_index: FxHashMap::default(),
+            school_values: Vec::new(),
+            id_stats: IdStats {
+                all_digits: true,
+                min: usize::MAX,
+                ..IdStats::default()
+            },
+            fallback_rows: Vec::new(),
+            staff_grade_rows: Vec::new(),
+            students: 0,
+            rows: 0,
+            labels,
+            scratch: String::new(),
+            role_const,
+        }
+    }
+
+    /// Capacity hint for the expected number of rows (from the file size).
+    pub fn reserve(&mut self, rows: usize, text_bytes: usize) {
+        self.records.reserve(rows, text_bytes);
+        self.ids.reserve(rows);
+        self.emails.reserve(rows);
+    }
+
+    pub fn push(&mut self, row: Row<'_>) {
+        let Validator {
+            cx,
+            records,
+            issues,
+            ids,
+            emails,
+            school_index,
+            school_values,
+            id_stats,
+            fallback_rows,
+            staff_grade_rows,
+            students,
+            rows,
+            labels,
+            scratch,
+            role_const,
+        } = self;
+        *rows += 1;
+        let n = row.number;
+        match row.problem {
+            Some(RowProblem::TooLong { limit }) => {
+                return issue(issues, labels, n, None, Severity::Error, IssueCode::RowTooLong,
+                    format!("Row {n} is longer than {} KB, so it was not read.", limit / 1024),
+                    Some("A quote that is opened and never closed makes the rest of the file one cell: check the quotes on this row.".into()));
+            }
+            Some(RowProblem::TooManyFields { limit }) => {
+                return issue(
+                    issues,
+                    labels,
+                    n,
+                    None,
+                    Severity::Error,
+                    IssueCode::TooManyFields,
+                    format!("Row {n} has more than {limit} fields, so it was not read."),
+                    Some("Check that the right delimiter was detected.".into()),
+                );
+            }
+            None => {}
+        }
+        let expected = cx.columns;
+        if row.len() < expected {
+            return issue(issues, labels, n, None, Severity::Error, IssueCode::TooFewFields,
+                format!("Row {n} has {} fields; {expected} were expected.", row.len()),
+                Some("Cells are missing or a delimiter was lost: fix the row so it has a value (or an empty cell) for every column.".into()));
+        }
+        if row.len() > expected && row.iter().skip(expected).any(|c| !c.trim().is_empty()) {
+            return issue(issues, labels, n, None, Severity::Error, IssueCode::TooManyFields,
+                format!("Row {n} has {} fields; {expected} were expected.", row.len()),
+                Some("A value contains an unquoted delimiter, or cells were shifted: quote the value or remove the extra cells.".into()));
+        }
+        if row.fallback_decoded {
+            fallback_rows.push(n);
+        }
+        let mut errors = 0u32;
+        macro_rules! err {
+            ($f:expr, $code:expr, $msg:expr, $sug:expr) => {{
+                errors += 1;
+                issue(issues, labels, n, $f, Severity::Error, $code, $msg, $sug)
+            }};
+        }
+        macro_rules! warn {
+            ($f:expr, $code:expr, $msg:expr, $sug:expr) => {
+                issue(issues, labels, n, $f, Severity::Warning, $code, $msg, $sug)
+            };
+        }
+
+        // Formula-like cells in mapped columns: kept as text, flagged.
+        for f in Field::ALL {
+            if let Some((v, escaped)) = cell(&cx.mapping, &row, f) {
+                if !escaped
+                    && is_formula_like(v)
+                    && matches!(cx.mapping.source(f), Some(Source::Column(_)))
+                {
+                    warn!(Some(f), IssueCode::FormulaLike,
+                        format!("{} starts with `{}`, which a spreadsheet would run as a formula; it is kept as plain text.", f.label(), &v[..1]),
+                        Some("Check the value in the SIS; Rollcall writes it with a leading ' in every CSV it exports.".into()));
+                }
+            }
+        }
+
+        // Role first: other rules depend on it.
+        let role = match (*role_const, cell(&cx.mapping, &row, Field::Role)) {
+            (Some(r), _) => Some(r),
+            (None, Some((v, _))) => match Role::parse(v) {
+                Ok(r) => Some(r),
+                Err(RoleError::Blank) => {
+                    err!(Some(Field::Role), IssueCode::MissingRequired, "Role is blank.".into(),
+                        Some("Give a role: student, teacher, staff or admin (User Type 0 = student, 1 = staff).".into()));
+                    None
+                }
+                Err(e) => {
+                    err!(Some(Field::Role), IssueCode::InvalidRole, format!("{}.", capitalize(&e.to_string())),
+                        Some("Use student, teacher, staff or admin (or User Type 0 = student, 1 = staff).".into()));
+                    None
+                }
+            },
+            (None, None) => None,
+        };
+        if role == Some(Role::Student) {
+            *students += 1;
+        }
+
+        // Key: district_id, else email.
+        let district_id = match cell(&cx.mapping, &row, Field::DistrictId) {
+            Some((v, _)) => match DistrictId::check(v) {
+                Ok(id) => {
+                    let s = &mut *id_stats;
+                    s.count += 1;
+                    s.all_digits &= id.bytes().all(|c| c.is_ascii_digit());
+                    s.min = s.min.min(id.len());
+                    s.max = s.max.max(id.len());
+                    Some(id)
+                }
+                Err(DistrictIdError::Blank) => None,
+                Err(DistrictIdError::ScientificNotation(x)) => {
+                    err!(Some(Field::DistrictId), IssueCode::IdScientificNotation,
+                        format!("District ID `{x}` is in scientific notation: a spreadsheet rewrote the real ID."),
+                        Some("Re-export from the SIS, or format the column as Text in the spreadsheet before saving.".into()));
+                    None
+                }
+                Err(e) => {
+                    err!(
+                        Some(Field::DistrictId),
+                        IssueCode::InvalidDistrictId,
+                        format!("{}.", capitalize(&e.to_string())),
+                        None
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let district_id_errored = errors > 0
+            && district_id.is_none()
+            && cell(&cx.mapping, &row, Field::DistrictId).is_some_and(|(v, _)| !v.is_empty());
+
+        let email_raw = cell(&cx.mapping, &row, Field::Email)
+            .map(|(v, _)| v)
+            .filter(|v| !v.is_empty());
+        let mut email_ok = false;
+        scratch.clear();
+        if let Some(v) = email_raw {
+            if Email::is_valid(v) {
+                email_ok = true;
+                if v.is_ascii() {
+                    scratch.push_str(v);
+                    scratch.make_ascii_lowercase();
+                } else {
+                    scratch.push_str(&v.to_lowercase());
+                }
+            } else {
+                let suggestion = if v.contains(' ') {
+                    "Remove the spaces inside the address."
+                } else if !v.contains('@') {
+                    "An address needs an @ and a domain, like name@school.org."
+                } else {
+                    "Correct the address in the SIS."
+                };
+                err!(
+                    Some(Field::Email),
+                    IssueCode::InvalidEmail,
+                    format!("`{v}` is not a valid email address."),
+                    Some(suggestion.into())
+                );
+            }
+        }
+        let email_col = cx.mapping.is_mapped(Field::Email);
+        if district_id.is_none() && !district_id_errored {
+            if cx.mapping.is_mapped(Field::DistrictId) {
+                if email_ok {
+                    warn!(Some(Field::DistrictId), IssueCode::EmailAsKey,
+                        "District ID is blank: the email address is this user's matching key.".into(),
+                        Some("Fill in the District ID so that a later email change keeps the user's history.".into()));
+                } else if email_raw.is_none() {
+                    err!(Some(Field::DistrictId), IssueCode::MissingKey,
+                        "District ID and email are both blank: the row has no key to match a user by.".into(),
+                        Some("Fill in the District ID or the email address.".into()));
+                }
+            } else if email_col && email_raw.is_none() {
+                err!(Some(Field::Email), IssueCode::MissingKey,
+                    "Email is blank, and the file has no district_id column: the row has no key to match a user by.".into(),
+                    Some("Fill in the email address, or map a District ID column.".into()));
+            }
+        }
+        if let Some(r) = role.filter(|r| r.is_staff()) {
+            if email_raw.is_none() {
+                let (msg, sug) = if email_col {
+                    (
+                        format!(
+                            "Email is required for staff ({}), and this row has none.",
+                            r.as_str()
+                        ),
+                        "Add the staff member's email address.",
+                    )
+                } else {
+                    (format!("Email is required for staff ({}), and the file has no email column.", r.as_str()),
+                     "Map a column of email addresses in the field-mapping step, or add one to the file.")
+                };
+                err!(
+                    Some(Field::Email),
+                    IssueCode::EmailRequiredForStaff,
+                    msg,
+                    Some(sug.into())
+                );
+            }
+        }
+
+        // Names.
+        let mut names = [""; 3];
+        for (i, f) in [Field::FirstName, Field::LastName, Field::MiddleName]
+            .into_iter()
+            .enumerate()
+        {
+            let Some((v, _)) = cell(&cx.mapping, &row, f) else {
+                continue;
+            };
+            if v.is_empty() {
+                if f != Field::MiddleName {
+                    err!(
+                        Some(f),
+                        IssueCode::MissingRequired,
+                        format!("{} is blank.", f.label()),
+                        Some(format!("Fill in the {}.", f.label().to_lowercase()))
+                    );
+                }
+            } else if v.len() > MAX_NAME {
+                err!(
+                    Some(f),
+                    IssueCode::TooLong,
+                    format!("{} is longer than {MAX_NAME} characters.", f.label()),
+                    None
+                );
+            } else {
+                if f != Field::MiddleName && bad_name_case(v) {
+                    let all_caps = !v.chars().any(char::is_lowercase);
+                    warn!(Some(f), IssueCode::NameCase,
+                        format!("{} `{v}` is all {}.", f.label(), if all_caps { "capitals" } else { "lower case" }),
+                        Some("Names are shown as written: write it as it should appear (e.g. Smith).".into()));
+                }
+                names[i] = v;
+            }
+        }
+
+        // Grade.
+        let mut grade = None;
+        if let Some((v, _)) = cell(&cx.mapping, &row, Field::Grade) {
+            let is_staff = role.is_some_and(Role::is_staff);
+            if is_staff {
+                if !v.is_empty() {
+                    staff_grade_rows.push(n);
+                }
+            } else {
+                match Grade::parse(v) {
+                    Ok(GradeParse::Exact(g)) => grade = Some(g),
+                    Ok(GradeParse::SpelledOut(g)) => {
+                        grade = Some(g);
+                        warn!(
+                            Some(Field::Grade),
+                            IssueCode::GradeSpelledOut,
+                            format!("Grade `{v}` was read as {}.", g.as_str()),
+                            Some(format!(
+                                "Write the grade as {} in the SIS export to silence this.",
+                                g.as_str()
+                            ))
+                        );
+                    }
+                    Err(GradeError::Blank) => {
+                        if role == Some(Role::Student) {
+                            err!(
+                                Some(Field::Grade),
+                                IssueCode::MissingGrade,
+                                "Grade is blank for a student.".into(),
+                                Some("Fill in the grade: PK, K or 1–12.".into())
+                            );
+                        }
+                    }
+                    Err(GradeError::Invalid(x)) => {
+                        err!(
+                            Some(Field::Grade),
+                            IssueCode::InvalidGrade,
+                            format!("`{x}` is not a grade."),
+                            Some("Use PK (or Pre-K), K (or KG), or 1–12.".into())
+                        );
+                    }
+                }
+            }
+        }
+
+        // School: recorded by distinct value, resolved at the end.
+        let mut school = u32::MAX;
+        if let Some((v, _)) = cell(&cx.mapping, &row, Field::School) {
+            if v.is_empty() {
+                err!(
+                    Some(Field::School),
+                    IssueCode::MissingRequired,
+                    "School is blank.".into(),
+                    Some("Fill in the school's SIS code or name.".into())
+                );
+            } else if v.len() > MAX_TEXT {
+                err!(
+                    Some(Field::School),
+                    IssueCode::TooLong,
+                    format!("School is longer than {MAX_TEXT} characters."),
+                    None
+                );
+            } else {
+                school = match school_index.get(v) {
+                    Some(&i) => i,
+                    None => {
+                        let i = school_values.len() as u32;
+                        school_index.insert(v.into(), i);
+                        school_values.push(SchoolValue {
+                            value: v.to_owned(),
+                            rows: Vec::new(),
+                            code: None,
+                        });
+                        i
+                    }
+                };
+                if let Some(sv) = school_values.get_mut(school as usize) {
+                    sv.rows.push(n);
+                }
+            }
+        }
+
+        // Flags and status.
+        let mut flags = [None, None];
+        for (i, f) in [Field::LimitedEnglish, Field::EconDisadvantaged]
+            .into_iter()
+            .enumerate()
+        {
+            if let Some((v, _)) = cell(&cx.mapping, &row, f) {
+                match parse_bool(v) {
+                    Ok(b) => flags[i] = b,
+                    Err(e) => err!(
+                        Some(f),
+                        IssueCode::InvalidBoolean,
+                        format!("{}.", capitalize(&e.to_string())),
+                        Some("Use Y or N.".into())
+                    ),
+                }
+            }
+        }
+        let mut status = Status::Active;
+        if let Some((v, _)) = cell(&cx.mapping, &row, Field::Status) {
+            match Status::parse(v) {
+                Ok(Status::Inactive) => {
+                    status = Status::Inactive;
+                    warn!(
+                        Some(Field::Status),
+                        IssueCode::InactiveStatus,
+                        format!("Status `{v}` is not active: this user will be archived."),
+                        Some(
+                            "To remove a user, you can also just leave them out of the file."
+                                .into()
+                        )
+                    );
+                }
+                Ok(Status::Active) => {}
+                Err(e) => err!(
+                    Some(Field::Status),
+                    IssueCode::InvalidStatus,
+                    format!("{}.", capitalize(&e.to_string())),
+                    Some("Use Active or Inactive (or leave it blank for active).".into())
+                ),
+            }
+        }
+
+        // Other texts.
+        let mut other = [""; 4];
+        for (i, (f, max)) in [
+            (Field::StateId, MAX_TEXT),
+            (Field::AltId, MAX_TEXT),
+            (Field::Password, MAX_PASSWORD),
+            (Field::Scope, MAX_TEXT),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some((v, _)) = cell(&cx.mapping, &row, f) {
+                if v.len() > max {
+                    let msg = format!("{} is longer than {max} characters.", f.label());
+                    err!(Some(f), IssueCode::TooLong, msg, None);
+                } else {
+                    other[i] = v;
+                }
+            }
+        }
+
+        // Build the record (texts in slot order).
+        let email_norm = std::mem::take(scratch);
+        let mut b = records.start(n);
+        b.set(Text::DistrictId, district_id.unwrap_or(""));
+        b.set(Text::FirstName, names[0]);
+        b.set(Text::LastName, names[1]);
+        b.set(Text::MiddleName, names[2]);
+        b.set(Text::Email, &email_norm);
+        b.set(Text::StateId, other[0]);
+        b.set(Text::AltId, other[1]);
+        b.set(Text::Password, other[2]);
+        b.set(Text::Scope, other[3]);
+        b.role(role);
+        b.grade(grade);
+        b.status(status);
+        b.flags(flags[0], flags[1]);
+        b.school(school);
+        if errors > 0 {
+            b.error();
+        }
+        let idx = b.finish();
+        if let Some(id) = district_id {
+            ids.push((fingerprint(id), idx));
+        }
+        if !email_norm.is_empty() {
+            emails.push((fingerprint(&email_norm), idx));
+        }
+        *scratch = email_norm;
+    }
+
+    pub fn finish(mut self) -> Validation {
+        let mut ids = std::mem::take(&mut self.ids);
+        self.duplicates(&mut ids, Field::DistrictId);
+        let mut emails = std::mem::take(&mut self.emails);
+        self.duplicates(&mut emails, Field::Email);
+
+        let file_warning =
+            |field: Option<Field>, code, message: String, rows: Vec<u32>, suggestion: &str| Issue {
+                row: rows.first().copied(),
+                rows,
+                column: None,
+                field,
+                severity: Severity::Warning,
+                code,
+                message,
+                suggestion: Some(suggestion.to_owned()),
+            };
+        let s = &self.id_stats;
+        if s.count >= 2 && s.all_digits && s.min < s.max {
+            self.issues.push(file_warning(Some(Field::DistrictId), IssueCode::IdLengthsVary,
+                format!("District IDs are all digits but of different lengths ({} to {} digits): leading zeros may have been lost.", s.min, s.max),
+                vec![], "If the SIS's IDs have leading zeros, re-export, or format the column as Text in the spreadsheet."));
+        }
+        if !self.cx.mapping.is_mapped(Field::Grade) && self.students > 0 {
+            self.issues.push(file_warning(
+                Some(Field::Grade),
+                IssueCode::NoGradeColumn,
+                "The file has no grade column: students' grades stay as they are.".into(),
+                vec![],
+                "Map a grade column to set or update grades.",
+            ));
+        }
+        if !self.cx.mapping.is_mapped(Field::DistrictId) && self.cx.mapping.is_mapped(Field::Email)
+        {
+            self.issues.push(file_warning(Some(Field::DistrictId), IssueCode::NoDistrictIdColumn,
+                "The file has no district_id column: users are matched by email address.".into(),
+                vec![], "Map the SIS's ID column if there is one: with it, an email change keeps the user's history."));
+        }
+        if !self.fallback_rows.is_empty() {
+            let rows = std::mem::take(&mut self.fallback_rows);
+            self.issues.push(file_warning(None, IssueCode::EncodingFallback,
+                format!("{} row{} not valid UTF-8 and {} read as Windows-1252: check the accented letters.", rows.len(),
+                    if rows.len() == 1 { " was" } else { "s were" }, if rows.len() == 1 { "was" } else { "were" }),
+                rows, "Save the file as CSV UTF-8, or choose its encoding in the Read step."));
+        }
+        if !self.staff_grade_rows.is_empty() {
+            let rows = std::mem::take(&mut self.staff_grade_rows);
+            self.issues.push(file_warning(
+                Some(Field::Grade),
+                IssueCode::StaffGradeIgnored,
+                format!(
+                    "{} staff row{} a grade; staff have no grade, so it is ignored.",
+                    rows.len(),
+                    if rows.len() == 1 { " has" } else { "s have" }
+                ),
+                rows,
+                "Leave the grade empty for staff.",
+            ));
+        }
+        let has_grade_column = self.cx.mapping.is_mapped(Field::Grade);
+        let mapped = self.cx.mapping.fields.keys().copied().collect();
+        let column_for_school = self.labels.get(&Field::School).cloned();
+        let mut v = Validation {
+            records: self.records,
+            issues: self.issues,
+            school_values: self.school_values,
+            has_grade_column,
+            mapped,
+            rows: self.rows,
+            issues_column_for_school: column_for_school,
+        };
+        let schools = self.cx.schools;
+        v.resolve_schools(schools.as_ref(), &self.cx.school_overrides);
+        v
+    }
+
+    /// Sorts fingerprints, and for each group of rows whose key is really equal (fingerprint
+    /// collisions are checked against the text) reports an error on every row.
+    fn duplicates(&mut self, keys: &mut [(u64, u32)], field: Field) {
+        keys.sort_unstable();
+        let text = |recs: &Records, i: u32| -> String {
+            recs.get(i as usize)
+                .and_then(|r| {
+                    if field == Field::Email {
+                        r.email()
+                    } else {
+                        r.district_id()
+                    }
+                })
+                .unwrap_or("")
+                .to_owned()
+        };
+        let mut groups: Vec<Vec<u32>> = Vec::new();
+        for run in keys.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+            let mut pending: Vec<u32> = run.iter().map(|&(_, i)| i).collect();
+            while let Some(first) = pending.first().copied() {
+                let t = text(&self.records, first);
+                let (same, rest): (Vec<u32>, Vec<u32>) =
+                    pending.iter().partition(|&&i| text(&self.records, i) == t);
+                if same.len() > 1 {
+                    groups.push(same);
+                }
+                pending = rest;
+            }
+        }
+        let label = self.labels.get(&field).cloned();
+        for g in groups {
+            let rows: Vec<u32> = g
+                .iter()
+                .filter_map(|&i| self.records.get(i as usize).map(|r| r.row()))
+                .collect();
+            let value = text(&self.records, g[0]);
+            for (k, &i) in g.iter().enumerate() {
+                self.records.mark_error(i);
+                let others: Vec<u32> = rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != k)
+                    .map(|(_, r)| *r)
+                    .collect();
+                let (code, what, fix) = if field == Field::Email {
+                    (
+                        IssueCode::DuplicateEmail,
+                        "Email",
+                        "Two people cannot share an address: correct one of them.",
+                    )
+                } else {
+                    (
+                        IssueCode::DuplicateDistrictId,
+                        "District ID",
+                        "Each user needs their own District ID: correct one of them.",
+                    )
+                };
+                self.issues.push(Issue {
+                    row: Some(rows[k]),
+                    rows: vec![],
+                    column: label.clone(),
+                    field: Some(field),
+                    severity: Severity::Error,
+                    code,
+                    message: format!(
+                        "{what} `{value}` is also on row{} {}.",
+                        if others.len() == 1 { "" } else { "s" },
+                        rows_list(&others)
+                    ),
+                    suggestion: Some(fix.into()),
+                });
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn issue(
+    issues: &mut Vec<Issue>,
+    labels: &BTreeMap<Field, String>,
+    row: u32,
+    field: Option<Field>,
+    severity: Severity,
+    code: IssueCode,
+    message: String,
+    suggestion: Option<String>,
+) {
+    let column = field.and_then(|f| labels.get(&f).cloned());
+    issues.push(Issue {
+        row: Some(row),
+        rows: vec![],
+        column,
+        field,
+        severity,
+        code,
+        message,
+        suggestion,
+    });
+}
+
+/// The value of a field in a row: its column's cell (trimmed, formula-escape undone) or the
+/// value set for the file; `(value, was_formula_escaped)`.
+fn cell<'r>(mapping: &'r Mapping, row: &Row<'r>, f: Field) -> Option<(&'r str, bool)> {
+    match mapping.fields.get(&f)? {
+        Source::Column(c) => {
+            let raw = row.get(*c).unwrap_or("").trim();
+            let plain = unescape_formula(raw);
+            Some((plain, plain.len() != raw.len()))
+        }
+        Source::Value(v) => Some((v.trim(), false)),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,288 @@
+//! Normalized records, stored compactly: one text arena and a fixed-size slot per record
+//! (~36 bytes plus the text), so a million records cost about the size of their text and
+//! building them allocates almost nothing per row. Every value in here passed its field's
+//! parser in `validate`; this module cannot be filled from outside the crate.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fields::{DistrictId, Email, Grade, Role, Status};
+
+/// Text fields, in slot order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Text {
+    DistrictId = 0,
+    FirstName,
+    LastName,
+    MiddleName,
+    Email,
+    StateId,
+    AltId,
+    Password,
+    Scope,
+}
+const TEXTS: usize = 9;
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    row: u32,
+    start: u32,
+    lens: [u16; TEXTS],
+    school: u32,
+    role: u8,
+    grade: u8,
+    status: u8,
+    limited_english: u8,
+    econ_disadvantaged: u8,
+    has_error: bool,
+}
+
+const NONE: u8 = u8::MAX;
+
+fn tri(b: Option<bool>) -> u8 {
+    match b {
+        None => NONE,
+        Some(false) => 0,
+        Some(true) => 1,
+    }
+}
+
+fn untri(b: u8) -> Option<bool> {
+    match b {
+        0 => Some(false),
+        1 => Some(true),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    text: String,
+    slots: Vec<Slot>,
+}
+
+/// One record being built; texts are appended to the arena as they are validated.
+pub(crate) struct Builder<'r> {
+    recs: &'r mut Records,
+    slot: Slot,
+}
+
+impl<'r> Builder<'r> {
+    pub(crate) fn set(&mut self, t: Text, value: &str) {
+        // Texts are appended in slot order; each value is bounded by validation (< 64 KiB).
+        let len = value.len().min(usize::from(u16::MAX));
+        self.recs.text.push_str(value.get(..len).unwrap_or(""));
+        self.slot.lens[t as usize] = len as u16;
+    }
+    pub(crate) fn role(&mut self, r: Option<Role>) {
+        self.slot.role = r.map_or(NONE, Role::code);
+    }
+    pub(crate) fn grade(&mut self, g: Option<Grade>) {
+        self.slot.grade = g.map_or(NONE, Grade::code);
+    }
+    pub(crate) fn status(&mut self, s: Status) {
+        self.slot.status = u8::from(s == Status::Inactive);
+    }
+    pub(crate) fn flags(&mut self, le: Option<bool>, ed: Option<bool>) {
+        self.slot.limited_english = tri(le);
+        self.slot.econ_disadvantaged = tri(ed);
+    }
+    pub(crate) fn school(&mut self, idx: u32) {
+        self.slot.school = idx;
+    }
+    pub(crate) fn error(&mut self) {
+        self.slot.has_error = true;
+    }
+    pub(crate) fn finish(self) -> u32 {
+        let i = self.recs.slots.len() as u32;
+        self.recs.slots.push(self.slot);
+        i
+    }
+}
+
+impl Records {
+    /// Starts a record for spreadsheet row `row`. Texts must be set in `Text` order.
+    pub(crate) fn start(&mut self, row: u32) -> Builder<'_> {
+        let start = self.text.len() as u32;
+        Builder {
+            recs: self,
+            slot: Slot {
+                row,
+                start,
+                lens: [0; TEXTS],
+                school: u32::MAX,
+                role: NONE,
+                grade: NONE,
+                status: 0,
+                limited_english: NONE,
+                econ_disadvantaged: NONE,
+                has_error: false,
+            },
+        }
+    }
+
+    pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
+        self.slots.reserve(rows);
+        self.text.reserve(text_bytes);
+    }
+
+    pub(crate) fn mark_error(&mut self, i: u32) {
+        if let Some(s) = self.slots.get_mut(i as usize) {
+            s.has_error = true;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<RecordRef<'_>> {
+        self.slots.get(i).map(|slot| RecordRef { recs: self, slot })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = RecordRef<'_>> {
+        self.slots.iter().map(|slot| RecordRef { recs: self, slot })
+    }
+
+    /// Bytes held (for progress and memory reports).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.slots.capacity() * std::mem::size_of::<Slot>()
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct RecordRef<'a> {
+    recs: &'a Records,
+    slot: &'a Slot,
+}
+
+impl<'a> RecordRef<'a> {
+    pub(crate) fn text(&self, t: Text) -> &'a str {
+        let i = t as usize;
+        let off: usize = self.slot.lens[..i].iter().map(|&l| usize::from(l)).sum();
+        let start = self.slot.start as usize + off;
+        self.recs
+            .text
+            .get(start..start + usize::from(self.slot.lens[i]))
+            .unwrap_or("")
+    }
+    fn opt(&self, t: Text) -> Option<&'a str> {
+        Some(self.text(t)).filter(|s| !s.is_empty())
+    }
+    pub fn row(&self) -> u32 {
+        self.slot.row
+    }
+    pub fn has_error(&self) -> bool {
+        self.slot.has_error
+    }
+    pub fn district_id(&self) -> Option<&'a str> {
+        self.opt(Text::DistrictId)
+    }
+    pub fn email(&self) -> Option<&'a str> {
+        self.opt(Text::Email)
+    }
+    pub fn first_name(&self) -> &'a str {
+        self.text(Text::FirstName)
+    }
+    pub fn last_name(&self) -> &'a str {
+        self.text(Text::LastName)
+    }
+    pub fn middle_name(&self) -> Option<&'a str> {
+        self.opt(Text::MiddleName)
+    }
+    pub fn state_id(&self) -> Option<&'a str> {
+        self.opt(Text::StateId)
+    }
+    pub fn alt_id(&self) -> Option<&'a str> {
+        self.opt(Text::AltId)
+    }
+    pub fn password(&self) -> Option<&'a str> {
+        self.opt(Text::Password)
+    }
+    pub fn scope(&self) -> Option<&'a str> {
+        self.opt(Text::Scope)
+    }
+    pub fn role(&self) -> Option<Role> {
+        Role::from_code(self.slot.role)
+    }
+    pub fn grade(&self) -> Option<Grade> {
+        Grade::from_code(self.slot.grade)
+    }
+    pub fn status(&self) -> Status {
+        if self.slot.status == 1 {
+            Status::Inactive
+        } else {
+            Status::Active
+        }
+    }
+    pub fn limited_english(&self) -> Option<bool> {
+        untri(self.slot.limited_english)
+    }
+    pub fn econ_disadvantaged(&self) -> Option<bool> {
+        untri(self.slot.econ_disadvantaged)
+    }
+    /// Index into `Validation::school_values`.
+    pub fn school_index(&self) -> Option<usize> {
+        (self.slot.school != u32::MAX).then_some(self.slot.school as usize)
+    }
+
+    /// The record as owned, typed values (for the wire and for tests).
+    pub fn to_record(&self, school: Option<&str>) -> Record {
+        Record {
+            row: self.row(),
+            district_id: self.district_id().and_then(|s| DistrictId::parse(s).ok()),
+            email: self.email().and_then(|s| Email::parse(s).ok()),
+            first_name: self.first_name().to_owned(),
+            last_name: self.last_name().to_owned(),
+            middle_name: self.middle_name().map(str::to_owned),
+            role: self.role(),
+            grade: self.grade(),
+            school: school.map(str::to_owned),
+            state_id: self.state_id().map(str::to_owned),
+            alt_id: self.alt_id().map(str::to_owned),
+            limited_english: self.limited_english(),
+            econ_disadvantaged: self.econ_disadvantaged(),
+            status: self.status(),
+            password: self.password().map(str::to_owned),
+            scope: self.scope().map(str::to_owned),
+        }
+    }
+}
+
+impl std::fmt::Debug for RecordRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Record")
+            .field("row", &self.row())
+            .field("district_id", &self.district_id())
+            .field("email", &self.email())
+            .field("first_name", &self.first_name())
+            .field("last_name", &self.last_name())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A normalized record as owned, typed values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub row: u32,
+    pub district_id: Option<DistrictId>,
+    pub email: Option<Email>,
+    pub first_name: String,
+    pub last_name: String,
+    pub middle_name: Option<String>,
+    pub role: Option<Role>,
+    pub grade: Option<Grade>,
+    /// The school's SIS code once resolved, else the file's value.
+    pub school: Option<String>,
+    pub state_id: Option<String>,
+    pub alt_id: Option<String>,
+    pub limited_english: Option<bool>,
+    pub econ_disadvantaged: Option<bool>,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub password: Option<String>,
+    pub scope: Option<String>,
+}

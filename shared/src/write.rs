@@ -1,0 +1,56 @@
+//! CSV out: every CSV Rollcall writes (master file, issue lists, import downloads) goes through
+//! here, so every one of them neutralises formula-like cells (OWASP: `=`, `+`, `-`, `@`, tab,
+//! CR get a leading `'`) and the reader's [`crate::validate::unescape_formula`] undoes it.
+
+use std::borrow::Cow;
+
+/// `=SUM(A1)` → `'=SUM(A1)`; anything else unchanged.
+pub fn neutralize(cell: &str) -> Cow<'_, str> {
+    if crate::validate::is_formula_like(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Appends one CSV row (comma-separated, CRLF, quoted where needed, cells neutralised).
+pub fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let cell = neutralize(cell);
+        if cell.contains([',', '"', '\r', '\n']) || cell.starts_with(' ') || cell.ends_with(' ') {
+            out.push('"');
+            out.push_str(&cell.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&cell);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::unescape_formula;
+
+    #[test]
+    fn neutralises_and_round_trips() {
+        for s in [
+            "=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx", "plain", "'=kept",
+        ] {
+            let n = neutralize(s);
+            assert!(!crate::validate::is_formula_like(&n), "{s}");
+            assert_eq!(unescape_formula(&n), s);
+        }
+    }
+
+    #[test]
+    fn quotes_when_needed() {
+        let mut out = String::new();
+        push_row(&mut out, ["a", "b,c", "say \"hi\"", "=x"]);
+        assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",'=x\r\n");
+    }
+}
