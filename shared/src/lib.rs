@@ -13,6 +13,7 @@ pub mod fields;
 pub mod map;
 pub mod read;
 pub mod validate;
+pub mod testgen;
 pub mod write;
 
 pub use engine::{

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 /// `=SUM(A1)` → `'=SUM(A1)`; anything else unchanged.
 pub fn neutralize(cell: &str) -> Cow<'_, str> {
-    if crate::validate::is_formula_like(cell) {
+    if crate::validate::needs_escape(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
@@ -33,6 +33,8 @@ pub fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) 
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
     use crate::validate::unescape_formula;
 

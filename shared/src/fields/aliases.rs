@@ -138,6 +138,8 @@ pub fn heading_match(heading: &str) -> Option<(Field, usize)> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
 
     macro_rules! maps_to {

@@ -456,6 +456,8 @@ pub fn fold_ascii(s: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
 
     macro_rules! parses_to {

@@ -142,8 +142,7 @@ pub fn infer_from_content(rows: &[Vec<String>], schools: Option<&SchoolDirectory
             &taken,
             &|p| {
                 let few = p.distinct <= (p.n / 4).max(3) && p.n >= 2;
-                if few && p.frac(p.idlike + p.name) < 0.5 && p.frac(p.boolean + p.status_word) < 0.5
-                {
+                if few && p.frac(p.boolean + p.status_word) < 0.5 && p.frac(p.email) < 0.5 {
                     1.0 - p.distinct as f64 / p.n as f64
                 } else {
                     0.0
@@ -231,6 +230,8 @@ fn first_comes_first(
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
 
     fn rows(s: &str) -> Vec<Vec<String>> {

@@ -263,6 +263,8 @@ fn looks_like_heading(rows: &[(u32, Vec<String>)]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
 
     fn sniff(s: &str) -> Dialect {

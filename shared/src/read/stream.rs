@@ -157,10 +157,13 @@ impl RowReader {
             return;
         }
         match self.decoder.as_mut() {
-            None => self.parse(chunk, sink),
+            None => self.parse(chunk, false, sink),
             Some(_) => {
                 let decoded = self.decode(chunk, false);
-                self.parse(&decoded, sink);
+                // Half a UTF-16 code unit decodes to nothing: that is not the end of the file.
+                if !decoded.is_empty() {
+                    self.parse(&decoded, false, sink);
+                }
                 self.decoded = decoded;
             }
         }
@@ -174,10 +177,12 @@ impl RowReader {
         self.finished = true;
         if self.decoder.is_some() {
             let decoded = self.decode(&[], true);
-            self.parse(&decoded, sink);
+            if !decoded.is_empty() {
+                self.parse(&decoded, false, sink);
+            }
             self.decoded = decoded;
         }
-        self.parse(&[], sink);
+        self.parse(&[], true, sink);
     }
 
     fn decode(&mut self, src: &[u8], last: bool) -> Vec<u8> {
@@ -195,8 +200,13 @@ impl RowReader {
         out
     }
 
-    fn parse(&mut self, mut inp: &[u8], sink: &mut dyn FnMut(Row<'_>)) {
-        let eof = inp.is_empty();
+    /// Splits `inp` into rows; `eof` (with an empty `inp`) flushes the last row. An empty
+    /// `inp` is the end of the file to csv-core, so it is never passed otherwise.
+    fn parse(&mut self, mut inp: &[u8], eof: bool, sink: &mut dyn FnMut(Row<'_>)) {
+        debug_assert!(!eof || inp.is_empty());
+        if inp.is_empty() && !eof {
+            return;
+        }
         loop {
             if self.at_record_start && !eof {
                 while let Some(&b) = inp.first() {
@@ -342,6 +352,8 @@ impl RowReader {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
     use crate::read::{LineEnding, TextEncoding};
 

@@ -183,10 +183,16 @@ fn fingerprint(s: &str) -> u64 {
 /// `'=…`, `'+…`, `'-…`, `'@…`: text that a CSV writer protected from spreadsheets; the reader
 /// takes it back as the plain text after the quote mark.
 pub fn unescape_formula(s: &str) -> &str {
-    match s.as_bytes() {
-        [b'\'', b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => &s[1..],
+    match s.strip_prefix('\'') {
+        Some(rest) if needs_escape(rest) => rest,
         _ => s,
     }
+}
+
+/// A cell the CSV writer must protect: formula-like, or already looking like a protected one
+/// (`'=x` is written `''=x`, so that reading it back gives `'=x` again).
+pub fn needs_escape(s: &str) -> bool {
+    is_formula_like(s) || s.strip_prefix('\'').is_some_and(needs_escape)
 }
 
 /// Would a spreadsheet run this cell as a formula?
