@@ -170,30 +170,44 @@ fn utf16_without_bom(b: &[u8]) -> Option<TextEncoding> {
 }
 
 /// Scores how plausible the non-ASCII characters of `sample` are when decoded as `enc`:
-/// letters inside words score, controls and symbols wedged between letters cost, and so does
-/// an upper-case letter in the middle of a lower-case word.
+/// common accented letters (Latin-1's) inside words score most, rarer letters less; controls,
+/// and symbols wedged between letters, cost; so does a case change in the middle of a word. A
+/// typographic apostrophe counts as one only where an apostrophe makes sense (`O’Brien`).
 fn plausibility(enc: &'static Encoding, sample: &[u8]) -> i64 {
     let (text, _) = enc.decode_without_bom_handling(sample);
-    let mut score = 0i64;
     let chars: Vec<char> = text.chars().collect();
+    let at = |i: usize| chars.get(i).copied().unwrap_or(' ');
+    let mut score = 0i64;
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii() {
             continue;
         }
         let p = if i > 0 { chars[i - 1] } else { ' ' };
-        let n = chars.get(i + 1).copied().unwrap_or(' ');
-        if ('\u{80}'..='\u{9f}').contains(&c) || c == '\u{fffd}' {
-            score -= 10;
+        let n = at(i + 1);
+        score += if ('\u{80}'..='\u{9f}').contains(&c) || c == '\u{fffd}' {
+            -10
         } else if c.is_alphabetic() {
-            score += 2;
+            let common = ('\u{c0}'..='\u{ff}').contains(&c);
+            let mut s = if common { 2 } else { 1 };
             if c.is_uppercase() && (p.is_lowercase() || (p.is_alphabetic() && n.is_lowercase())) {
-                score -= 4;
+                s -= 4;
+            }
+            if c.is_lowercase() && p.is_alphabetic() && n.is_uppercase() {
+                s -= 2;
+            }
+            s
+        } else if matches!(c, '\u{2019}' | '\u{2bc}') && p.is_alphabetic() {
+            let possessive = n == 's' && !at(i + 2).is_alphabetic();
+            if n.is_uppercase() || !n.is_alphabetic() || possessive {
+                2
+            } else {
+                -1
             }
         } else if p.is_alphabetic() && n.is_alphabetic() {
-            score -= 3;
+            -3
         } else {
-            score -= 1;
-        }
+            -1
+        };
     }
     score
 }
@@ -229,6 +243,11 @@ mod tests {
             "macintosh"
         );
         assert_eq!(enc("Jürgen,Lefèvre".as_bytes()), "UTF-8");
+        // One ambiguous byte each: Mac `ö` (1252 `š`), Mac `í` (1252 `’`), 1252 `’` (Mac `í`).
+        assert_eq!(enc(b"Bj\x9Arn,Nakamura\r"), "macintosh");
+        assert_eq!(enc(b"Mart\x92nez,Ana\r"), "macintosh");
+        assert_eq!(enc(b"O\x92Brien,Ana\r\n"), "windows-1252");
+        assert_eq!(enc(b"Mary\x92s,Ana\r\n"), "windows-1252");
     }
 
     #[test]
