@@ -12,8 +12,8 @@ pub mod engine;
 pub mod fields;
 pub mod map;
 pub mod read;
-pub mod validate;
 pub mod testgen;
+pub mod validate;
 pub mod write;
 
 pub use engine::{

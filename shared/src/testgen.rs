@@ -27,21 +27,75 @@ impl Rng {
 }
 
 pub const FIRST: &[&str] = &[
-    "Olivia", "Liam", "Emma", "Noah", "Ava", "Mateo", "Chloé", "Jürgen", "Zoë", "Seán", "Renée",
-    "Aaliyah", "Kwame", "Ingrid", "Ximena", "Hana", "José", "Ángel", "François", "Amélie",
-    "Isabella", "Ethan", "Mia", "Lucas", "Diego", "Björn", "Anne-Marie", "Oliver", "Elijah",
+    "Olivia",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Ava",
+    "Mateo",
+    "Chloé",
+    "Jürgen",
+    "Zoë",
+    "Seán",
+    "Renée",
+    "Aaliyah",
+    "Kwame",
+    "Ingrid",
+    "Ximena",
+    "Hana",
+    "José",
+    "Ángel",
+    "François",
+    "Amélie",
+    "Isabella",
+    "Ethan",
+    "Mia",
+    "Lucas",
+    "Diego",
+    "Björn",
+    "Anne-Marie",
+    "Oliver",
+    "Elijah",
 ];
 pub const LAST: &[&str] = &[
-    "Lefèvre", "Nakamura", "Núñez", "Martínez", "Østergaard", "Walsh", "Hernández", "Okafor",
-    "Van der Berg", "Williams", "O'Brien", "Schäfer", "Müller", "Smith, Jr.", "Lee", "García",
-    "Johnson", "Brown", "Dubois", "Kim",
+    "Lefèvre",
+    "Nakamura",
+    "Núñez",
+    "Martínez",
+    "Østergaard",
+    "Walsh",
+    "Hernández",
+    "Okafor",
+    "Van der Berg",
+    "Williams",
+    "O'Brien",
+    "Schäfer",
+    "Müller",
+    "Smith, Jr.",
+    "Lee",
+    "García",
+    "Johnson",
+    "Brown",
+    "Dubois",
+    "Kim",
 ];
-pub const GRADES: &[&str] = &["Pre-K", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
+pub const GRADES: &[&str] = &[
+    "Pre-K", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+];
 pub const SCHOOLS: &[&str] = &["101", "102", "103"];
 
 pub const HEADINGS: [&str; 11] = [
-    "First Name", "Last Name", "District ID", "User Type", "Grade", "Email Address",
-    "School SIS ID", "Middle Name", "State User ID", "Limited English", "Economically Disadvantaged",
+    "First Name",
+    "Last Name",
+    "District ID",
+    "User Type",
+    "Grade",
+    "Email Address",
+    "School SIS ID",
+    "Middle Name",
+    "State User ID",
+    "Limited English",
+    "Economically Disadvantaged",
 ];
 
 /// One generated person (the `i`-th of a roster; ids and emails are unique by `i`).
@@ -55,13 +109,33 @@ pub fn person(rng: &mut Rng, i: u64) -> [String; 11] {
         last.to_owned(),
         format!("{}{:07}", if staff { 'T' } else { 'S' }, i),
         if staff { "1" } else { "0" }.to_owned(),
-        if staff { String::new() } else { (*rng.pick(GRADES)).to_owned() },
+        if staff {
+            String::new()
+        } else {
+            (*rng.pick(GRADES)).to_owned()
+        },
         format!("{local}@springfield.k12.example.org"),
         (*rng.pick(SCHOOLS)).to_owned(),
-        if rng.below(3) == 0 { (*rng.pick(FIRST)).to_owned() } else { String::new() },
-        if staff { String::new() } else { format!("GA{:09}", rng.below(1_000_000_000)) },
-        if staff { String::new() } else { (*rng.pick(&["Y", "N"])).to_owned() },
-        if staff { String::new() } else { (*rng.pick(&["Y", "N"])).to_owned() },
+        if rng.below(3) == 0 {
+            (*rng.pick(FIRST)).to_owned()
+        } else {
+            String::new()
+        },
+        if staff {
+            String::new()
+        } else {
+            format!("GA{:09}", rng.below(1_000_000_000))
+        },
+        if staff {
+            String::new()
+        } else {
+            (*rng.pick(&["Y", "N"])).to_owned()
+        },
+        if staff {
+            String::new()
+        } else {
+            (*rng.pick(&["Y", "N"])).to_owned()
+        },
     ]
 }
 

@@ -2,6 +2,7 @@
 //! written as CSV in any supported encoding, delimiter and line ending reads back identical;
 //! no input, however broken, makes the engine panic.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use proptest::prelude::*;
 use rollcall_shared::fields::{Grade, Role};
@@ -43,8 +44,14 @@ impl Enc {
         match self {
             Enc::Utf8 => s.as_bytes().to_vec(),
             Enc::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], s.as_bytes()].concat(),
-            Enc::Utf16Le => [0xFF, 0xFE].into_iter().chain(s.encode_utf16().flat_map(u16::to_le_bytes)).collect(),
-            Enc::Utf16Be => [0xFE, 0xFF].into_iter().chain(s.encode_utf16().flat_map(u16::to_be_bytes)).collect(),
+            Enc::Utf16Le => [0xFF, 0xFE]
+                .into_iter()
+                .chain(s.encode_utf16().flat_map(u16::to_le_bytes))
+                .collect(),
+            Enc::Utf16Be => [0xFE, 0xFF]
+                .into_iter()
+                .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+                .collect(),
             Enc::Win1252 | Enc::MacRoman => {
                 let (b, _, unmappable) = self.text_encoding().encoding().encode(s);
                 assert!(!unmappable, "test text must be representable");
@@ -161,17 +168,23 @@ fn person() -> impl Strategy<Value = Person> {
         prop::option::of(any::<bool>()),
         prop::bool::ANY,
     )
-        .prop_map(|(first, last, n, role, grade, school, middle, flag, formula)| Person {
-            first: if formula { format!("={first}") } else { first.to_owned() },
-            last: last.to_owned(),
-            id: format!("{n:07}"),
-            role,
-            grade: (role == Role::Student).then_some(grade),
-            email: format!("User.{n}@Example.org"),
-            school,
-            middle: middle.unwrap_or("").to_owned(),
-            flag,
-        })
+        .prop_map(
+            |(first, last, n, role, grade, school, middle, flag, formula)| Person {
+                first: if formula {
+                    format!("={first}")
+                } else {
+                    first.to_owned()
+                },
+                last: last.to_owned(),
+                id: format!("{n:07}"),
+                role,
+                grade: (role == Role::Student).then_some(grade),
+                email: format!("User.{n}@Example.org"),
+                school,
+                middle: middle.unwrap_or("").to_owned(),
+                flag,
+            },
+        )
 }
 
 proptest! {
@@ -256,4 +269,3 @@ proptest! {
         let _ = validate_bytes(&bytes, &ImportOptions::default());
     }
 }
-

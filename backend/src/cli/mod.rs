@@ -3,7 +3,7 @@
 pub mod inspect;
 pub mod validate;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{anyhow, bail, Context as _};
 use rollcall_shared::fields::Field;
@@ -93,7 +93,7 @@ pub fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Reads a schools file (any file the engine reads, with SIS codes and names).
-pub fn load_schools(path: &PathBuf) -> anyhow::Result<SchoolDirectory> {
+pub fn load_schools(path: &Path) -> anyhow::Result<SchoolDirectory> {
     let bytes = read_file(path)?;
     let (opened, rows) = read_rows(&bytes, &ImportOptions::default())
         .map_err(|e| anyhow!("The schools file {} cannot be read: {e}", path.display()))?;

@@ -28,7 +28,7 @@ pub struct Args {
 pub fn validate_file(
     path: &Path,
     read: &ReadArgs,
-    schools: Option<&PathBuf>,
+    schools: Option<&Path>,
 ) -> anyhow::Result<(Opened, Validation)> {
     let mut opts = read.to_options()?;
     if let Some(s) = schools {
@@ -108,7 +108,7 @@ pub fn mapping_json(o: &Opened) -> (Value, Value) {
 }
 
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
-    let (opened, v) = validate_file(&a.file, &a.read, a.schools.as_ref())?;
+    let (opened, v) = validate_file(&a.file, &a.read, a.schools.as_deref())?;
     let summary = v.summary();
     if a.json {
         let (mapping, values) = mapping_json(&opened);

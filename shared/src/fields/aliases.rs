@@ -138,9 +138,9 @@ pub fn heading_match(heading: &str) -> Option<(Field, usize)> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     macro_rules! maps_to {
         ($($name:ident: $heading:expr => $field:expr,)*) => {$(

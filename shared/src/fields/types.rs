@@ -104,42 +104,54 @@ impl Email {
         Ok(Email(s.to_lowercase()))
     }
 
-    /// The syntax check alone, on trimmed text (no allocation).
+    /// The syntax check alone, on trimmed text (no allocation, one pass over the bytes): one
+    /// `@`; a local part of 1–64 allowed characters without leading, trailing or doubled dots;
+    /// a domain of at least two dot-separated labels of letters, digits and inner hyphens.
     pub fn is_valid(s: &str) -> bool {
-        if s.len() > Self::MAX_LEN {
+        let b = s.as_bytes();
+        if b.len() > Self::MAX_LEN {
             return false;
         }
-        let Some((local, domain)) = s.split_once('@') else {
+        let Some(at) = b.iter().position(|&c| c == b'@') else {
             return false;
         };
+        let (local, domain) = (&b[..at], &b[at + 1..]);
         if local.is_empty() || local.len() > 64 || domain.len() < 3 {
             return false;
         }
-        if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-            return false;
-        }
-        const LOCAL_PUNCT: &[u8] = b".!#$%&'*+/=?^_`{|}~-";
-        let local_ok = local
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || LOCAL_PUNCT.contains(&c) || c >= 0x80);
-        if !local_ok {
-            return false;
-        }
-        let mut labels = 0;
-        for label in domain.split('.') {
-            labels += 1;
-            let ok = !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c >= 0x80);
-            if !ok {
+        let mut prev = b'.';
+        for &c in local {
+            let ok = EMAIL_LOCAL[usize::from(c)];
+            if !ok || (c == b'.' && prev == b'.') {
                 return false;
             }
+            prev = c;
         }
-        labels >= 2
+        if prev == b'.' {
+            return false;
+        }
+        let (mut labels, mut len, mut prev) = (1, 0usize, b'.');
+        for &c in domain {
+            if c == b'.' {
+                if len == 0 || prev == b'-' {
+                    return false;
+                }
+                labels += 1;
+                len = 0;
+            } else if c.is_ascii_alphanumeric() || c >= 0x80 || c == b'-' {
+                if c == b'-' && len == 0 {
+                    return false;
+                }
+                len += 1;
+                if len > 63 {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+            prev = c;
+        }
+        labels >= 2 && len > 0 && prev != b'-'
     }
 
     pub fn as_str(&self) -> &str {
@@ -153,6 +165,25 @@ impl<'de> Deserialize<'de> for Email {
         Email::parse(&s).map_err(serde::de::Error::custom)
     }
 }
+
+/// Bytes allowed in an email's local part: letters, digits, `.!#$%&'*+/=?^_`{|}~-`, and any
+/// byte of a non-ASCII character.
+static EMAIL_LOCAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c >= 0x80;
+        i += 1;
+    }
+    let punct = b".!#$%&'*+/=?^_`{|}~-";
+    let mut j = 0;
+    while j < punct.len() {
+        t[punct[j] as usize] = true;
+        j += 1;
+    }
+    t
+};
 
 /// A user's role. "Staff" in PRODUCT.md means teacher, staff and admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -179,8 +210,11 @@ impl Role {
 
     pub fn parse(raw: &str) -> Result<Role, RoleError> {
         let s = raw.trim();
-        if s.is_empty() {
-            return Err(RoleError::Blank);
+        match s {
+            "" => return Err(RoleError::Blank),
+            "0" => return Ok(Role::Student),
+            "1" => return Ok(Role::Staff),
+            _ => {}
         }
         let mut buf = [0u8; 32];
         let key = lower_letters(s, &mut buf);
@@ -291,6 +325,14 @@ impl Grade {
         let s = raw.trim();
         if s.is_empty() {
             return Err(GradeError::Blank);
+        }
+        // Fast path for the common codes: `1`–`12`, `01`–`12`, `K`.
+        match *s.as_bytes() {
+            [d @ b'1'..=b'9'] => return Ok(GradeParse::Exact(Grade(d - b'0' + 1))),
+            [b'0', d @ b'1'..=b'9'] => return Ok(GradeParse::Exact(Grade(d - b'0' + 1))),
+            [b'1', d @ b'0'..=b'2'] => return Ok(GradeParse::Exact(Grade(d - b'0' + 11))),
+            [b'K' | b'k'] => return Ok(GradeParse::Exact(Grade::KG)),
+            _ => {}
         }
         let invalid = || GradeError::Invalid(s.to_owned());
         let mut buf = [0u8; 32];
@@ -413,6 +455,12 @@ pub struct BoolError(pub String);
 
 /// `Y`/`N`, `Yes`/`No`, `1`/`0`, `TRUE`/`FALSE`, any case. Blank is `None`.
 pub fn parse_bool(raw: &str) -> Result<Option<bool>, BoolError> {
+    match raw {
+        "" => return Ok(None),
+        "Y" | "1" => return Ok(Some(true)),
+        "N" | "0" => return Ok(Some(false)),
+        _ => {}
+    }
     let mut buf = [0u8; 32];
     match lower_letters(raw.trim(), &mut buf) {
         "" => Ok(None),
@@ -456,9 +504,9 @@ pub fn fold_ascii(s: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     macro_rules! parses_to {
         ($($name:ident: $f:expr, $input:expr => $expected:expr,)*) => {$(

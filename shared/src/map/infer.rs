@@ -230,9 +230,9 @@ fn first_comes_first(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     fn rows(s: &str) -> Vec<Vec<String>> {
         s.lines()

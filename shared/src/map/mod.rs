@@ -213,9 +213,9 @@ pub fn column_label(headings: Option<&[String]>, column: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     fn h(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| x.to_string()).collect()

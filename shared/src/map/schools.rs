@@ -144,9 +144,9 @@ impl SchoolDirectory {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     #[test]
     fn resolves_by_code_then_name_ignoring_case_and_space() {

@@ -263,9 +263,9 @@ fn looks_like_heading(rows: &[(u32, Vec<String>)]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     fn sniff(s: &str) -> Dialect {
         detect(

@@ -214,9 +214,9 @@ fn plausibility(enc: &'static Encoding, sample: &[u8]) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     fn enc(bytes: &[u8]) -> &'static str {
         detect(bytes, true)

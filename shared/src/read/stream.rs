@@ -352,10 +352,10 @@ impl RowReader {
 
 #[cfg(test)]
 mod tests {
-    #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
     use crate::read::{LineEnding, TextEncoding};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn dialect(delim: u8) -> Dialect {
         Dialect {

@@ -157,6 +157,7 @@ struct IdStats {
 
 pub struct Validator {
     cx: Context,
+    sources: Sources,
     records: Records,
     issues: Vec<Issue>,
     ids: Vec<(u64, u32)>,
@@ -206,6 +207,13 @@ pub fn is_formula_like(s: &str) -> bool {
 /// Two or more cased letters, all upper case or all lower case.
 fn bad_name_case(s: &str) -> bool {
     let (mut upper, mut lower) = (0usize, 0usize);
+    if s.is_ascii() {
+        for c in s.bytes() {
+            upper += usize::from(c.is_ascii_uppercase());
+            lower += usize::from(c.is_ascii_lowercase());
+        }
+        return (upper >= 2 && lower == 0) || (lower >= 2 && upper == 0);
+    }
     for c in s.chars() {
         if c.is_uppercase() {
             upper += 1;
@@ -317,8 +325,10 @@ impl Validator {
                 suggestion: Some(suggestion),
             });
         }
+        let sources = Sources::new(&cx.mapping);
         Validator {
             cx,
+            sources,
             records: Records::default(),
             issues,
             ids: Vec::new(),
@@ -350,6 +360,7 @@ impl Validator {
     pub fn push(&mut self, row: Row<'_>) {
         let Validator {
             cx,
+            sources,
             records,
             issues,
             ids,
@@ -415,21 +426,30 @@ impl Validator {
         }
 
         // Formula-like cells in mapped columns: kept as text, flagged.
-        for f in Field::ALL {
-            if let Some((v, escaped)) = cell(&cx.mapping, &row, f) {
-                if !escaped
-                    && is_formula_like(v)
-                    && matches!(cx.mapping.source(f), Some(Source::Column(_)))
-                {
-                    warn!(Some(f), IssueCode::FormulaLike,
-                        format!("{} starts with `{}`, which a spreadsheet would run as a formula; it is kept as plain text.", f.label(), &v[..1]),
-                        Some("Check the value in the SIS; Rollcall writes it with a leading ' in every CSV it exports.".into()));
+        // Every mapped value of the row, once: trimmed, formula-escape undone; formula-like
+        // cells in mapped columns are kept as text and flagged.
+        let mut vals: [Option<(&str, bool)>; FIELDS] = [None; FIELDS];
+        for (i, src) in sources.by_field.iter().enumerate() {
+            vals[i] = match src {
+                None => None,
+                Some(Source::Value(v)) => Some((v.as_str(), false)),
+                Some(Source::Column(c)) => {
+                    let raw = trim(row.get(*c).unwrap_or(""));
+                    if is_formula_like(raw) {
+                        let f = Field::ALL[i];
+                        warn!(Some(f), IssueCode::FormulaLike,
+                            format!("{} starts with `{}`, which a spreadsheet would run as a formula; it is kept as plain text.", f.label(), &raw[..1]),
+                            Some("Check the value in the SIS; Rollcall writes it with a leading ' in every CSV it exports.".into()));
+                    }
+                    let plain = unescape_formula(raw);
+                    Some((plain, plain.len() != raw.len()))
                 }
-            }
+            };
         }
+        let cell = |f: Field| vals[f as usize];
 
         // Role first: other rules depend on it.
-        let role = match (*role_const, cell(&cx.mapping, &row, Field::Role)) {
+        let role = match (*role_const, cell(Field::Role)) {
             (Some(r), _) => Some(r),
             (None, Some((v, _))) => match Role::parse(v) {
                 Ok(r) => Some(r),
@@ -451,7 +471,7 @@ impl Validator {
         }
 
         // Key: district_id, else email.
-        let district_id = match cell(&cx.mapping, &row, Field::DistrictId) {
+        let district_id = match cell(Field::DistrictId) {
             Some((v, _)) => match DistrictId::check(v) {
                 Ok(id) => {
                     let s = &mut *id_stats;
@@ -482,11 +502,9 @@ impl Validator {
         };
         let district_id_errored = errors > 0
             && district_id.is_none()
-            && cell(&cx.mapping, &row, Field::DistrictId).is_some_and(|(v, _)| !v.is_empty());
+            && cell(Field::DistrictId).is_some_and(|(v, _)| !v.is_empty());
 
-        let email_raw = cell(&cx.mapping, &row, Field::Email)
-            .map(|(v, _)| v)
-            .filter(|v| !v.is_empty());
+        let email_raw = cell(Field::Email).map(|(v, _)| v).filter(|v| !v.is_empty());
         let mut email_ok = false;
         scratch.clear();
         if let Some(v) = email_raw {
@@ -514,9 +532,9 @@ impl Validator {
                 );
             }
         }
-        let email_col = cx.mapping.is_mapped(Field::Email);
+        let email_col = sources.is_mapped(Field::Email);
         if district_id.is_none() && !district_id_errored {
-            if cx.mapping.is_mapped(Field::DistrictId) {
+            if sources.is_mapped(Field::DistrictId) {
                 if email_ok {
                     warn!(Some(Field::DistrictId), IssueCode::EmailAsKey,
                         "District ID is blank: the email address is this user's matching key.".into(),
@@ -561,7 +579,7 @@ impl Validator {
             .into_iter()
             .enumerate()
         {
-            let Some((v, _)) = cell(&cx.mapping, &row, f) else {
+            let Some((v, _)) = cell(f) else {
                 continue;
             };
             if v.is_empty() {
@@ -593,7 +611,7 @@ impl Validator {
 
         // Grade.
         let mut grade = None;
-        if let Some((v, _)) = cell(&cx.mapping, &row, Field::Grade) {
+        if let Some((v, _)) = cell(Field::Grade) {
             let is_staff = role.is_some_and(Role::is_staff);
             if is_staff {
                 if !v.is_empty() {
@@ -638,7 +656,7 @@ impl Validator {
 
         // School: recorded by distinct value, resolved at the end.
         let mut school = u32::MAX;
-        if let Some((v, _)) = cell(&cx.mapping, &row, Field::School) {
+        if let Some((v, _)) = cell(Field::School) {
             if v.is_empty() {
                 err!(
                     Some(Field::School),
@@ -679,7 +697,7 @@ impl Validator {
             .into_iter()
             .enumerate()
         {
-            if let Some((v, _)) = cell(&cx.mapping, &row, f) {
+            if let Some((v, _)) = cell(f) {
                 match parse_bool(v) {
                     Ok(b) => flags[i] = b,
                     Err(e) => err!(
@@ -692,7 +710,7 @@ impl Validator {
             }
         }
         let mut status = Status::Active;
-        if let Some((v, _)) = cell(&cx.mapping, &row, Field::Status) {
+        if let Some((v, _)) = cell(Field::Status) {
             match Status::parse(v) {
                 Ok(Status::Inactive) => {
                     status = Status::Inactive;
@@ -727,7 +745,7 @@ impl Validator {
         .into_iter()
         .enumerate()
         {
-            if let Some((v, _)) = cell(&cx.mapping, &row, f) {
+            if let Some((v, _)) = cell(f) {
                 if v.len() > max {
                     let msg = format!("{} is longer than {max} characters.", f.label());
                     err!(Some(f), IssueCode::TooLong, msg, None);
@@ -943,16 +961,39 @@ fn issue(
     });
 }
 
-/// The value of a field in a row: its column's cell (trimmed, formula-escape undone) or the
-/// value set for the file; `(value, was_formula_escaped)`.
-fn cell<'r>(mapping: &'r Mapping, row: &Row<'r>, f: Field) -> Option<(&'r str, bool)> {
-    match mapping.fields.get(&f)? {
-        Source::Column(c) => {
-            let raw = row.get(*c).unwrap_or("").trim();
-            let plain = unescape_formula(raw);
-            Some((plain, plain.len() != raw.len()))
+/// `str::trim`, with a fast exit for the usual cell that starts and ends with a visible ASCII
+/// character.
+#[inline]
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&b)) if (0x21..0x7f).contains(&a) && (0x21..0x7f).contains(&b) => s,
+        _ => s.trim(),
+    }
+}
+
+/// Where each field's value comes from, indexed by field: built once per file so that the per-row
+/// work is array indexing, not map lookups.
+const FIELDS: usize = Field::ALL.len();
+
+#[derive(Debug, Clone)]
+struct Sources {
+    by_field: Vec<Option<Source>>,
+}
+
+impl Sources {
+    fn new(m: &Mapping) -> Sources {
+        let mut by_field = vec![None; FIELDS];
+        for (f, s) in &m.fields {
+            by_field[*f as usize] = Some(match s {
+                Source::Value(v) => Source::Value(v.trim().to_owned()),
+                c => c.clone(),
+            });
         }
-        Source::Value(v) => Some((v.trim(), false)),
+        Sources { by_field }
+    }
+
+    fn is_mapped(&self, f: Field) -> bool {
+        self.by_field[f as usize].is_some()
     }
 }
 

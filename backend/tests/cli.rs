@@ -1,0 +1,323 @@
+//! The `rollcall` binary, black-box: every sample through `inspect` and `validate --json`, with
+//! the exit codes and JSON shapes scripts rely on.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn samples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples")
+}
+
+fn rollcall(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rollcall"))
+        .args(args)
+        .current_dir(samples())
+        .output()
+        .expect("rollcall runs")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn validate(file: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["validate", file, "--json"];
+    args.extend_from_slice(extra);
+    let out = rollcall(&args);
+    (out.status.code().expect("exit code"), json(&out))
+}
+
+#[test]
+fn inspect_json_gives_the_dialect_and_rows_without_the_heading() {
+    let out = rollcall(&["inspect", "utf8_bom_semicolon.csv", "--json"]);
+    assert!(out.status.success());
+    let v = json(&out);
+    assert_eq!(v["encoding"], "UTF-8");
+    assert_eq!(v["delimiter"], ";");
+    assert_eq!(v["line_ending"], "CRLF");
+    assert_eq!(v["has_header"], true);
+    let rows = v["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 30);
+    assert_eq!(rows[0][0], "Ava");
+
+    let v = json(&rollcall(&["inspect", "excel_mac_roman_cr.csv", "--json"]));
+    assert_eq!(
+        (v["encoding"].as_str(), v["line_ending"].as_str()),
+        (Some("macintosh"), Some("CR"))
+    );
+    let v = json(&rollcall(&["inspect", "utf16le_tab.txt", "--json"]));
+    assert_eq!(
+        (v["encoding"].as_str(), v["delimiter"].as_str()),
+        (Some("UTF-16LE"), Some("\t"))
+    );
+    assert_eq!(v["rows"].as_array().map(Vec::len), Some(30));
+}
+
+#[test]
+fn inspect_honours_every_override() {
+    let v = json(&rollcall(&[
+        "inspect",
+        "classworks_headers.csv",
+        "--json",
+        "--no-header",
+        "--delimiter",
+        ";",
+        "--encoding",
+        "windows-1252",
+    ]));
+    assert_eq!(v["has_header"], false);
+    assert_eq!(v["delimiter"], ";");
+    assert_eq!(v["encoding"], "windows-1252");
+    let rows = v["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 41, "the heading is a row when --no-header");
+    assert!(
+        rows[1][0].as_str().expect("cell").contains("LefÃ¨vre"),
+        "UTF-8 read as 1252 on request: {}",
+        rows[1][0]
+    );
+}
+
+#[test]
+fn every_clean_sample_validates_with_exit_0() {
+    for file in [
+        "classworks_headers.csv",
+        "pass_users.csv",
+        "no_header.csv",
+        "excel_mac_roman_cr.csv",
+        "windows1252_crlf.csv",
+        "utf8_bom_semicolon.csv",
+        "utf16le_tab.txt",
+        "quoted_multiline.csv",
+    ] {
+        let (code, v) = validate(file, &["--schools", "schools.csv"]);
+        assert_eq!(code, 0, "{file}: {v}");
+        assert_eq!(v["summary"]["errors"], 0, "{file}");
+        for key in ["encoding", "delimiter", "line_ending", "has_header", "rows"] {
+            assert!(v["file"].get(key).is_some(), "{file}: file.{key}");
+        }
+    }
+    let (_, v) = validate("classworks_headers.csv", &["--schools", "schools.csv"]);
+    assert_eq!(v["summary"]["rows"], 40);
+    assert_eq!(v["mapping"]["first_name"], 0);
+    assert_eq!(v["mapping"]["email"], 5);
+    assert_eq!(v["mapping"].as_object().map(|m| m.len()), Some(11));
+}
+
+#[test]
+fn errors_mixed_json_lists_the_readme_rows_and_exits_1() {
+    let (code, v) = validate("errors_mixed.csv", &["--schools", "schools.csv"]);
+    assert_eq!(code, 1);
+    let issues = v["issues"].as_array().expect("issues");
+    let got: Vec<(u64, &str, &str)> = issues
+        .iter()
+        .map(|i| {
+            (
+                i["row"].as_u64().expect("row"),
+                i["severity"].as_str().expect("sev"),
+                i["code"].as_str().expect("code"),
+            )
+        })
+        .collect();
+    let want = [
+        (5, "error", "missing_required"),
+        (6, "error", "invalid_email"),
+        (7, "error", "invalid_grade"),
+        (8, "error", "duplicate_district_id"),
+        (9, "error", "duplicate_district_id"),
+        (10, "error", "duplicate_email"),
+        (11, "error", "duplicate_email"),
+        (12, "error", "unknown_school"),
+        (13, "error", "invalid_role"),
+        (14, "warning", "formula_like"),
+        (15, "warning", "email_as_key"),
+        (16, "error", "missing_grade"),
+        (17, "warning", "grade_spelled_out"),
+        (18, "error", "too_few_fields"),
+        (19, "error", "too_many_fields"),
+        (21, "warning", "name_case"),
+    ];
+    assert_eq!(got, want);
+    let school = issues
+        .iter()
+        .find(|i| i["code"] == "unknown_school")
+        .expect("school issue");
+    assert_eq!(school["rows"], serde_json::json!([12]));
+    assert!(issues
+        .iter()
+        .all(|i| i["message"].as_str().is_some_and(|m| !m.is_empty())
+            && i.get("suggestion").is_some()
+            && i.get("column").is_some()));
+    assert_eq!(v["summary"]["errors"], 12);
+    assert_eq!(v["summary"]["warnings"], 4);
+}
+
+#[test]
+fn without_schools_school_values_are_not_checked() {
+    let (code, v) = validate("errors_mixed.csv", &[]);
+    assert_eq!(code, 1);
+    assert!(!v["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .any(|i| i["code"] == "unknown_school"));
+}
+
+#[test]
+fn external_exports_give_their_readme_outcomes() {
+    let (code, v) = validate(
+        "external/sds_students_100.csv",
+        &[
+            "--schools",
+            "external/sds_school.csv",
+            "--set",
+            "role=student",
+        ],
+    );
+    assert_eq!(
+        (
+            code,
+            v["summary"]["rows"].as_u64(),
+            v["summary"]["errors"].as_u64()
+        ),
+        (0, Some(86), Some(0)),
+        "{v}"
+    );
+    assert_eq!(v["values"]["role"], "student");
+
+    let (code, v) = validate(
+        "external/sds_teachers.csv",
+        &[
+            "--schools",
+            "external/sds_school.csv",
+            "--set",
+            "role=teacher",
+        ],
+    );
+    assert_eq!(code, 1);
+    let issues = v["issues"].as_array().expect("issues");
+    assert!(
+        !issues.is_empty()
+            && issues
+                .iter()
+                .all(|i| i["code"] == "email_required_for_staff")
+    );
+    assert!(issues[0]["message"]
+        .as_str()
+        .expect("msg")
+        .contains("no email column"));
+
+    let (code, v) = validate(
+        "external/oneroster11_users.csv",
+        &["--schools", "schools.csv"],
+    );
+    assert_eq!(code, 1);
+    let unknown: Vec<&Value> = v["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter(|i| i["code"] == "unknown_school")
+        .collect();
+    assert_eq!(unknown.len(), 2, "once per value, not once per row");
+    let (code, _) = validate(
+        "external/oneroster11_users.csv",
+        &[
+            "--schools",
+            "schools.csv",
+            "--map",
+            "school=5",
+            "--set",
+            "school=101",
+        ],
+    );
+    assert_eq!(code, 0, "one school set for the file resolves");
+
+    let (code, v) = validate("external/moodle_example.csv", &[]);
+    assert_eq!(code, 1, "role and school must be set: {v}");
+    let (code, v) = validate(
+        "external/moodle_example.csv",
+        &[
+            "--set",
+            "role=student",
+            "--set",
+            "school=101",
+            "--schools",
+            "schools.csv",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    assert!(
+        v["mapping"].get("district_id").is_none(),
+        "username is not a district id"
+    );
+
+    let (code, v) = validate(
+        "external/sds_v21_users.csv",
+        &["--set", "role=student", "--set", "school=10001"],
+    );
+    assert_eq!(code, 0, "students need no email: {v}");
+}
+
+#[test]
+fn map_by_heading_and_number() {
+    let (code, v) = validate(
+        "external/moodle_example.csv",
+        &[
+            "--map",
+            "district_id=username",
+            "--set",
+            "role=student",
+            "--set",
+            "school=x",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(v["mapping"]["district_id"], 0);
+    let (_, v) = validate("no_header.csv", &["--map", "alt_id=7"]);
+    assert_eq!(v["mapping"]["alt_id"], 6);
+    let out = rollcall(&["validate", "no_header.csv", "--map", "email=99"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Column 99 does not exist"));
+}
+
+#[test]
+fn unreadable_files_exit_2_with_one_sentence() {
+    let dir = std::env::temp_dir().join(format!("rollcall-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("empty.csv", b"", "empty"),
+        (
+            "heading.csv",
+            b"First Name,Last Name,Email\r\n",
+            "no data rows",
+        ),
+        (
+            "book.xlsx",
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00binary",
+            "Excel",
+        ),
+        ("img.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "image"),
+    ];
+    for (name, bytes, says) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_rollcall"))
+            .args(["validate", path.to_str().expect("utf8"), "--json"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{name}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
+        assert!(!err.contains("panicked"));
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what building and testing Rollcall needs on a fresh Debian machine, idempotently:
+# every step checks first and skips what is already there. Safe to run on every `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# Debian packages.
+apt_pkgs=(pkg-config libssl-dev nodejs)
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "apt-get install ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The wasm target.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly.
+want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ -n "$want" ] && [ "$have" != "$want" ]; then
+  log "cargo install wasm-bindgen-cli $want (have: ${have:-none})"
+  # Not --locked: its lockfile pins a crate version the registry no longer serves.
+  cargo install -q wasm-bindgen-cli --version "$want"
+fi
+log "ready (wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), node $(node --version))"

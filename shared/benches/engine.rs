@@ -1,0 +1,193 @@
+//! `make bench`: the import engine on a generated 1,000,000-row roster (~110 MB), against a bare
+//! `csv::ByteRecord` loop over the same bytes in the same run. Prints MB/s, rows/s, the ratio,
+//! where the time goes, and the engine's peak memory (measured in a child process that streams
+//! the file from disk, as the CLI and the browser do).
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use rollcall_shared::map::{School, SchoolDirectory};
+use rollcall_shared::read::RowReader;
+use rollcall_shared::{open, ImportOptions, Pipeline};
+
+const ROWS: u64 = 1_000_000;
+const CHUNK: usize = 1 << 20;
+
+fn schools() -> SchoolDirectory {
+    SchoolDirectory::new(
+        ["101", "102", "103"]
+            .iter()
+            .map(|c| School {
+                sis_code: (*c).into(),
+                name: format!("School {c}"),
+            })
+            .collect(),
+    )
+}
+
+fn opts() -> ImportOptions {
+    ImportOptions {
+        schools: Some(schools()),
+        ..ImportOptions::default()
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn bare_csv(bytes: &[u8]) -> u64 {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let mut rec = csv::ByteRecord::new();
+    let mut n = 0u64;
+    while rdr.read_byte_record(&mut rec).expect("csv") {
+        n += rec.len() as u64;
+    }
+    n
+}
+
+fn read_only(bytes: &[u8]) -> u32 {
+    let o = open(&bytes[..bytes.len().min(256 * 1024)], false, &opts()).expect("open");
+    let mut r = RowReader::new(&o.dialect, Default::default());
+    let mut n = 0u32;
+    for c in bytes.chunks(CHUNK) {
+        r.feed(c, &mut |row| n += row.len() as u32);
+    }
+    r.finish(&mut |row| n += row.len() as u32);
+    n
+}
+
+/// Read + map + validate; returns (rows, errors, time spent in finish()).
+fn engine(chunks: &mut dyn Iterator<Item = Vec<u8>>, size: u64) -> (u32, u32, Duration) {
+    let opts = opts();
+    let first = chunks.next().expect("data");
+    let o = open(&first[..first.len().min(256 * 1024)], false, &opts).expect("open");
+    let mut p = Pipeline::new(&o, &opts);
+    p.expect_bytes(size);
+    p.feed(&first);
+    for c in chunks {
+        p.feed(&c);
+    }
+    let t = Instant::now();
+    let v = p.finish().expect("valid file");
+    let fin = t.elapsed();
+    (v.rows, v.summary().errors, fin)
+}
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(str::to_owned)
+        })
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn main() {
+    // Write the generated roster to a file (for profiling and the other benchmarks).
+    if let Ok(path) = std::env::var("ROLLCALL_BENCH_GEN") {
+        std::fs::write(&path, rollcall_shared::testgen::roster_csv(ROWS, 42)).expect("write");
+        return;
+    }
+    // Child mode: stream a file from disk through the engine and report peak memory.
+    if let Ok(path) = std::env::var("ROLLCALL_BENCH_CHILD") {
+        let mut f = std::fs::File::open(&path).expect("file");
+        let size = f.metadata().expect("meta").len();
+        let base = peak_rss_kb();
+        let mut it = std::iter::from_fn(move || {
+            let mut buf = vec![0u8; CHUNK];
+            let n = f.read(&mut buf).expect("read");
+            (n > 0).then(|| {
+                buf.truncate(n);
+                buf
+            })
+        });
+        let (rows, _, _) = engine(&mut it, size);
+        println!("{rows} {} {}", peak_rss_kb(), base);
+        return;
+    }
+    let t = Instant::now();
+    let csv = rollcall_shared::testgen::roster_csv(ROWS, 42);
+    let bytes = csv.into_bytes();
+    let mb = bytes.len() as f64 / 1e6;
+    println!(
+        "generated {ROWS} rows, {mb:.1} MB in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    let (mut bare, mut read, mut full, mut fin) = (vec![], vec![], vec![], vec![]);
+    let mut rows = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        std::hint::black_box(bare_csv(&bytes));
+        bare.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(read_only(&bytes));
+        read.push(t.elapsed());
+        let t = Instant::now();
+        let mut it = bytes.chunks(CHUNK).map(<[u8]>::to_vec);
+        let (r, errors, f) = engine(&mut it, bytes.len() as u64);
+        full.push(t.elapsed());
+        fin.push(f);
+        assert_eq!(errors, 0, "the generated roster is valid");
+        rows = r;
+    }
+    let (bare, read, full, fin) = (median(bare), median(read), median(full), median(fin));
+    let rate = |d: Duration| (mb / d.as_secs_f64(), rows as f64 / d.as_secs_f64());
+    let (bmb, brs) = rate(bare);
+    let (emb, ers) = rate(full);
+    let ratio = bare.as_secs_f64() / full.as_secs_f64();
+    println!();
+    println!("| run (median of 3) | time | MB/s | rows/s |");
+    println!("|---|---|---|---|");
+    println!(
+        "| bare csv::ByteRecord loop | {:.3} s | {bmb:.0} | {brs:.0} |",
+        bare.as_secs_f64()
+    );
+    println!(
+        "| engine: read + map + validate | {:.3} s | {emb:.0} | {ers:.0} |",
+        full.as_secs_f64()
+    );
+    println!();
+    println!(
+        "engine_vs_bare_throughput: {:.0}% (target ≥ 40%)",
+        ratio * 100.0
+    );
+    let read_s = read.as_secs_f64();
+    let fin_s = fin.as_secs_f64();
+    let rules_s = (full.as_secs_f64() - read_s - fin_s).max(0.0);
+    println!("where the time goes: decode + split {read_s:.3} s, row rules + record store {rules_s:.3} s, file rules (duplicates, schools) {fin_s:.3} s");
+
+    // Peak memory in a child that streams the file from disk.
+    let dir = std::env::temp_dir().join(format!("rollcall-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let path = dir.join("roster.csv");
+    std::fs::write(&path, &bytes).expect("write");
+    drop(bytes);
+    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .env("ROLLCALL_BENCH_CHILD", &path)
+        .output()
+        .expect("child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let nums: Vec<u64> = text
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    if let [_, peak, _] = nums[..] {
+        let peak_mb = peak as f64 * 1024.0 / 1e6;
+        println!("peak memory (whole process, file streamed from disk): {peak_mb:.0} MB = {:.2}× the file (target < 2×)", peak_mb / mb);
+    } else {
+        println!(
+            "peak memory: child failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
