@@ -23,6 +23,8 @@ enum Command {
     Inspect(cli::inspect::Args),
     /// Check a file: map its columns, validate every row, report every problem.
     Validate(cli::validate::Args),
+    /// Plan a file against a roster: creates, updates (field old → new), archives, restores.
+    Plan(cli::plan::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(a) => cli::inspect::run(a),
         Command::Validate(a) => cli::validate::run(a),
+        Command::Plan(a) => cli::plan::run(a),
     };
     match result {
         Ok(code) => code,

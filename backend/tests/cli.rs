@@ -321,3 +321,90 @@ fn unreadable_files_exit_2_with_one_sentence() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn plan_json_against_a_roster_file() {
+    let dir = std::env::temp_dir().join(format!("rollcall-plan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let src = std::fs::read_to_string(samples().join("classworks_headers.csv")).expect("sample");
+    let lines: Vec<&str> = src.split("\r\n").filter(|l| !l.is_empty()).collect();
+    // Next month: row 4 (S0100002) gone, Olivia renamed, one new student.
+    let mut next: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 3)
+        .map(|(_, l)| l.to_string())
+        .collect();
+    next[1] = next[1].replacen("Olivia,Lefèvre", "Olivia,Lefebvre", 1);
+    next.push(
+        "Nia,Ode,S0999999,0,4,nia.ode@springfield.k12.example.org,102,,GA000000001,N,N".into(),
+    );
+    let roster = dir.join("roster.csv");
+    let file = dir.join("students.csv");
+    std::fs::write(&roster, src.as_bytes()).expect("write");
+    std::fs::write(&file, next.join("\r\n")).expect("write");
+    let out = rollcall(&[
+        "plan",
+        file.to_str().expect("p"),
+        "--roster",
+        roster.to_str().expect("p"),
+        "--schools",
+        "schools.csv",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["summary"]["creates"], 1);
+    assert_eq!(v["summary"]["updates"], 1);
+    assert_eq!(v["summary"]["archives"], 1);
+    assert_eq!(v["summary"]["unchanged"], 38);
+    assert_eq!(v["archives"], serde_json::json!(["S0100002"]));
+    assert_eq!(v["updates"][0]["key"], "S0100000");
+    assert_eq!(
+        v["updates"][0]["changes"]["last_name"],
+        serde_json::json!(["Lefèvre", "Lefebvre"])
+    );
+    assert_eq!(v["creates"][0]["key"], "S0999999");
+    assert_eq!(v["guard"]["triggered"], false);
+    assert_eq!(v["guard"]["scope_active"], 40);
+
+    // The same file against itself: nothing to do.
+    let v = json(&rollcall(&[
+        "plan",
+        roster.to_str().expect("p"),
+        "--roster",
+        roster.to_str().expect("p"),
+        "--json",
+    ]));
+    assert_eq!(v["summary"]["unchanged"], 40);
+    assert_eq!(v["summary"]["creates"], 0);
+
+    // Half the users missing trips the guard; errors exit 1.
+    let half: Vec<&str> = lines[..21].to_vec();
+    std::fs::write(&file, half.join("\r\n")).expect("write");
+    let v = json(&rollcall(&[
+        "plan",
+        file.to_str().expect("p"),
+        "--roster",
+        roster.to_str().expect("p"),
+        "--scope",
+        "students.csv",
+        "--json",
+    ]));
+    assert_eq!(v["guard"]["triggered"], true);
+    assert_eq!(v["guard"]["archives"], 20);
+    let out = rollcall(&[
+        "plan",
+        "errors_mixed.csv",
+        "--roster",
+        roster.to_str().expect("p"),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(dir);
+}

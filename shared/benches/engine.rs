@@ -78,6 +78,66 @@ fn engine(chunks: &mut dyn Iterator<Item = Vec<u8>>, size: u64) -> (u32, u32, Du
     (v.rows, v.summary().errors, fin)
 }
 
+fn validate_all(bytes: &[u8]) -> rollcall_shared::validate::Validation {
+    let opts = opts();
+    let o = open(&bytes[..bytes.len().min(256 * 1024)], false, &opts).expect("open");
+    let mut p = Pipeline::new(&o, &opts);
+    p.expect_bytes(bytes.len() as u64);
+    for c in bytes.chunks(CHUNK) {
+        p.feed(c);
+    }
+    p.finish().expect("valid")
+}
+
+/// Plan next month's 1,000,000-row file (1% edits, 0.5% new, 0.5% gone) against the
+/// 1,000,000-user roster of this month's; the change request's size against the CSV's.
+fn plan_bench(this_month: &[u8]) {
+    use rollcall_shared::plan::{codec, plan, Roster};
+    use rollcall_shared::wire::Options;
+    let roster = Roster::from_validation(&validate_all(this_month), "students.csv", 1);
+    let next = rollcall_shared::testgen::next_month_csv(ROWS, 42);
+    let v = validate_all(next.as_bytes());
+    let mut times = vec![];
+    let mut last = None;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let p = plan(&v, &roster, "students.csv", &Options::default());
+        times.push(t.elapsed());
+        last = Some(p);
+    }
+    let p = last.expect("plan");
+    let s = p.summary();
+    let t = median(times);
+    let req = p
+        .to_request("demo", &Options::default(), true, None)
+        .to_json();
+    let snapshot = codec::encode(&roster);
+    let t_dec = Instant::now();
+    let back = codec::decode(&snapshot).expect("decode");
+    let dec = t_dec.elapsed();
+    assert_eq!(back.users.len(), roster.users.len());
+    println!();
+    println!(
+        "plan 1,000,000 rows against 1,000,000 users: {:.3} s (median of 3; target ≤ 1 s)",
+        t.as_secs_f64()
+    );
+    println!(
+        "  creates {}, updates {}, archives {}, unchanged {}",
+        s.creates, s.updates, s.archives, s.unchanged
+    );
+    println!(
+        "change request: {} bytes of JSON = {:.2}% of the CSV's {} bytes (target ≤ 5%)",
+        req.len(),
+        req.len() as f64 * 100.0 / next.len() as f64,
+        next.len()
+    );
+    println!(
+        "roster snapshot: {:.1} MB encoded, decoded in {:.3} s",
+        snapshot.len() as f64 / 1e6,
+        dec.as_secs_f64()
+    );
+}
+
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -164,6 +224,8 @@ fn main() {
     let fin_s = fin.as_secs_f64();
     let rules_s = (full.as_secs_f64() - read_s - fin_s).max(0.0);
     println!("where the time goes: decode + split {read_s:.3} s, row rules + record store {rules_s:.3} s, file rules (duplicates, schools) {fin_s:.3} s");
+
+    plan_bench(&bytes);
 
     // Peak memory in a child that streams the file from disk.
     let dir = std::env::temp_dir().join(format!("rollcall-bench-{}", std::process::id()));

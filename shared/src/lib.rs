@@ -11,9 +11,11 @@
 pub mod engine;
 pub mod fields;
 pub mod map;
+pub mod plan;
 pub mod read;
 pub mod testgen;
 pub mod validate;
+pub mod wire;
 pub mod write;
 
 pub use engine::{

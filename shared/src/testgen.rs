@@ -156,3 +156,26 @@ pub fn roster_csv(rows: u64, seed: u64) -> String {
     }
     out
 }
+
+/// Next month's file for [`roster_csv`]`(rows, seed)`: 1% of the people edited (last name),
+/// 0.5% gone, 0.5% new — the edit mix of the planning benchmark.
+pub fn next_month_csv(rows: u64, seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let mut out = String::with_capacity(rows as usize * 120 + 256);
+    push_row(&mut out, HEADINGS);
+    for i in 0..rows {
+        let mut p = person(&mut rng, i);
+        if i % 200 == 7 {
+            continue;
+        }
+        if i % 100 == 3 {
+            p[1] = format!("{}-Moved", p[1]);
+        }
+        push_row(&mut out, p.iter().map(String::as_str));
+    }
+    for j in 0..rows / 200 {
+        let p = person(&mut rng, rows + j);
+        push_row(&mut out, p.iter().map(String::as_str));
+    }
+    out
+}

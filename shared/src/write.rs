@@ -4,6 +4,9 @@
 
 use std::borrow::Cow;
 
+use crate::fields::{Field, Role};
+use crate::plan::{Roster, UserStatus};
+
 /// `=SUM(A1)` → `'=SUM(A1)`; anything else unchanged.
 pub fn neutralize(cell: &str) -> Cow<'_, str> {
     if crate::validate::needs_escape(cell) {
@@ -29,6 +32,52 @@ pub fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) 
         }
     }
     out.push_str("\r\n");
+}
+
+/// The master CSV: the district's active, file-managed users in import format, with a `scope`
+/// column so that re-importing it changes nothing however many scopes there are. The grade
+/// column is written only when every student in it has a grade (a student's blank grade in a
+/// grade column is an error on import; without the column, grades stay as they are).
+pub fn master_csv(roster: &Roster) -> String {
+    let users: Vec<_> = roster
+        .users
+        .iter()
+        .filter(|u| u.status == UserStatus::Active && u.managed_by.is_none())
+        .collect();
+    let with_grade = users
+        .iter()
+        .all(|u| u.data.role != Role::Student || u.data.grade.is_some());
+    let fields: Vec<Field> = [
+        Field::DistrictId,
+        Field::FirstName,
+        Field::LastName,
+        Field::MiddleName,
+        Field::Email,
+        Field::Role,
+        Field::Grade,
+        Field::School,
+        Field::StateId,
+        Field::AltId,
+        Field::LimitedEnglish,
+        Field::EconDisadvantaged,
+        Field::Scope,
+    ]
+    .into_iter()
+    .filter(|f| *f != Field::Grade || with_grade)
+    .collect();
+    let mut out = String::with_capacity(users.len() * 128 + 256);
+    push_row(&mut out, fields.iter().map(|f| f.name()));
+    let mut cells: Vec<String> = Vec::with_capacity(fields.len());
+    for u in users {
+        cells.clear();
+        cells.extend(
+            fields
+                .iter()
+                .map(|f| u.data.display(*f).unwrap_or_default()),
+        );
+        push_row(&mut out, cells.iter().map(String::as_str));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -269,3 +269,124 @@ proptest! {
         let _ = validate_bytes(&bytes, &ImportOptions::default());
     }
 }
+
+mod planner {
+    use super::*;
+    use rollcall_shared::map::{School, SchoolDirectory};
+    use rollcall_shared::plan::{plan, Plan, Roster, UserId};
+    use rollcall_shared::testgen::{person, Rng, HEADINGS};
+    use rollcall_shared::validate::Validation;
+    use rollcall_shared::wire::Options;
+    use rollcall_shared::write::push_row;
+
+    fn validate(csv: &str) -> Validation {
+        let schools = SchoolDirectory::new(
+            ["101", "102", "103"]
+                .iter()
+                .map(|c| School {
+                    sis_code: (*c).into(),
+                    name: String::new(),
+                })
+                .collect(),
+        );
+        let opts = ImportOptions {
+            schools: Some(schools),
+            ..ImportOptions::default()
+        };
+        validate_bytes(csv.as_bytes(), &opts).expect("reads").1
+    }
+
+    fn csv(rows: &[[String; 11]]) -> String {
+        let mut out = String::new();
+        push_row(&mut out, HEADINGS);
+        for r in rows {
+            push_row(&mut out, r.iter().map(String::as_str));
+        }
+        out
+    }
+
+    /// A roster file, and the next month's: some rows edited, some dropped, some added.
+    fn months(
+        seed: u64,
+        n: u64,
+        edits: u64,
+        drops: u64,
+        adds: u64,
+    ) -> (Vec<[String; 11]>, Vec<[String; 11]>) {
+        let mut rng = Rng::new(seed);
+        let first: Vec<[String; 11]> = (0..n).map(|i| person(&mut rng, i)).collect();
+        let mut next = Vec::new();
+        for (i, p) in first.iter().enumerate() {
+            let i = i as u64;
+            if i < drops {
+                continue;
+            }
+            let mut p = p.clone();
+            if edits > 0 && (i - drops).is_multiple_of((n / edits).max(1)) {
+                p[1] = format!("{}-Edited", p[1]);
+            }
+            next.push(p);
+        }
+        for j in 0..adds {
+            next.push(person(&mut rng, n + j));
+        }
+        (first, next)
+    }
+
+    fn keys(p: &Plan) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let mut c: Vec<String> = p.creates.iter().map(|c| c.data.key()).collect();
+        let mut u: Vec<String> = p
+            .updates
+            .iter()
+            .map(|u| format!("{}{:?}", u.key, u.changes))
+            .collect();
+        let mut a: Vec<String> = p.archives.iter().map(|a| a.key.clone()).collect();
+        c.sort();
+        u.sort();
+        a.sort();
+        (c, u, a)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn applying_a_plan_then_planning_again_changes_nothing(seed in any::<u64>(), n in 5u64..60, edits in 0u64..5, drops in 0u64..5, adds in 0u64..5) {
+            let (first, next) = months(seed, n, edits, drops, adds);
+            let r0 = Roster::from_validation(&validate(&csv(&first)), "f.csv", 1);
+            let v1 = validate(&csv(&next));
+            prop_assert!(!v1.has_errors(), "{:?}", v1.issues);
+            let p1 = plan(&v1, &r0, "f.csv", &Options::default());
+            prop_assert!(!p1.has_errors(), "{:?}", p1.issues);
+            prop_assert_eq!(p1.archives.len() as u64, drops.min(n));
+            prop_assert_eq!(p1.creates.len() as u64, adds);
+            let mut r1 = r0.clone();
+            let mut id = 10_000;
+            r1.apply(&p1.to_request("d", &Options::default(), true, None), || { id += 1; UserId(id) });
+            let p2 = plan(&v1, &r1, "f.csv", &Options::default());
+            prop_assert!(p2.is_empty(), "{:?}", p2.summary());
+            prop_assert_eq!(p2.unchanged as usize, next.len());
+
+            // The master CSV of the new roster plans to nothing against it.
+            let master = validate(&rollcall_shared::write::master_csv(&r1));
+            prop_assert!(!master.has_errors(), "{:?}", master.issues);
+            let p3 = plan(&master, &r1, "master.csv", &Options::default());
+            prop_assert!(p3.is_empty(), "{:?}", p3.summary());
+        }
+
+        #[test]
+        fn the_plan_does_not_depend_on_row_order(seed in any::<u64>(), n in 5u64..40, edits in 0u64..4, drops in 0u64..4, adds in 0u64..4, shuffle in any::<u64>()) {
+            let (first, mut next) = months(seed, n, edits, drops, adds);
+            let r0 = Roster::from_validation(&validate(&csv(&first)), "f.csv", 1);
+            let p = plan(&validate(&csv(&next)), &r0, "f.csv", &Options::default());
+            let mut rng = Rng::new(shuffle);
+            for i in (1..next.len()).rev() {
+                next.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+            let q = plan(&validate(&csv(&next)), &r0, "f.csv", &Options::default());
+            prop_assert_eq!(p.summary(), q.summary());
+            prop_assert_eq!(keys(&p), keys(&q));
+            prop_assert_eq!(p.guard, q.guard);
+        }
+    }
+}

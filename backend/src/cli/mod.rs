@@ -1,6 +1,7 @@
 //! One file per command, each thin: parse flags, call `rollcall_shared`, print.
 
 pub mod inspect;
+pub mod plan;
 pub mod validate;
 
 use std::path::Path;

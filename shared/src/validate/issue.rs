@@ -52,6 +52,12 @@ pub enum IssueCode {
     UnknownSchool,
     DuplicateDistrictId,
     DuplicateEmail,
+    // Against the roster (the planner).
+    EmailOwnedByOther,
+    EmailInUse,
+    SameUserTwice,
+    ManagedBySync,
+    ScopeMove,
 }
 
 impl IssueCode {
@@ -87,6 +93,11 @@ impl IssueCode {
             IssueCode::UnknownSchool => "unknown_school",
             IssueCode::DuplicateDistrictId => "duplicate_district_id",
             IssueCode::DuplicateEmail => "duplicate_email",
+            IssueCode::EmailOwnedByOther => "email_owned_by_other",
+            IssueCode::EmailInUse => "email_in_use",
+            IssueCode::SameUserTwice => "same_user_twice",
+            IssueCode::ManagedBySync => "managed_by_sync",
+            IssueCode::ScopeMove => "scope_move",
         }
     }
 }

@@ -1,0 +1,714 @@
+//! The plan: exactly what a validated file will do to the district's roster — creates,
+//! field-level updates, archives, restores, what is unchanged and what is skipped, and why —
+//! following PRODUCT.md's matching rules. The browser runs it for the review screen; the
+//! server runs [`verify`] against its own roster before applying.
+//!
+//! Matching a row to a user: its district_id; else its email, if that user has no district_id;
+//! an email that belongs to a user with another district_id is an error; otherwise a new user.
+
+mod apply;
+pub mod codec;
+mod roster;
+mod verify;
+
+pub use roster::{Change, Roster, RosterUser, Secret, UserData, UserId, UserStatus};
+pub use verify::{verify, VerifyError};
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::fields::{DistrictId, Email, Field, Role, Status};
+use crate::validate::{Issue, IssueCode, RecordRef, Severity, Validation};
+use crate::wire::{
+    Archive, ArchiveReason, ChangeRequest, Conflict, NewUser, Options, PasswordPolicy, UserUpdate,
+    SCHEMA_VERSION,
+};
+
+/// One field's change, as people read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diff {
+    pub field: Field,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedUpdate {
+    pub id: UserId,
+    pub key: String,
+    pub row: u32,
+    pub changes: Vec<Change>,
+    pub diffs: Vec<Diff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedArchive {
+    pub id: UserId,
+    pub key: String,
+    pub scope: String,
+    pub reason: ArchiveReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedRestore {
+    pub id: UserId,
+    pub key: String,
+    pub row: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The user belongs to a rostering sync; files never change them.
+    ManagedBySync,
+    /// The row's status is not active and no active user matches it.
+    InactiveNotInRoster,
+    /// The row has errors (the plan cannot be submitted until they are fixed).
+    RowHasErrors,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub row: u32,
+    pub key: String,
+    pub reason: SkipReason,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeGuard {
+    pub scope: String,
+    pub archives: u32,
+    pub active: u32,
+}
+
+/// The mass-archive guard's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Guard {
+    pub triggered: bool,
+    pub archives: u32,
+    pub scope_active: u32,
+    pub limits: crate::wire::GuardLimits,
+    pub by_scope: Vec<ScopeGuard>,
+}
+
+impl Guard {
+    pub fn compute(by_scope: Vec<ScopeGuard>, limits: crate::wire::GuardLimits) -> Guard {
+        let trips = |archives: u32, active: u32| {
+            u64::from(archives) * 100 > u64::from(limits.percent) * u64::from(active)
+                && archives > limits.min
+        };
+        let archives = by_scope.iter().map(|s| s.archives).sum();
+        let scope_active = by_scope.iter().map(|s| s.active).sum();
+        let triggered = by_scope.iter().any(|s| trips(s.archives, s.active));
+        Guard {
+            triggered,
+            archives,
+            scope_active,
+            limits,
+            by_scope,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub creates: u32,
+    pub updates: u32,
+    pub archives: u32,
+    pub restores: u32,
+    pub unchanged: u32,
+    pub skipped: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub scope: String,
+    pub scopes: Vec<String>,
+    pub mapped: Vec<Field>,
+    pub base_revision: u64,
+    pub creates: Vec<NewUser>,
+    pub updates: Vec<PlannedUpdate>,
+    pub archives: Vec<PlannedArchive>,
+    pub restores: Vec<PlannedRestore>,
+    pub unchanged: u32,
+    pub skipped: Vec<Skipped>,
+    /// Problems found against the roster (validation's own issues are not repeated here).
+    pub issues: Vec<Issue>,
+    pub guard: Guard,
+}
+
+impl Plan {
+    pub fn summary(&self) -> PlanSummary {
+        PlanSummary {
+            creates: self.creates.len() as u32,
+            updates: self.updates.len() as u32,
+            archives: self.archives.len() as u32,
+            restores: self.restores.len() as u32,
+            unchanged: self.unchanged,
+            skipped: self.skipped.len() as u32,
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(Issue::is_error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.creates.is_empty()
+            && self.updates.is_empty()
+            && self.archives.is_empty()
+            && self.restores.is_empty()
+    }
+
+    /// The change request for this plan.
+    pub fn to_request(
+        &self,
+        district: &str,
+        options: &Options,
+        acknowledged_guard: bool,
+        description: Option<String>,
+    ) -> ChangeRequest {
+        ChangeRequest {
+            version: SCHEMA_VERSION,
+            district: district.to_owned(),
+            scope: self.scope.clone(),
+            scopes: self.scopes.clone(),
+            base_revision: self.base_revision,
+            description,
+            options: options.clone(),
+            mapped: self.mapped.clone(),
+            acknowledged_guard,
+            creates: self.creates.clone(),
+            updates: self
+                .updates
+                .iter()
+                .map(|u| UserUpdate {
+                    id: u.id,
+                    row: u.row,
+                    changes: u.changes.clone(),
+                })
+                .collect(),
+            archives: self
+                .archives
+                .iter()
+                .map(|a| Archive {
+                    id: a.id,
+                    reason: a.reason,
+                })
+                .collect(),
+            restores: self.restores.iter().map(|r| r.id).collect(),
+        }
+    }
+}
+
+/// The fields compared for an update, in display order.
+const COMPARED: [Field; 13] = [
+    Field::DistrictId,
+    Field::FirstName,
+    Field::LastName,
+    Field::MiddleName,
+    Field::Email,
+    Field::Role,
+    Field::Grade,
+    Field::School,
+    Field::StateId,
+    Field::AltId,
+    Field::LimitedEnglish,
+    Field::EconDisadvantaged,
+    Field::Scope,
+];
+
+/// A record as the user it describes. Fields the file does not map come from `base` (the
+/// matched user), or are empty for a new user.
+fn target(
+    r: &RecordRef<'_>,
+    school: &str,
+    scope: &str,
+    mapped: &BTreeSet<Field>,
+    base: Option<&UserData>,
+) -> UserData {
+    let m = |f: Field| mapped.contains(&f) || base.is_none();
+    let keep = |f: Field| !mapped.contains(&f) && base.is_some();
+    let role = r.role().unwrap_or(Role::Student);
+    UserData {
+        district_id: match (
+            r.district_id().and_then(|d| DistrictId::parse(d).ok()),
+            base,
+        ) {
+            (Some(d), _) => Some(d),
+            (None, Some(b)) => b.district_id.clone(),
+            (None, None) => None,
+        },
+        email: if keep(Field::Email) {
+            base.and_then(|b| b.email.clone())
+        } else {
+            r.email().and_then(|e| Email::parse(e).ok())
+        },
+        first_name: r.first_name().to_owned(),
+        last_name: r.last_name().to_owned(),
+        middle_name: if keep(Field::MiddleName) {
+            base.and_then(|b| b.middle_name.clone())
+        } else {
+            r.middle_name().map(str::to_owned)
+        },
+        role,
+        grade: if role.is_staff() {
+            None
+        } else if m(Field::Grade) {
+            r.grade()
+        } else {
+            base.and_then(|b| b.grade)
+        },
+        school: school.to_owned(),
+        state_id: if keep(Field::StateId) {
+            base.and_then(|b| b.state_id.clone())
+        } else {
+            r.state_id().map(str::to_owned)
+        },
+        alt_id: if keep(Field::AltId) {
+            base.and_then(|b| b.alt_id.clone())
+        } else {
+            r.alt_id().map(str::to_owned)
+        },
+        limited_english: if keep(Field::LimitedEnglish) {
+            base.and_then(|b| b.limited_english)
+        } else {
+            r.limited_english()
+        },
+        econ_disadvantaged: if keep(Field::EconDisadvantaged) {
+            base.and_then(|b| b.econ_disadvantaged)
+        } else {
+            r.econ_disadvantaged()
+        },
+        scope: scope.to_owned(),
+    }
+}
+
+/// Does the record differ from the user on field `f`? Compared without building the record's
+/// full `UserData` (the common case at a million rows is "no change").
+fn differs(u: &UserData, r: &RecordRef<'_>, school: &str, scope: &str, f: Field) -> bool {
+    let opt = |a: Option<&str>, b: Option<&str>| a.unwrap_or("") != b.unwrap_or("");
+    match f {
+        Field::DistrictId => r
+            .district_id()
+            .is_some_and(|d| u.district_id.as_ref().map(DistrictId::as_str) != Some(d)),
+        Field::Email => opt(u.email.as_ref().map(Email::as_str), r.email()),
+        Field::FirstName => u.first_name != r.first_name(),
+        Field::LastName => u.last_name != r.last_name(),
+        Field::MiddleName => opt(u.middle_name.as_deref(), r.middle_name()),
+        Field::Role => Some(u.role) != r.role(),
+        Field::Grade => {
+            let want = if r.role().is_some_and(Role::is_staff) {
+                None
+            } else {
+                r.grade()
+            };
+            u.grade != want
+        }
+        Field::School => u.school != school,
+        Field::StateId => opt(u.state_id.as_deref(), r.state_id()),
+        Field::AltId => opt(u.alt_id.as_deref(), r.alt_id()),
+        Field::LimitedEnglish => u.limited_english != r.limited_english(),
+        Field::EconDisadvantaged => u.econ_disadvantaged != r.econ_disadvantaged(),
+        Field::Scope => u.scope != scope,
+        Field::Status | Field::Password => false,
+    }
+}
+
+fn key_of(r: &RecordRef<'_>) -> String {
+    r.district_id().or(r.email()).unwrap_or("").to_owned()
+}
+
+fn plan_issue(
+    row: u32,
+    field: Field,
+    severity: Severity,
+    code: IssueCode,
+    message: String,
+    suggestion: &str,
+) -> Issue {
+    Issue {
+        row: Some(row),
+        rows: vec![],
+        column: None,
+        field: Some(field),
+        severity,
+        code,
+        message,
+        suggestion: Some(suggestion.to_owned()),
+    }
+}
+
+/// Plans a validated file against a roster. `scope` is the upload's scope (rows without a
+/// scope value belong to it).
+pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> Plan {
+    let users = &roster.users;
+    let mut by_id: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut by_email: FxHashMap<&str, u32> = FxHashMap::default();
+    by_id.reserve(users.len());
+    by_email.reserve(users.len());
+    for (i, u) in users.iter().enumerate() {
+        if let Some(d) = &u.data.district_id {
+            by_id.insert(d.as_str(), i as u32);
+        }
+        if let Some(e) = &u.data.email {
+            by_email.insert(e.as_str(), i as u32);
+        }
+    }
+    let mapped: BTreeSet<Field> = v.mapped.iter().copied().collect();
+    let mut issues = Vec::new();
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    // For each user: the records that matched it (record index).
+    let mut claims: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    // Record index → matched user, for records that will be planned.
+    let mut matches: Vec<Option<u32>> = vec![None; v.records.len()];
+    let mut plannable: Vec<bool> = vec![false; v.records.len()];
+    let mut skipped = Vec::new();
+
+    for (ri, r) in v.records.iter().enumerate() {
+        let rscope = r.scope().unwrap_or(scope);
+        touched.insert(rscope.to_owned());
+        let by_district = r.district_id().and_then(|d| by_id.get(d).copied());
+        let mut m = by_district;
+        if m.is_none() {
+            if let Some(&ui) = r.email().and_then(|e| by_email.get(e)) {
+                let u = &users[ui as usize];
+                match &u.data.district_id {
+                    None => m = Some(ui),
+                    Some(other) if u.status == UserStatus::Active => {
+                        if !r.has_error() {
+                            issues.push(plan_issue(r.row(), Field::Email, Severity::Error, IssueCode::EmailOwnedByOther,
+                                format!("Email `{}` belongs to another user (District ID {}).", r.email().unwrap_or(""), other.as_str()),
+                                "Two people cannot share an address: correct the email or the District ID."));
+                        }
+                        continue;
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if let Some(ui) = m {
+            claims.entry(ui).or_default().push(ri as u32);
+        }
+        matches[ri] = m;
+        if r.has_error() || v.school_of(&r).is_none() {
+            skipped.push(Skipped {
+                row: r.row(),
+                key: key_of(&r),
+                reason: SkipReason::RowHasErrors,
+                message: "The row has errors.".into(),
+            });
+            continue;
+        }
+        plannable[ri] = true;
+    }
+    for (ui, rs) in &claims {
+        if rs.len() > 1 {
+            let rows: Vec<u32> = rs
+                .iter()
+                .filter_map(|&ri| v.records.get(ri as usize).map(|r| r.row()))
+                .collect();
+            for (k, &ri) in rs.iter().enumerate() {
+                plannable[ri as usize] = false;
+                let others: Vec<String> = rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != k)
+                    .map(|(_, r)| r.to_string())
+                    .collect();
+                issues.push(plan_issue(rows[k], Field::DistrictId, Severity::Error, IssueCode::SameUserTwice,
+                    format!("This row and row {} match the same user ({}).", others.join(", "), users[*ui as usize].data.key()),
+                    "Each user may appear once: remove the duplicate row or correct its District ID or email."));
+            }
+        }
+    }
+
+    let mut creates = Vec::new();
+    let mut updates = Vec::new();
+    let mut restores = Vec::new();
+    let mut archives = Vec::new();
+    let mut unchanged = 0u32;
+    let mut archived_now: Vec<bool> = vec![false; users.len()];
+    for (ri, r) in v.records.iter().enumerate() {
+        if !plannable[ri] {
+            continue;
+        }
+        let rscope = r.scope().unwrap_or(scope);
+        let school = v.school_of(&r).unwrap_or("");
+        let m = matches[ri].map(|ui| (ui, &users[ui as usize]));
+        if let Some((_, u)) = m {
+            if let Some(sync) = &u.managed_by {
+                issues.push(plan_issue(
+                    r.row(),
+                    Field::DistrictId,
+                    Severity::Warning,
+                    IssueCode::ManagedBySync,
+                    format!("Managed by {sync}: this row is skipped."),
+                    "Remove it from the file: the sync keeps this user up to date.",
+                ));
+                skipped.push(Skipped {
+                    row: r.row(),
+                    key: key_of(&r),
+                    reason: SkipReason::ManagedBySync,
+                    message: format!("managed by {sync}: remove it from the file"),
+                });
+                continue;
+            }
+        }
+        if r.status() == Status::Inactive {
+            match m {
+                Some((ui, u)) if u.status == UserStatus::Active => {
+                    archived_now[ui as usize] = true;
+                    archives.push(PlannedArchive { id: u.id, key: u.data.key(), scope: u.data.scope.clone(), reason: ArchiveReason::Inactive });
+                }
+                Some(_) => unchanged += 1,
+                None => skipped.push(Skipped { row: r.row(), key: key_of(&r), reason: SkipReason::InactiveNotInRoster,
+                    message: "The row's status is not active and no active user matches it: nothing to do.".into() }),
+            }
+            continue;
+        }
+        let Some((_, u)) = m else {
+            creates.push(NewUser {
+                row: r.row(),
+                data: target(&r, school, rscope, &mapped, None),
+                password: r.password().map(|p| Secret(p.to_owned())),
+            });
+            continue;
+        };
+        let mut changes = Vec::new();
+        let mut diffs = Vec::new();
+        let mut full: Option<UserData> = None;
+        for f in COMPARED {
+            if f != Field::Scope && !mapped.contains(&f) {
+                continue;
+            }
+            if !differs(&u.data, &r, school, rscope, f) {
+                continue;
+            }
+            if options.conflict == Conflict::ExistingWins
+                && f != Field::Scope
+                && !u.data.is_empty(f)
+            {
+                continue;
+            }
+            let t = full.get_or_insert_with(|| target(&r, school, rscope, &mapped, Some(&u.data)));
+            if let Some(c) = u.data.change_to(t, f) {
+                diffs.push(Diff {
+                    field: f,
+                    old: u.data.display(f),
+                    new: t.display(f),
+                });
+                changes.push(c);
+            }
+        }
+        if options.passwords == PasswordPolicy::Overwrite {
+            if let Some(p) = r.password() {
+                changes.push(Change::Password(Secret(p.to_owned())));
+                diffs.push(Diff {
+                    field: Field::Password,
+                    old: None,
+                    new: Some("(new password)".into()),
+                });
+            }
+        }
+        if u.data.scope != rscope {
+            issues.push(plan_issue(
+                r.row(),
+                Field::Scope,
+                Severity::Warning,
+                IssueCode::ScopeMove,
+                format!(
+                    "{} moves from scope `{}` to `{}`.",
+                    u.data.key(),
+                    u.data.scope,
+                    rscope
+                ),
+                "Expected if the user changed files; otherwise check the scope of this upload.",
+            ));
+        }
+        let restore = u.status == UserStatus::Archived;
+        if restore {
+            restores.push(PlannedRestore {
+                id: u.id,
+                key: u.data.key(),
+                row: r.row(),
+            });
+        }
+        if changes.is_empty() {
+            if !restore {
+                unchanged += 1;
+            }
+        } else {
+            updates.push(PlannedUpdate {
+                id: u.id,
+                key: u.data.key(),
+                row: r.row(),
+                changes,
+                diffs,
+            });
+        }
+    }
+
+    // Archive the active users of each covered scope that the file does not mention.
+    let mut by_scope: BTreeMap<&str, ScopeGuard> = BTreeMap::new();
+    for s in &touched {
+        by_scope.insert(
+            s,
+            ScopeGuard {
+                scope: s.clone(),
+                archives: 0,
+                active: 0,
+            },
+        );
+    }
+    for (ui, u) in users.iter().enumerate() {
+        if u.status != UserStatus::Active {
+            continue;
+        }
+        let Some(g) = by_scope.get_mut(u.data.scope.as_str()) else {
+            continue;
+        };
+        g.active += 1;
+        if archived_now[ui] {
+            g.archives += 1;
+            continue;
+        }
+        if u.managed_by.is_none() && !claims.contains_key(&(ui as u32)) {
+            archived_now[ui] = true;
+            g.archives += 1;
+            archives.push(PlannedArchive {
+                id: u.id,
+                key: u.data.key(),
+                scope: u.data.scope.clone(),
+                reason: ArchiveReason::Missing,
+            });
+        }
+    }
+    let guard = Guard::compute(by_scope.into_values().collect(), options.guard);
+
+    // Emails stay unique among active users after the plan.
+    email_conflicts(
+        users,
+        &archived_now,
+        &claims,
+        &creates,
+        &updates,
+        &mut issues,
+    );
+    issues.sort_by_key(|i| i.row);
+
+    Plan {
+        scope: scope.to_owned(),
+        scopes: touched.into_iter().collect(),
+        mapped: v.mapped.clone(),
+        base_revision: roster.revision,
+        creates,
+        updates,
+        archives,
+        restores,
+        unchanged,
+        skipped,
+        issues,
+        guard,
+    }
+}
+
+/// Checks that no two users active after the plan share an email: the emails of users the
+/// file does not touch, against every email the file sets.
+fn email_conflicts(
+    users: &[RosterUser],
+    archived_now: &[bool],
+    claims: &FxHashMap<u32, Vec<u32>>,
+    creates: &[NewUser],
+    updates: &[PlannedUpdate],
+    issues: &mut Vec<Issue>,
+) {
+    let by_user: FxHashMap<UserId, usize> =
+        users.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+    // Final email of every user the file sets.
+    let mut set: Vec<(String, u32)> = creates
+        .iter()
+        .filter_map(|c| {
+            c.data
+                .email
+                .as_ref()
+                .map(|e| (e.as_str().to_owned(), c.row))
+        })
+        .collect();
+    for u in updates {
+        for c in &u.changes {
+            if let Change::Email(Some(e)) = c {
+                set.push((e.as_str().to_owned(), u.row));
+            }
+        }
+    }
+    if set.is_empty() {
+        return;
+    }
+    // Users who keep their email and stay active: untouched ones, and matched ones whose email
+    // the file does not change.
+    let changed: std::collections::HashSet<usize> = updates
+        .iter()
+        .filter(|u| u.changes.iter().any(|c| matches!(c, Change::Email(_))))
+        .filter_map(|u| by_user.get(&u.id).copied())
+        .collect();
+    let mut kept: FxHashMap<&str, &RosterUser> = FxHashMap::default();
+    for (i, u) in users.iter().enumerate() {
+        let active_after = (u.status == UserStatus::Active && !archived_now[i])
+            || claims.contains_key(&(i as u32));
+        if active_after && !changed.contains(&i) {
+            if let Some(e) = &u.data.email {
+                kept.insert(e.as_str(), u);
+            }
+        }
+    }
+    for (email, row) in set {
+        if let Some(owner) = kept.get(email.as_str()) {
+            issues.push(plan_issue(
+                row,
+                Field::Email,
+                Severity::Error,
+                IssueCode::EmailInUse,
+                format!(
+                    "Email `{email}` is already used by another active user ({}).",
+                    owner.data.key()
+                ),
+                "Two people cannot share an address: correct one of them.",
+            ));
+        }
+    }
+}
+
+impl Roster {
+    /// A roster from a validated file (the CLI's `--roster`, and tests): every valid record
+    /// becomes an active, file-managed user of its scope (or `scope`), with ids 1, 2, 3, ….
+    pub fn from_validation(v: &Validation, scope: &str, revision: u64) -> Roster {
+        let mapped: BTreeSet<Field> = v.mapped.iter().copied().collect();
+        let users = v
+            .records
+            .iter()
+            .filter(|r| !r.has_error())
+            .filter_map(|r| {
+                let school = v.school_of(&r)?;
+                Some(target(
+                    &r,
+                    school,
+                    r.scope().unwrap_or(scope),
+                    &mapped,
+                    None,
+                ))
+            })
+            .enumerate()
+            .map(|(i, data)| RosterUser {
+                id: UserId(i as i64 + 1),
+                data,
+                status: UserStatus::Active,
+                managed_by: None,
+            })
+            .collect();
+        Roster { revision, users }
+    }
+}

@@ -1,0 +1,186 @@
+//! The district's users as the planner needs them, and the one place that says how a change
+//! alters a user ([`UserData::apply`]), so the browser's preview, the server's verification and
+//! the pure [`Roster::apply`] used by the tests cannot disagree.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fields::{DistrictId, Email, Field, Grade, Role};
+
+/// A user's id in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatus {
+    Active,
+    Archived,
+}
+
+/// A password in clear, on its way to be hashed: never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Every managed field of a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserData {
+    pub district_id: Option<DistrictId>,
+    pub email: Option<Email>,
+    pub first_name: String,
+    pub last_name: String,
+    pub middle_name: Option<String>,
+    pub role: Role,
+    pub grade: Option<Grade>,
+    /// SIS code of the school.
+    pub school: String,
+    pub state_id: Option<String>,
+    pub alt_id: Option<String>,
+    pub limited_english: Option<bool>,
+    pub econ_disadvantaged: Option<bool>,
+    pub scope: String,
+}
+
+/// One field's new value, typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    DistrictId(Option<DistrictId>),
+    Email(Option<Email>),
+    FirstName(String),
+    LastName(String),
+    MiddleName(Option<String>),
+    Role(Role),
+    Grade(Option<Grade>),
+    School(String),
+    StateId(Option<String>),
+    AltId(Option<String>),
+    LimitedEnglish(Option<bool>),
+    EconDisadvantaged(Option<bool>),
+    Scope(String),
+    Password(Secret),
+}
+
+impl Change {
+    pub fn field(&self) -> Field {
+        match self {
+            Change::DistrictId(_) => Field::DistrictId,
+            Change::Email(_) => Field::Email,
+            Change::FirstName(_) => Field::FirstName,
+            Change::LastName(_) => Field::LastName,
+            Change::MiddleName(_) => Field::MiddleName,
+            Change::Role(_) => Field::Role,
+            Change::Grade(_) => Field::Grade,
+            Change::School(_) => Field::School,
+            Change::StateId(_) => Field::StateId,
+            Change::AltId(_) => Field::AltId,
+            Change::LimitedEnglish(_) => Field::LimitedEnglish,
+            Change::EconDisadvantaged(_) => Field::EconDisadvantaged,
+            Change::Scope(_) => Field::Scope,
+            Change::Password(_) => Field::Password,
+        }
+    }
+}
+
+fn yn(b: Option<bool>) -> Option<String> {
+    b.map(|b| if b { "Y" } else { "N" }.to_owned())
+}
+
+impl UserData {
+    /// A field's value as text (as the master CSV writes it); passwords are never shown.
+    pub fn display(&self, f: Field) -> Option<String> {
+        match f {
+            Field::DistrictId => self.district_id.as_ref().map(|d| d.as_str().to_owned()),
+            Field::Email => self.email.as_ref().map(|e| e.as_str().to_owned()),
+            Field::FirstName => Some(self.first_name.clone()),
+            Field::LastName => Some(self.last_name.clone()),
+            Field::MiddleName => self.middle_name.clone(),
+            Field::Role => Some(self.role.as_str().to_owned()),
+            Field::Grade => self.grade.map(|g| g.as_str().to_owned()),
+            Field::School => Some(self.school.clone()),
+            Field::StateId => self.state_id.clone(),
+            Field::AltId => self.alt_id.clone(),
+            Field::LimitedEnglish => yn(self.limited_english),
+            Field::EconDisadvantaged => yn(self.econ_disadvantaged),
+            Field::Scope => Some(self.scope.clone()),
+            Field::Status | Field::Password => None,
+        }
+    }
+
+    /// The change that would set field `f` to `other`'s value.
+    pub fn change_to(&self, other: &UserData, f: Field) -> Option<Change> {
+        let c = match f {
+            Field::DistrictId => Change::DistrictId(other.district_id.clone()),
+            Field::Email => Change::Email(other.email.clone()),
+            Field::FirstName => Change::FirstName(other.first_name.clone()),
+            Field::LastName => Change::LastName(other.last_name.clone()),
+            Field::MiddleName => Change::MiddleName(other.middle_name.clone()),
+            Field::Role => Change::Role(other.role),
+            Field::Grade => Change::Grade(other.grade),
+            Field::School => Change::School(other.school.clone()),
+            Field::StateId => Change::StateId(other.state_id.clone()),
+            Field::AltId => Change::AltId(other.alt_id.clone()),
+            Field::LimitedEnglish => Change::LimitedEnglish(other.limited_english),
+            Field::EconDisadvantaged => Change::EconDisadvantaged(other.econ_disadvantaged),
+            Field::Scope => Change::Scope(other.scope.clone()),
+            Field::Status | Field::Password => return None,
+        };
+        Some(c)
+    }
+
+    /// Is field `f` empty (for "existing record wins": only empty fields are filled)?
+    pub fn is_empty(&self, f: Field) -> bool {
+        self.display(f).is_none_or(|v| v.is_empty())
+    }
+
+    pub fn apply(&mut self, c: &Change) {
+        match c {
+            Change::DistrictId(v) => self.district_id = v.clone(),
+            Change::Email(v) => self.email = v.clone(),
+            Change::FirstName(v) => self.first_name = v.clone(),
+            Change::LastName(v) => self.last_name = v.clone(),
+            Change::MiddleName(v) => self.middle_name = v.clone(),
+            Change::Role(v) => self.role = *v,
+            Change::Grade(v) => self.grade = *v,
+            Change::School(v) => self.school = v.clone(),
+            Change::StateId(v) => self.state_id = v.clone(),
+            Change::AltId(v) => self.alt_id = v.clone(),
+            Change::LimitedEnglish(v) => self.limited_english = *v,
+            Change::EconDisadvantaged(v) => self.econ_disadvantaged = *v,
+            Change::Scope(v) => self.scope = v.clone(),
+            Change::Password(_) => {}
+        }
+    }
+
+    /// The key people see: the district id, or the email when the district id is blank.
+    pub fn key(&self) -> String {
+        match (&self.district_id, &self.email) {
+            (Some(d), _) => d.as_str().to_owned(),
+            (None, Some(e)) => e.as_str().to_owned(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterUser {
+    pub id: UserId,
+    pub data: UserData,
+    pub status: UserStatus,
+    /// The sync that owns the user (`Clever`, `ClassLink`, …); `None` for users from files.
+    pub managed_by: Option<String>,
+}
+
+/// The district's current users, at a revision.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roster {
+    pub revision: u64,
+    pub users: Vec<RosterUser>,
+}

@@ -1,0 +1,309 @@
+//! The server's check of a change request against the roster as the server reads it: every
+//! value re-validated by the same rules, and the request consistent with that roster. Typed
+//! errors, never a panic.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use thiserror::Error;
+
+use super::{Change, Guard, Roster, ScopeGuard, UserData, UserId, UserStatus};
+use crate::fields::Field;
+use crate::map::SchoolDirectory;
+use crate::wire::{ChangeRequest, SCHEMA_VERSION};
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    #[error("the roster changed since this plan was made (planned against revision {base}, now {current})")]
+    Stale { base: u64, current: u64 },
+    #[error("change request schema version {0} is not supported")]
+    UnsupportedVersion(u32),
+    #[error("user {0:?} does not exist in this district")]
+    UnknownUser(UserId),
+    #[error("user {0:?} appears more than once in the request")]
+    UserTwice(UserId),
+    #[error("user {0:?} is not active, so it cannot be archived")]
+    NotActive(UserId),
+    #[error("user {0:?} is not archived, so it cannot be restored")]
+    NotArchived(UserId),
+    #[error("user {id:?} is managed by {sync}; files cannot change it")]
+    ManagedBySync { id: UserId, sync: String },
+    #[error("user {id:?} is in scope `{scope}`, which this request does not cover")]
+    OutOfScope { id: UserId, scope: String },
+    #[error("row {row}: {message}")]
+    InvalidRecord { row: u32, message: String },
+    #[error("district ID `{0}` would belong to two users")]
+    DuplicateDistrictId(String),
+    #[error("email `{0}` would belong to two active users")]
+    DuplicateEmail(String),
+    #[error("this import archives {archives} of {active} active users: the mass-archive guard must be confirmed")]
+    GuardNotAcknowledged { archives: u32, active: u32 },
+}
+
+impl VerifyError {
+    /// Stable codes for the API and the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VerifyError::Stale { .. } => "stale_revision",
+            VerifyError::UnsupportedVersion(_) => "unsupported_version",
+            VerifyError::UnknownUser(_) => "unknown_user",
+            VerifyError::UserTwice(_) => "user_twice",
+            VerifyError::NotActive(_) => "not_active",
+            VerifyError::NotArchived(_) => "not_archived",
+            VerifyError::ManagedBySync { .. } => "managed_by_sync",
+            VerifyError::OutOfScope { .. } => "out_of_scope",
+            VerifyError::InvalidRecord { .. } => "invalid_record",
+            VerifyError::DuplicateDistrictId(_) => "duplicate_district_id",
+            VerifyError::DuplicateEmail(_) => "duplicate_email",
+            VerifyError::GuardNotAcknowledged { .. } => "guard_not_acknowledged",
+        }
+    }
+}
+
+const MAX_NAME: usize = 100;
+const MAX_TEXT: usize = 255;
+
+/// The rules a user's data must satisfy wherever it comes from (a create, or a user after its
+/// updates), as in `validate`.
+fn check_data(
+    row: u32,
+    d: &UserData,
+    schools: Option<&SchoolDirectory>,
+    grade_mapped: bool,
+) -> Result<(), VerifyError> {
+    let bad = |message: String| Err(VerifyError::InvalidRecord { row, message });
+    for (f, v) in [
+        (Field::FirstName, &d.first_name),
+        (Field::LastName, &d.last_name),
+    ] {
+        if v.trim().is_empty() {
+            return bad(format!("{} is blank", f.label()));
+        }
+        if v.len() > MAX_NAME {
+            return bad(format!(
+                "{} is longer than {MAX_NAME} characters",
+                f.label()
+            ));
+        }
+    }
+    for v in [&d.middle_name, &d.state_id, &d.alt_id]
+        .into_iter()
+        .flatten()
+    {
+        if v.len() > MAX_TEXT {
+            return bad("a value is longer than 255 characters".into());
+        }
+    }
+    if d.district_id.is_none() && d.email.is_none() {
+        return bad("a user needs a district ID or an email".into());
+    }
+    if d.role.is_staff() && d.email.is_none() {
+        return bad(format!("email is required for staff ({})", d.role.as_str()));
+    }
+    if d.role.is_staff() && d.grade.is_some() {
+        return bad("staff have no grade".into());
+    }
+    if grade_mapped && !d.role.is_staff() && d.grade.is_none() {
+        return bad("grade is blank for a student".into());
+    }
+    if d.school.trim().is_empty() {
+        return bad("school is blank".into());
+    }
+    if let Some(dir) = schools {
+        if dir.by_code(&d.school).is_none() {
+            return bad(format!(
+                "school `{}` is not one of the district's schools",
+                d.school
+            ));
+        }
+    }
+    if d.scope.trim().is_empty() || d.scope.len() > MAX_TEXT {
+        return bad("scope is blank or too long".into());
+    }
+    Ok(())
+}
+
+/// Verifies `req` against `roster` (the server's, at its current revision) and the district's
+/// schools. `Ok` means applying it leaves the roster consistent.
+pub fn verify(
+    req: &ChangeRequest,
+    roster: &Roster,
+    schools: Option<&SchoolDirectory>,
+) -> Result<(), VerifyError> {
+    if req.version != SCHEMA_VERSION {
+        return Err(VerifyError::UnsupportedVersion(req.version));
+    }
+    if req.base_revision != roster.revision {
+        return Err(VerifyError::Stale {
+            base: req.base_revision,
+            current: roster.revision,
+        });
+    }
+    let index: FxHashMap<UserId, usize> = roster
+        .users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id, i))
+        .collect();
+    let scopes: BTreeSet<&str> = req
+        .scopes
+        .iter()
+        .map(String::as_str)
+        .chain([req.scope.as_str()])
+        .collect();
+    let grade_mapped = req.mapped.contains(&Field::Grade);
+    let lookup = |id: UserId| index.get(&id).copied().ok_or(VerifyError::UnknownUser(id));
+
+    // Each user at most once among updates, and once among archives/restores.
+    let mut seen = FxHashSet::default();
+    for u in &req.updates {
+        if !seen.insert(u.id) {
+            return Err(VerifyError::UserTwice(u.id));
+        }
+    }
+    let mut status_seen = FxHashSet::default();
+    for id in req
+        .archives
+        .iter()
+        .map(|a| a.id)
+        .chain(req.restores.iter().copied())
+    {
+        if !status_seen.insert(id) {
+            return Err(VerifyError::UserTwice(id));
+        }
+    }
+
+    // The users as they will be after the request.
+    let mut after: BTreeMap<usize, (UserData, UserStatus)> = BTreeMap::new();
+    for u in &req.updates {
+        let i = lookup(u.id)?;
+        let user = &roster.users[i];
+        if let Some(sync) = &user.managed_by {
+            return Err(VerifyError::ManagedBySync {
+                id: u.id,
+                sync: sync.clone(),
+            });
+        }
+        let mut d = user.data.clone();
+        for c in &u.changes {
+            if let Change::Scope(s) = c {
+                if !scopes.contains(s.as_str()) {
+                    return Err(VerifyError::OutOfScope {
+                        id: u.id,
+                        scope: s.clone(),
+                    });
+                }
+            }
+            d.apply(c);
+        }
+        check_data(u.row, &d, schools, grade_mapped)?;
+        after.insert(i, (d, user.status));
+    }
+    for id in &req.restores {
+        let i = lookup(*id)?;
+        let user = &roster.users[i];
+        if user.status != UserStatus::Archived {
+            return Err(VerifyError::NotArchived(*id));
+        }
+        if let Some(sync) = &user.managed_by {
+            return Err(VerifyError::ManagedBySync {
+                id: *id,
+                sync: sync.clone(),
+            });
+        }
+        after
+            .entry(i)
+            .or_insert_with(|| (user.data.clone(), user.status))
+            .1 = UserStatus::Active;
+    }
+    let mut archived_per_scope: BTreeMap<String, u32> = BTreeMap::new();
+    for a in &req.archives {
+        let i = lookup(a.id)?;
+        let user = &roster.users[i];
+        if user.status != UserStatus::Active {
+            return Err(VerifyError::NotActive(a.id));
+        }
+        if let Some(sync) = &user.managed_by {
+            return Err(VerifyError::ManagedBySync {
+                id: a.id,
+                sync: sync.clone(),
+            });
+        }
+        if !scopes.contains(user.data.scope.as_str()) {
+            return Err(VerifyError::OutOfScope {
+                id: a.id,
+                scope: user.data.scope.clone(),
+            });
+        }
+        *archived_per_scope
+            .entry(user.data.scope.clone())
+            .or_default() += 1;
+        after
+            .entry(i)
+            .or_insert_with(|| (user.data.clone(), user.status))
+            .1 = UserStatus::Archived;
+    }
+    for c in &req.creates {
+        if !scopes.contains(c.data.scope.as_str()) {
+            return Err(VerifyError::InvalidRecord {
+                row: c.row,
+                message: format!("scope `{}` is not covered by the request", c.data.scope),
+            });
+        }
+        check_data(c.row, &c.data, schools, grade_mapped)?;
+    }
+
+    // Keys stay unique: district ids among all users, emails among active users.
+    let mut ids: FxHashSet<&str> = FxHashSet::default();
+    let mut emails: FxHashSet<&str> = FxHashSet::default();
+    let final_users = roster
+        .users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| match after.get(&i) {
+            Some((d, s)) => (d, *s),
+            None => (&u.data, u.status),
+        });
+    let new_users = req.creates.iter().map(|c| (&c.data, UserStatus::Active));
+    for (d, status) in final_users.chain(new_users) {
+        if let Some(id) = &d.district_id {
+            if !ids.insert(id.as_str()) {
+                return Err(VerifyError::DuplicateDistrictId(id.as_str().to_owned()));
+            }
+        }
+        if status == UserStatus::Active {
+            if let Some(e) = &d.email {
+                if !emails.insert(e.as_str()) {
+                    return Err(VerifyError::DuplicateEmail(e.as_str().to_owned()));
+                }
+            }
+        }
+    }
+
+    // The mass-archive guard, recomputed here.
+    let mut active: BTreeMap<&str, u32> = BTreeMap::new();
+    for u in roster
+        .users
+        .iter()
+        .filter(|u| u.status == UserStatus::Active && scopes.contains(u.data.scope.as_str()))
+    {
+        *active.entry(u.data.scope.as_str()).or_default() += 1;
+    }
+    let by_scope = scopes
+        .iter()
+        .map(|s| ScopeGuard {
+            scope: (*s).to_owned(),
+            archives: archived_per_scope.get(*s).copied().unwrap_or(0),
+            active: active.get(s).copied().unwrap_or(0),
+        })
+        .collect();
+    let guard = Guard::compute(by_scope, req.options.guard);
+    if guard.triggered && !req.acknowledged_guard {
+        return Err(VerifyError::GuardNotAcknowledged {
+            archives: guard.archives,
+            active: guard.scope_active,
+        });
+    }
+    Ok(())
+}

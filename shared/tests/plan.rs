@@ -1,0 +1,433 @@
+//! The planner against PRODUCT.md and the vendor articles' cases: Pass's user-file rules, the
+//! Classworks conflict example, two-file districts, the guard, and the server's verification.
+//! Runs natively and in wasm.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use rollcall_shared::fields::{Field, Role};
+use rollcall_shared::map::{School, SchoolDirectory};
+use rollcall_shared::plan::{
+    codec, plan, verify, Change, Plan, Roster, SkipReason, UserId, UserStatus, VerifyError,
+};
+use rollcall_shared::validate::{IssueCode, Validation};
+use rollcall_shared::wire::{ArchiveReason, ChangeRequest, Conflict, Options};
+use rollcall_shared::{validate_bytes, ImportOptions};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+fn schools() -> SchoolDirectory {
+    SchoolDirectory::new(
+        ["101", "102", "103"]
+            .iter()
+            .map(|c| School {
+                sis_code: (*c).into(),
+                name: format!("School {c}"),
+            })
+            .collect(),
+    )
+}
+
+fn file(csv: &str) -> Validation {
+    let opts = ImportOptions {
+        schools: Some(schools()),
+        ..ImportOptions::default()
+    };
+    let (_, v) = validate_bytes(csv.as_bytes(), &opts).expect("reads");
+    v
+}
+
+const HEAD: &str = "idnumber,email,firstname,lastname,role,status,school\n";
+
+fn pass(rows: &[&str]) -> String {
+    format!("{HEAD}{}\n", rows.join("\n"))
+}
+
+const ANN: &str = "S1,ann@d.org,Ann,Lee,student,1,101";
+const BO: &str = "S2,bo@d.org,Bo,Kim,student,1,102";
+const CY: &str = "T3,cy@d.org,Cy,Ode,teacher,1,103";
+
+fn roster(csv: &str, scope: &str) -> Roster {
+    Roster::from_validation(&file(csv), scope, 7)
+}
+
+fn plan_of(csv: &str, r: &Roster, scope: &str) -> Plan {
+    plan(&file(csv), r, scope, &Options::default())
+}
+
+fn applied(r: &Roster, p: &Plan) -> Roster {
+    let mut r = r.clone();
+    let mut next = r.users.iter().map(|u| u.id.0).max().unwrap_or(0);
+    r.apply(
+        &p.to_request("demo", &Options::default(), true, None),
+        || {
+            next += 1;
+            UserId(next)
+        },
+    );
+    r
+}
+
+#[test]
+fn add_by_re_upload() {
+    let r = roster(&pass(&[ANN, BO]), "users.csv");
+    let p = plan_of(&pass(&[ANN, BO, CY]), &r, "users.csv");
+    let s = p.summary();
+    assert_eq!(
+        (s.creates, s.updates, s.archives, s.unchanged),
+        (1, 0, 0, 2)
+    );
+    assert_eq!(p.creates[0].data.first_name, "Cy");
+    assert_eq!(p.creates[0].data.role, Role::Teacher);
+}
+
+#[test]
+fn remove_by_dropping_from_the_file_archives_never_deletes() {
+    let r = roster(&pass(&[ANN, BO, CY]), "users.csv");
+    let p = plan_of(&pass(&[ANN, CY]), &r, "users.csv");
+    assert_eq!(p.archives.len(), 1);
+    assert_eq!(
+        (p.archives[0].key.as_str(), p.archives[0].reason),
+        ("S2", ArchiveReason::Missing)
+    );
+    let after = applied(&r, &p);
+    assert_eq!(after.users.len(), 3, "archived, not deleted");
+    let bo = after
+        .users
+        .iter()
+        .find(|u| u.data.key() == "S2")
+        .expect("Bo");
+    assert_eq!(bo.status, UserStatus::Archived);
+}
+
+#[test]
+fn email_edited_with_idnumber_present_is_the_same_user() {
+    let r = roster(&pass(&[ANN, BO]), "users.csv");
+    let p = plan_of(
+        &pass(&["S1,ann.lee@d.org,Ann,Lee,student,1,101", BO]),
+        &r,
+        "users.csv",
+    );
+    let s = p.summary();
+    assert_eq!((s.creates, s.updates, s.archives), (0, 1, 0));
+    let u = &p.updates[0];
+    assert_eq!(u.id, r.users[0].id);
+    assert_eq!(u.diffs.len(), 1);
+    assert_eq!(
+        (u.diffs[0].old.as_deref(), u.diffs[0].new.as_deref()),
+        (Some("ann@d.org"), Some("ann.lee@d.org"))
+    );
+}
+
+#[test]
+fn email_edited_with_idnumber_blank_is_a_new_user_and_the_old_is_archived() {
+    let r = roster(
+        &pass(&[",ann@d.org,Ann,Lee,student,1,101", BO]),
+        "users.csv",
+    );
+    let p = plan_of(
+        &pass(&[",ann.lee@d.org,Ann,Lee,student,1,101", BO]),
+        &r,
+        "users.csv",
+    );
+    let s = p.summary();
+    assert_eq!((s.creates, s.updates, s.archives), (1, 0, 1));
+    assert_eq!(p.archives[0].key, "ann@d.org");
+}
+
+#[test]
+fn role_edit_is_an_update() {
+    let r = roster(&pass(&[ANN, CY]), "users.csv");
+    let p = plan_of(
+        &pass(&[ANN, "T3,cy@d.org,Cy,Ode,admin,1,103"]),
+        &r,
+        "users.csv",
+    );
+    assert_eq!(p.updates.len(), 1);
+    assert_eq!(p.updates[0].changes, vec![Change::Role(Role::Admin)]);
+}
+
+#[test]
+fn status_not_active_archives_the_user() {
+    let r = roster(&pass(&[ANN, BO]), "users.csv");
+    let v = file(&pass(&[ANN, "S2,bo@d.org,Bo,Kim,student,0,102"]));
+    assert!(v
+        .issues
+        .iter()
+        .any(|i| i.code == IssueCode::InactiveStatus && i.row == Some(3)));
+    let p = plan(&v, &r, "users.csv", &Options::default());
+    assert_eq!(p.archives.len(), 1);
+    assert_eq!(p.archives[0].reason, ArchiveReason::Inactive);
+}
+
+#[test]
+fn sync_owned_users_are_skipped_and_never_archived() {
+    let mut r = roster(&pass(&[ANN, BO]), "users.csv");
+    r.users[1].managed_by = Some("Clever".into());
+    let p = plan_of(
+        &pass(&[ANN, "S2,bo@d.org,Bo,Kimball,student,1,102"]),
+        &r,
+        "users.csv",
+    );
+    assert!(p.updates.is_empty());
+    assert_eq!(p.skipped.len(), 1);
+    assert_eq!(p.skipped[0].reason, SkipReason::ManagedBySync);
+    assert!(p.skipped[0].message.contains("managed by Clever"));
+    let p = plan_of(&pass(&[ANN]), &r, "users.csv");
+    assert!(p.archives.is_empty(), "a file never archives a sync's user");
+}
+
+#[test]
+fn classworks_conflict_imported_wins_or_existing_wins() {
+    let head = "First Name,Last Name,District ID,User Type,Grade,Email Address,School SIS ID,Middle Name\n";
+    let r = roster(&format!("{head}Bob,Smith,1001,0,5,,101,\n"), "f.csv");
+    let v = file(&format!("{head}Robert,Smith,1001,0,5,,101,Lee\n"));
+    let imported = plan(&v, &r, "f.csv", &Options::default());
+    assert_eq!(imported.updates.len(), 1);
+    let d = &imported.updates[0].diffs;
+    assert_eq!(d[0].field, Field::FirstName);
+    assert_eq!(
+        (d[0].old.as_deref(), d[0].new.as_deref()),
+        (Some("Bob"), Some("Robert"))
+    );
+    let existing = plan(
+        &v,
+        &r,
+        "f.csv",
+        &Options {
+            conflict: Conflict::ExistingWins,
+            ..Options::default()
+        },
+    );
+    assert_eq!(
+        existing.updates.len(),
+        1,
+        "the empty middle name is still filled"
+    );
+    assert_eq!(
+        existing.updates[0].changes,
+        vec![Change::MiddleName(Some("Lee".into()))]
+    );
+}
+
+#[test]
+fn two_file_districts_never_touch_the_other_population() {
+    let students = pass(&[ANN, BO]);
+    let staff = pass(&[CY, "T4,di@d.org,Di,Fay,staff,1,101"]);
+    let mut r = roster(&students, "students.csv");
+    let extra = roster(&staff, "staff.csv");
+    let base = r.users.len() as i64;
+    r.users.extend(extra.users.into_iter().map(|mut u| {
+        u.id = UserId(u.id.0 + base);
+        u
+    }));
+    let p = plan_of(&students, &r, "students.csv");
+    assert!(p.is_empty(), "{:?}", p.summary());
+    let p = plan_of(&pass(&[CY]), &r, "staff.csv");
+    assert_eq!(p.archives.len(), 1);
+    assert_eq!(p.archives[0].key, "T4");
+    let p = plan_of(&pass(&[ANN]), &r, "students.csv");
+    assert_eq!(
+        p.archives
+            .iter()
+            .map(|a| a.key.as_str())
+            .collect::<Vec<_>>(),
+        vec!["S2"]
+    );
+}
+
+#[test]
+fn an_archived_user_who_reappears_is_restored() {
+    let r = roster(&pass(&[ANN, BO]), "users.csv");
+    let r1 = applied(&r, &plan_of(&pass(&[ANN]), &r, "users.csv"));
+    let p = plan_of(
+        &pass(&[ANN, "S2,bo@d.org,Bo,Kim-Lee,student,1,102"]),
+        &r1,
+        "users.csv",
+    );
+    assert_eq!(p.restores.len(), 1);
+    assert_eq!(p.updates.len(), 1, "restored with their changes");
+    let r2 = applied(&r1, &p);
+    assert!(r2.users.iter().all(|u| u.status == UserStatus::Active));
+    assert_eq!(r2.users.len(), 2, "the same user, with their history");
+}
+
+#[test]
+fn an_email_owned_by_another_district_id_is_an_error() {
+    let r = roster(&pass(&[ANN]), "users.csv");
+    let p = plan_of(
+        &pass(&["S9,ann@d.org,Ann,Lee,student,1,101"]),
+        &r,
+        "users.csv",
+    );
+    assert!(p
+        .issues
+        .iter()
+        .any(|i| i.code == IssueCode::EmailOwnedByOther && i.row == Some(2)));
+    assert!(p.has_errors());
+}
+
+#[test]
+fn an_email_in_use_in_another_scope_is_an_error() {
+    let mut r = roster(&pass(&[ANN]), "other.csv");
+    r.users[0].data.district_id = None;
+    let p = plan_of(
+        &pass(&[
+            "S9,bo@d.org,Bo,Kim,student,1,101",
+            "S8,ann2@d.org,Ann,Lee,student,1,101",
+        ]),
+        &r,
+        "users.csv",
+    );
+    assert!(!p.has_errors());
+    let p = plan_of(
+        &pass(&[",ann@d.org,Ann,Lee,student,1,101"]),
+        &r,
+        "users.csv",
+    );
+    assert!(
+        p.issues.iter().any(|i| i.code == IssueCode::ScopeMove),
+        "matched by email, moves scope"
+    );
+    let mut r2 = roster(&pass(&[ANN]), "other.csv");
+    r2.users[0].data.email =
+        Some(rollcall_shared::fields::Email::parse("bo@d.org").expect("email"));
+    let p = plan_of(
+        &pass(&["S2,bo@d.org,Bo,Kim,student,1,102"]),
+        &r2,
+        "users.csv",
+    );
+    assert!(p
+        .issues
+        .iter()
+        .any(|i| i.code == IssueCode::EmailOwnedByOther));
+}
+
+#[test]
+fn the_mass_archive_guard_trips_on_more_than_10_percent_and_more_than_5() {
+    let rows: Vec<String> = (0..40)
+        .map(|i| format!("S{i},u{i}@d.org,Ann,Lee,student,1,101"))
+        .collect();
+    let all: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let r = roster(&pass(&all), "f.csv");
+    let p = plan_of(&pass(&all[..20]), &r, "f.csv");
+    assert!(p.guard.triggered);
+    assert_eq!((p.guard.archives, p.guard.scope_active), (20, 40));
+    let p = plan_of(&pass(&all[..35]), &r, "f.csv");
+    assert!(!p.guard.triggered, "5 archives is not more than 5");
+    let small = roster(&pass(&all[..6]), "g.csv");
+    let p = plan_of(&pass(&all[..1]), &small, "g.csv");
+    assert_eq!(p.archives.len(), 5);
+    assert!(
+        !p.guard.triggered,
+        "5 of 6: more than 10% but not more than 5"
+    );
+}
+
+#[test]
+fn the_master_csv_re_imports_with_zero_changes_across_scopes() {
+    let mut r = roster(&pass(&[ANN, BO]), "students.csv");
+    let staff = roster(&pass(&[CY]), "staff.csv");
+    r.users.extend(staff.users.into_iter().map(|mut u| {
+        u.id = UserId(u.id.0 + 10);
+        u
+    }));
+    let csv = rollcall_shared::write::master_csv(&r);
+    let v = file(&csv);
+    assert!(!v.has_errors(), "{:?}", v.issues);
+    let p = plan(&v, &r, "master.csv", &Options::default());
+    assert!(p.is_empty(), "{:?}", p.summary());
+    assert_eq!(p.unchanged, 3);
+}
+
+#[test]
+fn verification_accepts_the_plan_and_refuses_inconsistent_requests() {
+    let sch = schools();
+    let r = roster(&pass(&[ANN, BO, CY]), "users.csv");
+    let p = plan_of(
+        &pass(&[
+            ANN,
+            "S2,bo2@d.org,Bo,Kim,student,1,102",
+            "S5,eve@d.org,Eve,Ng,student,1,101",
+        ]),
+        &r,
+        "users.csv",
+    );
+    let req = p.to_request("demo", &Options::default(), false, None);
+    assert_eq!(verify(&req, &r, Some(&sch)), Ok(()));
+    // Through JSON, as it travels.
+    let back = ChangeRequest::from_json(&req.to_json()).expect("round trip");
+    assert_eq!(back, req);
+
+    let mut stale = r.clone();
+    stale.revision += 1;
+    assert!(matches!(
+        verify(&req, &stale, Some(&sch)),
+        Err(VerifyError::Stale { .. })
+    ));
+
+    let mut bad = req.clone();
+    bad.archives.push(rollcall_shared::wire::Archive {
+        id: UserId(999),
+        reason: ArchiveReason::Missing,
+    });
+    assert_eq!(
+        verify(&bad, &r, Some(&sch)),
+        Err(VerifyError::UnknownUser(UserId(999)))
+    );
+
+    let mut dup = req.clone();
+    dup.updates[0].changes = vec![Change::Email(Some(
+        rollcall_shared::fields::Email::parse("ann@d.org").expect("e"),
+    ))];
+    assert_eq!(
+        verify(&dup, &r, Some(&sch)),
+        Err(VerifyError::DuplicateEmail("ann@d.org".into()))
+    );
+
+    let mut school = req.clone();
+    school.creates[0].data.school = "999".into();
+    assert!(matches!(
+        verify(&school, &r, Some(&sch)),
+        Err(VerifyError::InvalidRecord { .. })
+    ));
+
+    let mut restore_active = req.clone();
+    restore_active.restores.push(r.users[0].id);
+    assert_eq!(
+        verify(&restore_active, &r, Some(&sch)),
+        Err(VerifyError::NotArchived(r.users[0].id))
+    );
+
+    let rows: Vec<String> = (0..40)
+        .map(|i| format!("S{i},u{i}@d.org,Ann,Lee,student,1,101"))
+        .collect();
+    let all: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let big = roster(&pass(&all), "f.csv");
+    let half = plan_of(&pass(&all[..20]), &big, "f.csv");
+    let unconfirmed = half.to_request("demo", &Options::default(), false, None);
+    assert!(matches!(
+        verify(&unconfirmed, &big, Some(&sch)),
+        Err(VerifyError::GuardNotAcknowledged {
+            archives: 20,
+            active: 40
+        })
+    ));
+    let confirmed = half.to_request("demo", &Options::default(), true, None);
+    assert_eq!(verify(&confirmed, &big, Some(&sch)), Ok(()));
+}
+
+#[test]
+fn the_snapshot_codec_round_trips_and_refuses_damage() {
+    let mut r = roster(
+        &pass(&[ANN, BO, CY, ",eve@d.org,Eve,Ng,student,1,101"]),
+        "users.csv",
+    );
+    r.users[1].status = UserStatus::Archived;
+    r.users[2].managed_by = Some("Clever".into());
+    let bytes = codec::encode(&r);
+    assert_eq!(codec::decode(&bytes), Ok(r));
+    for cut in 0..bytes.len() {
+        assert!(codec::decode(&bytes[..cut]).is_err());
+    }
+    assert_eq!(codec::decode(b"nope"), Err(codec::CodecError::BadMagic));
+}
