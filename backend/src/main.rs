@@ -1,10 +1,9 @@
 //! `rollcall`: the server and the admin CLI in one binary.
 
-mod cli;
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use rollcall_backend::cli;
 
 #[derive(Parser)]
 #[command(
@@ -25,14 +24,42 @@ enum Command {
     Validate(cli::validate::Args),
     /// Plan a file against a roster: creates, updates (field old → new), archives, restores.
     Plan(cli::plan::Args),
+    /// Serve the API and the frontend.
+    Serve(cli::admin::ServeArgs),
+    /// Import a file into a district (the plan's JSON, plus the import number when applied).
+    Import(cli::admin::ImportArgs),
+    /// Print a district's master CSV (active users in import format, with a scope column).
+    Export(cli::admin::ExportArgs),
+    /// Create the demo district (schools 101, 102, 103) and its admin, idempotently.
+    Demo,
+    #[command(subcommand)]
+    District(cli::admin::DistrictCmd),
+    #[command(subcommand)]
+    Admin(cli::admin::AdminCmd),
+    #[command(subcommand)]
+    Token(cli::admin::TokenCmd),
 }
 
 fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ROLLCALL_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(a) => cli::inspect::run(a),
         Command::Validate(a) => cli::validate::run(a),
         Command::Plan(a) => cli::plan::run(a),
+        Command::Serve(a) => cli::admin::serve(a),
+        Command::Import(a) => cli::admin::import(a),
+        Command::Export(a) => cli::admin::export(a),
+        Command::Demo => cli::admin::demo(),
+        Command::District(c) => cli::admin::district(c),
+        Command::Admin(c) => cli::admin::admin(c),
+        Command::Token(c) => cli::admin::token(c),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! One file per command, each thin: parse flags, call `rollcall_shared`, print.
 
+pub mod admin;
 pub mod inspect;
 pub mod plan;
 pub mod validate;

@@ -30,10 +30,23 @@ pub fn validate_file(
     read: &ReadArgs,
     schools: Option<&Path>,
 ) -> anyhow::Result<(Opened, Validation)> {
+    let dir = match schools {
+        Some(s) => Some(super::load_schools(s)?),
+        None => None,
+    };
+    validate_with(path, read, dir, None)
+}
+
+/// Reads, maps and validates a file with the given schools and the scope's saved mapping.
+pub fn validate_with(
+    path: &Path,
+    read: &ReadArgs,
+    schools: Option<rollcall_shared::map::SchoolDirectory>,
+    saved: Option<rollcall_shared::map::SavedMapping>,
+) -> anyhow::Result<(Opened, Validation)> {
     let mut opts = read.to_options()?;
-    if let Some(s) = schools {
-        opts.schools = Some(super::load_schools(s)?);
-    }
+    opts.schools = schools;
+    opts.saved = saved;
     let mut f =
         std::fs::File::open(path).with_context(|| format!("Cannot open {}", path.display()))?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);

@@ -1,0 +1,12 @@
+DROP TABLE outbox;
+DROP TABLE mappings;
+DROP TABLE import_changes;
+DROP TABLE imports;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE admins;
+DROP TABLE group_members;
+DROP TABLE groups;
+DROP TABLE users;
+DROP TABLE schools;
+DROP TABLE districts;

@@ -1,0 +1,386 @@
+//! The commands that touch the database: serve, demo, district, admin, token, import, export.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context as _};
+use rollcall_shared::plan::plan;
+use rollcall_shared::validate::Issue;
+use rollcall_shared::wire::Options;
+
+use super::ReadArgs;
+use crate::db::apply::{self, directory, roster_of, Outcome, Submission};
+use crate::db::{Db, StoreCommon};
+use crate::with_conn;
+
+pub fn database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://rollcall.db".into())
+}
+
+pub fn connect() -> anyhow::Result<Db> {
+    let url = database_url();
+    Db::connect(&url).map_err(|e| anyhow!("Cannot open the database ({}): {e}", redact(&url)))
+}
+
+/// A URL with its password hidden, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// The built frontend to serve (default: $ROLLCALL_STATIC_DIR, else frontend/dist if present).
+    #[arg(long = "static", value_name = "DIR")]
+    pub static_dir: Option<PathBuf>,
+}
+
+pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
+    let db = connect()?;
+    let recovered = crate::jobs::recover(&db)?;
+    if recovered > 0 {
+        tracing::warn!(
+            recovered,
+            "imports interrupted by a restart were marked failed"
+        );
+    }
+    crate::jobs::spawn(db.clone(), std::time::Duration::from_secs(2));
+    let static_dir = a
+        .static_dir
+        .or_else(|| std::env::var_os("ROLLCALL_STATIC_DIR").map(PathBuf::from))
+        .or_else(|| Some(PathBuf::from("frontend/dist")).filter(|p| p.join("index.html").exists()));
+    let config = crate::http::Config {
+        static_dir,
+        cors_origins: std::env::var("ROLLCALL_CORS_ORIGINS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        limits: crate::http::Limits {
+            max_body: std::env::var("ROLLCALL_MAX_BODY_MB")
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+                .map_or(512 << 20, |mb| mb << 20),
+            ..Default::default()
+        },
+        session_hours: 12,
+    };
+    let state = crate::http::AppState::new(db, config);
+    let addr = a.addr.clone();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let sys = actix_web::rt::System::new();
+    drop(rt);
+    sys.block_on(async move {
+        let server = actix_web::HttpServer::new(move || crate::http::app(state.clone()))
+            .bind(&addr)
+            .with_context(|| format!("Cannot listen on {addr}"))?;
+        let bound = server
+            .addrs()
+            .first()
+            .map(|a| a.to_string())
+            .unwrap_or(addr.clone());
+        println!("Rollcall is listening on http://{bound}");
+        server.run().await.context("server")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The demo district's schools, built in (as in the samples' schools.csv).
+pub const DEMO_SCHOOLS: [(&str, &str); 3] = [
+    ("101", "First Street Elementary"),
+    ("102", "Lincoln Middle School"),
+    ("103", "Roosevelt High School"),
+];
+pub const DEMO_ADMIN: &str = "admin@demo.example.org";
+pub const DEMO_PASSWORD: &str = "rollcall-demo";
+
+pub fn demo() -> anyhow::Result<ExitCode> {
+    let db = connect()?;
+    let mut conn = db.get()?;
+    with_conn!(conn, |c| -> anyhow::Result<()> {
+        let d = match c.district_by_short("demo")? {
+            Some(d) => d,
+            None => c.create_district("demo", "Demo School District")?,
+        };
+        for (code, name) in DEMO_SCHOOLS {
+            c.upsert_school(d.id, code, name)?;
+        }
+        if c.groups(d.id)?.is_empty() {
+            c.create_group(d.id, "Reading intervention")?;
+        }
+        match c.admin_by_email(DEMO_ADMIN)? {
+            Some((dist, id, _, _)) => {
+                c.set_admin_password(dist, id, &apply::hash_password(DEMO_PASSWORD))?
+            }
+            None => {
+                c.create_admin(
+                    d.id,
+                    DEMO_ADMIN,
+                    "Demo Admin",
+                    &apply::hash_password(DEMO_PASSWORD),
+                )?;
+            }
+        }
+        Ok(())
+    })?;
+    println!("District `demo` is ready: schools 101, 102, 103.");
+    println!("Sign in as {DEMO_ADMIN} with password {DEMO_PASSWORD}");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum DistrictCmd {
+    /// Create a district (or update its schools) from a schools file (SIS code and name).
+    Create {
+        /// Short name, used in URLs and change requests.
+        short_name: String,
+        #[arg(long, value_name = "SCHOOLS.csv")]
+        schools: PathBuf,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+pub fn district(cmd: DistrictCmd) -> anyhow::Result<ExitCode> {
+    let DistrictCmd::Create {
+        short_name,
+        schools,
+        name,
+    } = cmd;
+    let dir = super::load_schools(&schools)?;
+    let db = connect()?;
+    let mut conn = db.get()?;
+    let n = with_conn!(conn, |c| -> anyhow::Result<usize> {
+        let d = match c.district_by_short(&short_name)? {
+            Some(d) => d,
+            None => c.create_district(&short_name, name.as_deref().unwrap_or(&short_name))?,
+        };
+        for s in dir.schools() {
+            c.upsert_school(d.id, &s.sis_code, &s.name)?;
+        }
+        Ok(dir.schools().len())
+    })?;
+    println!("District `{short_name}`: {n} schools.");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum AdminCmd {
+    /// Create a district admin (the password comes from --password or $ROLLCALL_ADMIN_PASSWORD).
+    Create {
+        #[arg(long)]
+        district: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Admin")]
+        name: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+pub fn admin(cmd: AdminCmd) -> anyhow::Result<ExitCode> {
+    let AdminCmd::Create {
+        district,
+        email,
+        name,
+        password,
+    } = cmd;
+    let password = password
+        .or_else(|| std::env::var("ROLLCALL_ADMIN_PASSWORD").ok())
+        .ok_or_else(|| anyhow!("Give a password with --password or ROLLCALL_ADMIN_PASSWORD."))?;
+    if password.len() < 8 {
+        bail!("The password must have at least 8 characters.");
+    }
+    let db = connect()?;
+    let mut conn = db.get()?;
+    with_conn!(conn, |c| -> anyhow::Result<()> {
+        let d = c
+            .district_by_short(&district)?
+            .ok_or_else(|| anyhow!("No district `{district}`."))?;
+        if c.admin_by_email(&email)?.is_some() {
+            bail!("An admin with the email {email} exists already.");
+        }
+        c.create_admin(d.id, &email, &name, &apply::hash_password(&password))?;
+        Ok(())
+    })?;
+    println!("Admin {email} created for district `{district}`.");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum TokenCmd {
+    /// Create an API token for scripts; it is printed once and stored hashed.
+    Create {
+        #[arg(long)]
+        district: String,
+        #[arg(long, default_value = "script")]
+        name: String,
+    },
+}
+
+pub fn token(cmd: TokenCmd) -> anyhow::Result<ExitCode> {
+    let TokenCmd::Create { district, name } = cmd;
+    let db = connect()?;
+    let mut conn = db.get()?;
+    let token = crate::http::auth::new_token("rct_");
+    let hash = crate::http::auth::token_hash(&token);
+    with_conn!(conn, |c| -> anyhow::Result<()> {
+        let d = c
+            .district_by_short(&district)?
+            .ok_or_else(|| anyhow!("No district `{district}`."))?;
+        c.create_api_token(&hash, d.id, &name)?;
+        Ok(())
+    })?;
+    println!("{token}");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    #[arg(long)]
+    pub district: String,
+    /// The upload's scope (default: the file's name).
+    #[arg(long)]
+    pub scope: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Confirm a tripped mass-archive guard.
+    #[arg(long)]
+    pub confirm_archives: bool,
+    /// Plan only; apply nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
+    let scope = a
+        .scope
+        .clone()
+        .unwrap_or_else(|| super::plan::default_scope(&a.file));
+    let db = connect()?;
+    let mut conn = db.get()?;
+    let (district, roster, dir, saved) = with_conn!(conn, |c| -> anyhow::Result<_> {
+        let d = c
+            .district_by_short(&a.district)?
+            .ok_or_else(|| anyhow!("No district `{}`.", a.district))?;
+        let rows = c.users(d.id)?;
+        let saved = c
+            .mapping(d.id, &scope)?
+            .and_then(|m| serde_json::from_str(&m).ok());
+        Ok((d.clone(), roster_of(&d, &rows), directory(c, d.id)?, saved))
+    })?;
+    let (_, v) = super::validate::validate_with(&a.file, &a.read, Some(dir), saved)?;
+    let options = Options::default();
+    let p = plan(&v, &roster, &scope, &options);
+    let issues: Vec<&Issue> = v.issues.iter().chain(&p.issues).collect();
+    let errors = issues.iter().filter(|i| i.is_error()).count();
+    let mut out = super::plan::plan_json(&p, &issues);
+    let print = |out: &serde_json::Value| -> anyhow::Result<()> {
+        if a.json {
+            println!("{}", serde_json::to_string_pretty(out)?);
+        } else {
+            let s = &out["summary"];
+            println!("{}: {} creates, {} updates, {} archives, {} restores, {} unchanged, {} skipped; {} errors",
+                a.file.display(), s["creates"], s["updates"], s["archives"], s["restores"], s["unchanged"], s["skipped"], errors);
+            for i in &issues {
+                println!(
+                    "  row {} {:?} {}: {}",
+                    i.row.map_or("-".into(), |r| r.to_string()),
+                    i.severity,
+                    i.code,
+                    i.message
+                );
+            }
+            if let Some(n) = out.get("import").and_then(|i| i.get("number")) {
+                println!("Applied as import #{n}.");
+            }
+        }
+        Ok(())
+    };
+    if errors > 0 {
+        print(&out)?;
+        eprintln!("Not imported: {errors} error(s) block the file.");
+        return Ok(ExitCode::from(1));
+    }
+    if a.dry_run {
+        print(&out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if p.guard.triggered && !a.confirm_archives {
+        print(&out)?;
+        eprintln!("Not imported: this would archive {} of {} active users; re-run with --confirm-archives if that is right.", p.guard.archives, p.guard.scope_active);
+        return Ok(ExitCode::from(1));
+    }
+    let req = p.to_request(
+        &district.short_name,
+        &options,
+        a.confirm_archives,
+        a.description.clone(),
+    );
+    let outcome = with_conn!(conn, |c| {
+        let s = Submission {
+            district: district.id,
+            request: &req,
+            submitted_by: "cli",
+            kind: "cli",
+            idempotency_key: None,
+            if_match: None,
+            run_at: None,
+        };
+        apply::submit(c, &s)
+    })
+    .map_err(|e| anyhow!("Not imported: {e}"))?;
+    if let (Outcome::Applied(i), Some(o)) = (&outcome, out.as_object_mut()) {
+        o.insert(
+            "import".into(),
+            serde_json::json!({"number": i.number, "applied_revision": i.applied_revision}),
+        );
+    }
+    print(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub district: String,
+    #[arg(long)]
+    pub scope: Option<String>,
+}
+
+pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
+    let db = connect()?;
+    let mut conn = db.get()?;
+    let mut roster = with_conn!(conn, |c| -> anyhow::Result<_> {
+        let d = c
+            .district_by_short(&a.district)?
+            .ok_or_else(|| anyhow!("No district `{}`.", a.district))?;
+        let rows = c.users(d.id)?;
+        Ok(roster_of(&d, &rows))
+    })?;
+    if let Some(s) = &a.scope {
+        roster.users.retain(|u| &u.data.scope == s);
+    }
+    print!("{}", rollcall_shared::write::master_csv(&roster));
+    Ok(ExitCode::SUCCESS)
+}

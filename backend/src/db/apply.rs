@@ -1,0 +1,455 @@
+//! The one place that writes users: applying a verified change request in one transaction
+//! (with a before-image of every user it touches), and rolling an import back from those
+//! before-images. Everything in a call happens, or nothing does.
+
+use std::collections::BTreeMap;
+
+use rollcall_shared::map::{School, SchoolDirectory};
+use rollcall_shared::plan::{verify, Change, Roster, UserStatus, VerifyError};
+use rollcall_shared::wire::ChangeRequest;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::models::{status_str, ChangeRow, DistrictRow, ImportRow, UserRow};
+use super::{now_ms, DbError, Store};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub creates: u32,
+    pub updates: u32,
+    pub archives: u32,
+    pub restores: u32,
+}
+
+#[derive(Debug, Error)]
+pub enum ApplyError {
+    #[error("the roster changed: it is at revision {current}")]
+    Stale { current: u64 },
+    #[error("the change request is for district `{0}`")]
+    WrongDistrict(String),
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("injected failure after {0} users (test hook)")]
+    Injected(usize),
+}
+
+impl From<diesel::result::Error> for ApplyError {
+    fn from(e: diesel::result::Error) -> Self {
+        ApplyError::Db(DbError::Query(e))
+    }
+}
+
+/// Who submits, and how.
+#[derive(Debug, Clone)]
+pub struct Submission<'a> {
+    pub district: i64,
+    pub request: &'a ChangeRequest,
+    /// The admin's email, or `token:<name>` for API tokens.
+    pub submitted_by: &'a str,
+    /// `upload`, `api`, `cli`.
+    pub kind: &'a str,
+    pub idempotency_key: Option<&'a str>,
+    /// The revision the client says it planned against (`If-Match`).
+    pub if_match: Option<u64>,
+    /// When to apply (ms since the epoch); `None` or past: now.
+    pub run_at: Option<i64>,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Applied(ImportRow),
+    Queued(ImportRow),
+    /// The idempotency key was seen before: the first result, nothing applied again.
+    Replayed(ImportRow),
+}
+
+impl Outcome {
+    pub fn import(&self) -> &ImportRow {
+        match self {
+            Outcome::Applied(r) | Outcome::Queued(r) | Outcome::Replayed(r) => r,
+        }
+    }
+}
+
+/// Test hook: fail the apply after this many users written, to prove atomicity.
+pub static FAIL_AFTER: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(usize::MAX);
+
+pub fn roster_of(district: &DistrictRow, rows: &[UserRow]) -> Roster {
+    Roster {
+        revision: district.revision as u64,
+        users: rows.iter().map(UserRow::to_roster_user).collect(),
+    }
+}
+
+pub fn directory<C: Store>(c: &mut C, d: i64) -> Result<SchoolDirectory, DbError> {
+    Ok(SchoolDirectory::new(
+        c.schools(d)?
+            .into_iter()
+            .map(|(sis_code, name)| School { sis_code, name })
+            .collect(),
+    ))
+}
+
+/// Hashes a password (argon2id, a fresh salt each time).
+pub fn hash_password(p: &str) -> String {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(p.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+}
+
+pub fn verify_password(p: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(p.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Verifies and applies (or queues) a change request in one write transaction.
+pub fn submit<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, ApplyError> {
+    let mut result = Ok(Outcome::Replayed(empty_import()));
+    let r = c.write_txn(s.district, |c| {
+        result = submit_in_txn(c, s);
+        match &result {
+            Ok(_) => Ok(()),
+            // Roll the transaction back; the real error is in `result`.
+            Err(_) => Err(DbError::Conflict("rolled back".into())),
+        }
+    });
+    match (r, result) {
+        (_, Err(e)) => Err(e),
+        (Err(e), Ok(_)) => Err(e.into()),
+        (Ok(()), Ok(o)) => Ok(o),
+    }
+}
+
+fn empty_import() -> ImportRow {
+    ImportRow {
+        district_id: 0,
+        number: 0,
+        description: None,
+        kind: String::new(),
+        scope: String::new(),
+        status: String::new(),
+        submitted_by: String::new(),
+        submitted_at: 0,
+        run_at: None,
+        completed_at: None,
+        base_revision: 0,
+        applied_revision: None,
+        idempotency_key: None,
+        counts: String::new(),
+        request: String::new(),
+        error: None,
+        created_from: None,
+        created_to: None,
+    }
+}
+
+fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, ApplyError> {
+    if let Some(k) = s.idempotency_key {
+        if let Some(row) = c.import_by_key(s.district, k)? {
+            return Ok(Outcome::Replayed(row));
+        }
+    }
+    let mut district = c.district(s.district)?;
+    let req = s.request;
+    if req.district != district.short_name {
+        return Err(ApplyError::WrongDistrict(req.district.clone()));
+    }
+    let current = district.revision as u64;
+    if s.if_match.is_some_and(|r| r != current) || req.base_revision != current {
+        return Err(ApplyError::Stale { current });
+    }
+    let rows = c.users(s.district)?;
+    let roster = roster_of(&district, &rows);
+    let dir = directory(c, s.district)?;
+    verify(req, &roster, Some(&dir))?;
+    let now = now_ms();
+    let number = district.next_import;
+    district.next_import += 1;
+    let mut import = ImportRow {
+        district_id: s.district,
+        number,
+        description: req.description.clone(),
+        kind: s.kind.to_owned(),
+        scope: req.scope.clone(),
+        status: "completed".into(),
+        submitted_by: s.submitted_by.to_owned(),
+        submitted_at: now,
+        run_at: None,
+        completed_at: Some(now),
+        base_revision: current as i64,
+        applied_revision: None,
+        idempotency_key: s.idempotency_key.map(str::to_owned),
+        counts: String::new(),
+        request: String::from_utf8(req.to_json()).unwrap_or_default(),
+        error: None,
+        created_from: None,
+        created_to: None,
+    };
+    let counts = Counts {
+        creates: req.creates.len() as u32,
+        updates: req.updates.len() as u32,
+        archives: req.archives.len() as u32,
+        restores: req.restores.len() as u32,
+    };
+    import.counts = serde_json::to_string(&counts).unwrap_or_default();
+    if let Some(at) = s.run_at.filter(|at| *at > now) {
+        import.status = "queued".into();
+        import.run_at = Some(at);
+        import.completed_at = None;
+        c.set_district_counters(&district)?;
+        c.insert_import(&import)?;
+        return Ok(Outcome::Queued(import));
+    }
+    apply_rows(c, &mut district, req, &rows, &mut import, now)?;
+    c.insert_import(&import)?;
+    mail_after(c, &district, &import, req)?;
+    Ok(Outcome::Applied(import))
+}
+
+/// Writes the request's changes (already verified against `rows`), the before-images, and the
+/// district's new counters; fills in the import's revision and created-id range.
+pub fn apply_rows<C: Store>(
+    c: &mut C,
+    district: &mut DistrictRow,
+    req: &ChangeRequest,
+    rows: &[UserRow],
+    import: &mut ImportRow,
+    now: i64,
+) -> Result<(), ApplyError> {
+    let d = district.id;
+    let index: std::collections::HashMap<i64, usize> =
+        rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let fail_after = FAIL_AFTER.load(std::sync::atomic::Ordering::Relaxed);
+    let mut written = 0usize;
+    let mut tick = |n: usize| -> Result<(), ApplyError> {
+        written += n;
+        if written > fail_after {
+            return Err(ApplyError::Injected(fail_after));
+        }
+        Ok(())
+    };
+    // One before-image per user: the row as it was before this import.
+    let mut touched: BTreeMap<i64, (Vec<&'static str>, UserRow)> = BTreeMap::new();
+    let mut after: BTreeMap<i64, UserRow> = BTreeMap::new();
+    for u in &req.updates {
+        let Some(&i) = index.get(&u.id.0) else {
+            continue;
+        };
+        let before = &rows[i];
+        let mut row = after.remove(&u.id.0).unwrap_or_else(|| before.clone());
+        let mut data = row.data();
+        for ch in &u.changes {
+            match ch {
+                Change::Password(p) => row.password_hash = Some(hash_password(&p.0)),
+                other => data.apply(other),
+            }
+        }
+        row.set_data(&data);
+        row.updated_at = now;
+        touched
+            .entry(u.id.0)
+            .or_insert_with(|| (vec![], before.clone()))
+            .0
+            .push("update");
+        after.insert(u.id.0, row);
+    }
+    for (ids, status, action) in [
+        (req.restores.clone(), UserStatus::Active, "restore"),
+        (
+            req.archives.iter().map(|a| a.id).collect::<Vec<_>>(),
+            UserStatus::Archived,
+            "archive",
+        ),
+    ] {
+        for id in ids {
+            let Some(&i) = index.get(&id.0) else { continue };
+            let before = &rows[i];
+            let mut row = after.remove(&id.0).unwrap_or_else(|| before.clone());
+            row.status = status_str(status).to_owned();
+            row.updated_at = now;
+            touched
+                .entry(id.0)
+                .or_insert_with(|| (vec![], before.clone()))
+                .0
+                .push(action);
+            after.insert(id.0, row);
+        }
+    }
+    for row in after.values() {
+        c.update_user(row)?;
+        tick(1)?;
+    }
+    let changes: Vec<ChangeRow> = touched
+        .into_iter()
+        .map(|(id, (actions, before))| ChangeRow {
+            district_id: d,
+            import_number: import.number,
+            user_id: id,
+            action: actions.join("+"),
+            before: serde_json::to_string(&before).ok(),
+        })
+        .collect();
+    c.insert_changes(&changes)?;
+
+    let first = district.next_user_id;
+    let new_rows: Vec<UserRow> = req
+        .creates
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            UserRow::from_data(
+                d,
+                first + k as i64,
+                &n.data,
+                UserStatus::Active,
+                n.password.as_ref().map(|p| hash_password(&p.0)),
+                now,
+            )
+        })
+        .collect();
+    for chunk in new_rows.chunks(10_000) {
+        c.bulk_insert_users(chunk)?;
+        tick(chunk.len())?;
+    }
+    district.next_user_id += new_rows.len() as i64;
+    if !new_rows.is_empty() {
+        import.created_from = Some(first);
+        import.created_to = Some(district.next_user_id);
+    }
+    if let Some(g) = req.options.group {
+        let ids: Vec<i64> = new_rows
+            .iter()
+            .map(|r| r.id)
+            .chain(req.updates.iter().map(|u| u.id.0))
+            .chain(req.restores.iter().map(|u| u.0))
+            .collect();
+        c.add_members(d, g, &ids)?;
+    }
+    district.revision += 1;
+    import.applied_revision = Some(district.revision);
+    c.set_district_counters(district)?;
+    Ok(())
+}
+
+fn mail_after<C: Store>(
+    c: &mut C,
+    district: &DistrictRow,
+    import: &ImportRow,
+    req: &ChangeRequest,
+) -> Result<(), DbError> {
+    if import.submitted_by.contains('@') {
+        c.insert_mail(
+            district.id,
+            &import.submitted_by,
+            &format!("Import #{} completed", import.number),
+            &format!(
+                "Your import #{} into {} ({}) completed: {}.",
+                import.number, district.name, import.scope, import.counts
+            ),
+            false,
+        )?;
+    }
+    if req.options.email_new_staff {
+        for n in req.creates.iter().filter(|n| n.data.role.is_staff()) {
+            if let Some(e) = &n.data.email {
+                c.insert_mail(district.id, e.as_str(), "Set your password",
+                    &format!("Hello {}, an account was created for you in {}. Choose your password with the link you will receive from your administrator's sign-in page.", n.data.first_name, district.name), false)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Error)]
+pub enum RollbackError {
+    #[error("import #{0} does not exist")]
+    NotFound(i64),
+    #[error("import #{0} is {1}, so it cannot be rolled back")]
+    NotCompleted(i64, String),
+    #[error("later imports changed {} of the same users", .0.len())]
+    ChangedLater(Vec<String>),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Undoes a completed import from its before-images; refuses (listing them) when a later
+/// import changed any of the same users.
+pub fn rollback<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow, RollbackError> {
+    let mut result = Err(RollbackError::NotFound(number));
+    let r = c.write_txn(d, |c| {
+        result = rollback_in_txn(c, d, number);
+        match &result {
+            Ok(_) => Ok(()),
+            Err(_) => Err(DbError::Conflict("rolled back".into())),
+        }
+    });
+    match (r, result) {
+        (_, Err(e)) => Err(e),
+        (Err(e), Ok(_)) => Err(e.into()),
+        (Ok(()), Ok(o)) => Ok(o),
+    }
+}
+
+fn rollback_in_txn<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow, RollbackError> {
+    let mut import = c
+        .import(d, number)?
+        .ok_or(RollbackError::NotFound(number))?;
+    if import.status != "completed" {
+        return Err(RollbackError::NotCompleted(number, import.status.clone()));
+    }
+    let changes = c.changes(d, number)?;
+    let created: Vec<i64> = match (import.created_from, import.created_to) {
+        (Some(a), Some(b)) => (a..b).collect(),
+        _ => vec![],
+    };
+    let ids: Vec<i64> = changes
+        .iter()
+        .map(|ch| ch.user_id)
+        .chain(created.iter().copied())
+        .collect();
+    let later = c.later_changes(d, number, &ids)?;
+    if !later.is_empty() {
+        let mut users: Vec<i64> = later.iter().map(|(_, u)| *u).collect();
+        users.sort_unstable();
+        users.dedup();
+        let rows = c.users_by_ids(d, &users)?;
+        let keys = rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} ({} {})",
+                    r.sis_id.clone().or(r.email.clone()).unwrap_or_default(),
+                    r.first_name,
+                    r.last_name
+                )
+            })
+            .collect();
+        return Err(RollbackError::ChangedLater(keys));
+    }
+    for ch in &changes {
+        if let Some(before) = ch
+            .before
+            .as_deref()
+            .and_then(|b| serde_json::from_str::<UserRow>(b).ok())
+        {
+            c.update_user(&before)?;
+        }
+    }
+    c.delete_users(d, &created)?;
+    let mut district = c.district(d)?;
+    district.revision += 1;
+    c.set_district_counters(&district)?;
+    import.status = "rolled_back".into();
+    c.update_import(&import)?;
+    Ok(import)
+}

@@ -1,0 +1,194 @@
+//! Rows as Diesel reads and writes them, and their conversions to the shared crate's types.
+
+use diesel::prelude::*;
+use rollcall_shared::fields::{DistrictId, Email, Grade, GradeParse, Role};
+use rollcall_shared::plan::{RosterUser, UserData, UserId, UserStatus};
+
+use super::schema::*;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = districts)]
+pub struct DistrictRow {
+    pub id: i64,
+    pub short_name: String,
+    pub name: String,
+    pub revision: i64,
+    pub next_user_id: i64,
+    pub next_import: i64,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[diesel(table_name = users, treat_none_as_default_value = false, treat_none_as_null = true)]
+pub struct UserRow {
+    pub district_id: i64,
+    pub id: i64,
+    pub sis_id: Option<String>,
+    pub email: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub middle_name: Option<String>,
+    pub role: String,
+    pub grade: Option<String>,
+    pub school: String,
+    pub state_id: Option<String>,
+    pub alt_id: Option<String>,
+    pub limited_english: Option<bool>,
+    pub econ_disadvantaged: Option<bool>,
+    pub status: String,
+    pub scope: String,
+    pub managed_by: Option<String>,
+    pub password_hash: Option<String>,
+    pub updated_at: i64,
+}
+
+pub fn status_str(s: UserStatus) -> &'static str {
+    match s {
+        UserStatus::Active => "active",
+        UserStatus::Archived => "archived",
+    }
+}
+
+impl UserRow {
+    pub fn from_data(
+        district: i64,
+        id: i64,
+        d: &UserData,
+        status: UserStatus,
+        password_hash: Option<String>,
+        now: i64,
+    ) -> UserRow {
+        UserRow {
+            district_id: district,
+            id,
+            sis_id: d.district_id.as_ref().map(|x| x.as_str().to_owned()),
+            email: d.email.as_ref().map(|x| x.as_str().to_owned()),
+            first_name: d.first_name.clone(),
+            last_name: d.last_name.clone(),
+            middle_name: d.middle_name.clone(),
+            role: d.role.as_str().to_owned(),
+            grade: d.grade.map(|g| g.as_str().to_owned()),
+            school: d.school.clone(),
+            state_id: d.state_id.clone(),
+            alt_id: d.alt_id.clone(),
+            limited_english: d.limited_english,
+            econ_disadvantaged: d.econ_disadvantaged,
+            status: status_str(status).to_owned(),
+            scope: d.scope.clone(),
+            managed_by: None,
+            password_hash,
+            updated_at: now,
+        }
+    }
+
+    /// The row as the planner sees it. Rows are written only from verified data, so a value
+    /// that does not parse means the database was edited by hand: it is read as empty rather
+    /// than failing the whole roster.
+    pub fn to_roster_user(&self) -> RosterUser {
+        RosterUser {
+            id: UserId(self.id),
+            data: self.data(),
+            status: if self.status == "archived" {
+                UserStatus::Archived
+            } else {
+                UserStatus::Active
+            },
+            managed_by: self.managed_by.clone(),
+        }
+    }
+
+    pub fn data(&self) -> UserData {
+        UserData {
+            district_id: self
+                .sis_id
+                .as_deref()
+                .and_then(|s| DistrictId::parse(s).ok()),
+            email: self.email.as_deref().and_then(|s| Email::parse(s).ok()),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            middle_name: self.middle_name.clone(),
+            role: Role::parse(&self.role).unwrap_or(Role::Student),
+            grade: self
+                .grade
+                .as_deref()
+                .and_then(|g| Grade::parse(g).ok())
+                .map(GradeParse::grade),
+            school: self.school.clone(),
+            state_id: self.state_id.clone(),
+            alt_id: self.alt_id.clone(),
+            limited_english: self.limited_english,
+            econ_disadvantaged: self.econ_disadvantaged,
+            scope: self.scope.clone(),
+        }
+    }
+
+    /// Overwrites the managed fields with `d` (password, sync and id untouched).
+    pub fn set_data(&mut self, d: &UserData) {
+        let keep = (
+            self.district_id,
+            self.id,
+            self.status.clone(),
+            self.managed_by.clone(),
+            self.password_hash.clone(),
+            self.updated_at,
+        );
+        *self = UserRow::from_data(keep.0, keep.1, d, UserStatus::Active, keep.4, keep.5);
+        self.status = keep.2;
+        self.managed_by = keep.3;
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+#[diesel(table_name = imports, treat_none_as_default_value = false, treat_none_as_null = true)]
+pub struct ImportRow {
+    pub district_id: i64,
+    pub number: i64,
+    pub description: Option<String>,
+    pub kind: String,
+    pub scope: String,
+    pub status: String,
+    pub submitted_by: String,
+    pub submitted_at: i64,
+    pub run_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub base_revision: i64,
+    pub applied_revision: Option<i64>,
+    pub idempotency_key: Option<String>,
+    pub counts: String,
+    #[serde(skip)]
+    pub request: String,
+    pub error: Option<String>,
+    pub created_from: Option<i64>,
+    pub created_to: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = import_changes, treat_none_as_default_value = false)]
+pub struct ChangeRow {
+    pub district_id: i64,
+    pub import_number: i64,
+    pub user_id: i64,
+    pub action: String,
+    pub before: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
+pub struct MailRow {
+    pub district_id: i64,
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}

@@ -1,0 +1,89 @@
+//! The caller: a bearer token (an admin's session, or a district's API token) resolved to the
+//! district it may act in. Every handler takes a `Caller` and scopes every query to
+//! `caller.district`; another district's objects are simply not found.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{web, FromRequest, HttpRequest};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::error::ApiError;
+use super::AppState;
+use crate::db::{now_ms, StoreCommon};
+use crate::with_conn;
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub district: i64,
+    /// The admin's id, for sessions; `None` for API tokens.
+    pub admin: Option<i64>,
+    /// Who, for the import history: the admin's email or `token:<name>`.
+    pub who: String,
+    pub token_hash: String,
+}
+
+/// Tokens are random (256 bits), so a plain SHA-256 is the right hash for looking them up.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn new_token(prefix: &str) -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    format!("{prefix}{}", hex::encode(b))
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let token = req
+            .headers()
+            .get("authorization")
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned());
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let (Some(token), Some(state)) = (token, state) else {
+                return Err(ApiError::unauthorized());
+            };
+            let hash = token_hash(&token);
+            let db = state.db.clone();
+            web::block(move || -> Result<Caller, ApiError> {
+                let mut conn = db.get()?;
+                with_conn!(conn, |c| {
+                    if let Some((district, admin, expires)) = c.session(&hash)? {
+                        if expires < now_ms() {
+                            c.delete_session(&hash)?;
+                            return Err(ApiError::unauthorized());
+                        }
+                        let who = c
+                            .admin(district, admin)?
+                            .map(|(e, _)| e)
+                            .unwrap_or_default();
+                        return Ok(Caller {
+                            district,
+                            admin: Some(admin),
+                            who,
+                            token_hash: hash,
+                        });
+                    }
+                    if let Some((district, name)) = c.api_token(&hash)? {
+                        return Ok(Caller {
+                            district,
+                            admin: None,
+                            who: format!("token:{name}"),
+                            token_hash: hash,
+                        });
+                    }
+                    Err(ApiError::unauthorized())
+                })
+            })
+            .await?
+        })
+    }
+}

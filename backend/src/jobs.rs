@@ -1,0 +1,91 @@
+//! The durable queue of scheduled imports: queued imports wait in the `imports` table (so they
+//! survive restarts) and a background thread applies each when its time comes. An import found
+//! `running` at start was interrupted by a crash: it is marked failed (its transaction never
+//! committed, so nothing of it was applied).
+
+use std::time::Duration;
+
+use rollcall_shared::wire::ChangeRequest;
+
+use crate::db::apply::{apply_rows, roster_of, ApplyError};
+use crate::db::{now_ms, Db, DbError, Store, StoreCommon};
+use crate::with_conn;
+
+/// Marks imports left `running` by a crash as failed.
+pub fn recover(db: &Db) -> Result<usize, DbError> {
+    let mut conn = db.get()?;
+    with_conn!(conn, |c| {
+        let stuck = c.imports_with_status("running")?;
+        for mut i in stuck.iter().cloned() {
+            i.status = "failed".into();
+            i.error = Some("interrupted: the server stopped while this import was running; nothing of it was applied".into());
+            i.completed_at = Some(now_ms());
+            c.update_import(&i)?;
+        }
+        Ok(stuck.len())
+    })
+}
+
+/// Runs every queued import that is due; returns how many ran.
+pub fn run_due(db: &Db) -> Result<usize, DbError> {
+    let mut conn = db.get()?;
+    with_conn!(conn, |c| {
+        let now = now_ms();
+        let due: Vec<_> = c
+            .imports_with_status("queued")?
+            .into_iter()
+            .filter(|i| i.run_at.is_none_or(|t| t <= now))
+            .collect();
+        for mut import in due.iter().cloned() {
+            import.status = "running".into();
+            c.update_import(&import)?;
+            let result = run_one(c, &mut import);
+            let mut done = import.clone();
+            done.completed_at = Some(now_ms());
+            match result {
+                Ok(()) => done.status = "completed".into(),
+                Err(e) => {
+                    done.status = "failed".into();
+                    done.error = Some(e.to_string());
+                }
+            }
+            c.update_import(&done)?;
+        }
+        Ok(due.len())
+    })
+}
+
+fn run_one<C: Store>(
+    c: &mut C,
+    import: &mut crate::db::models::ImportRow,
+) -> Result<(), ApplyError> {
+    let req = ChangeRequest::from_json(import.request.as_bytes())
+        .map_err(|e| ApplyError::Db(DbError::Conflict(e.to_string())))?;
+    let d = import.district_id;
+    let mut out = import.clone();
+    c.write_txn(d, |c| {
+        let mut district = c.district(d)?;
+        let rows = c.users(d)?;
+        let roster = roster_of(&district, &rows);
+        let dir = crate::db::apply::directory(c, d)?;
+        rollcall_shared::plan::verify(&req, &roster, Some(&dir))
+            .map_err(|e| DbError::Conflict(e.to_string()))?;
+        apply_rows(c, &mut district, &req, &rows, &mut out, now_ms())
+            .map_err(|e| DbError::Conflict(e.to_string()))?;
+        out.status = "completed".into();
+        c.update_import(&out)?;
+        Ok(())
+    })?;
+    *import = out;
+    Ok(())
+}
+
+/// The background thread: every `every`, run what is due.
+pub fn spawn(db: Db, every: Duration) {
+    std::thread::spawn(move || loop {
+        if let Err(e) = run_due(&db) {
+            tracing::warn!(error = %e, "scheduled imports");
+        }
+        std::thread::sleep(every);
+    });
+}
