@@ -20,8 +20,9 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# The whole native suite; the API tests run on SQLite and on a throwaway PostgreSQL cluster.
 test-native:
-	PROPTEST_CASES=$(PROPTEST_CASES) $(CARGO) test --workspace
+	PROPTEST_CASES=$(PROPTEST_CASES) scripts/with-pg.sh $(CARGO) test --workspace
 
 # The shared crate's whole test suite, compiled to wasm32 and run under Node by
 # wasm-bindgen-test-runner (.cargo/config.toml): the browser computes what the server does.

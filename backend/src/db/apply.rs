@@ -77,6 +77,9 @@ impl Outcome {
 pub static FAIL_AFTER: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(usize::MAX);
 
+/// The `submitted_by` that arms [`FAIL_AFTER`].
+pub const FAIL_TAG: &str = "test:fail-injection";
+
 pub fn roster_of(district: &DistrictRow, rows: &[UserRow]) -> Roster {
     Roster {
         revision: district.revision as u64,
@@ -229,7 +232,7 @@ pub fn apply_rows<C: Store>(
     let d = district.id;
     let index: std::collections::HashMap<i64, usize> =
         rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    let fail_after = FAIL_AFTER.load(std::sync::atomic::Ordering::Relaxed);
+    let fail_after = if import.submitted_by == FAIL_TAG { FAIL_AFTER.load(std::sync::atomic::Ordering::Relaxed) } else { usize::MAX };
     let mut written = 0usize;
     let mut tick = |n: usize| -> Result<(), ApplyError> {
         written += n;

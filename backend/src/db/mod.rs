@@ -18,6 +18,11 @@ use schema::*;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on SQLite and PostgreSQL (for case-insensitive search).
+    fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
 #[derive(Debug, Error)]
 pub enum DbError {
     #[error("database: {0}")]
@@ -424,14 +429,13 @@ macro_rules! store_impl {
                         _ => {}
                     }
                     if let Some(t) = f.q.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                        let like = format!("%{}%", t.replace('%', "").replace('_', ""));
-                        let lower = like.to_lowercase();
+                        let like = format!("%{}%", t.replace(['%', '_'], "").to_lowercase());
                         q = q.filter(
-                            users::first_name
+                            lower(users::first_name.nullable())
                                 .like(like.clone())
-                                .or(users::last_name.like(like.clone()))
-                                .or(users::email.like(lower))
-                                .or(users::sis_id.like(like)),
+                                .or(lower(users::last_name.nullable()).like(like.clone()))
+                                .or(lower(users::email).like(like.clone()))
+                                .or(lower(users::sis_id).like(like)),
                         );
                     }
                     q

@@ -40,7 +40,8 @@ fn rate_limited(state: &AppState, email: &str) -> bool {
     e.1 > l.login_attempts
 }
 
-pub async fn login(state: web::Data<AppState>, body: web::Json<Login>) -> Result<HttpResponse> {
+pub async fn login(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse> {
+    let body: Login = parse_json(&body)?;
     let email = body.email.trim().to_lowercase();
     if rate_limited(&state, &email) {
         return Err(ApiError::new(
@@ -182,14 +183,20 @@ pub async fn get_mapping(
     }
 }
 
+/// Bodies are parsed after the caller is known: an unauthenticated request learns nothing.
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_json", format!("The request body is not valid: {e}")))
+}
+
 pub async fn put_mapping(
     state: web::Data<AppState>,
     caller: Caller,
     scope: web::Path<String>,
-    body: web::Json<SavedMapping>,
+    body: web::Bytes,
 ) -> Result<HttpResponse> {
     let (d, scope) = (caller.district, scope.into_inner());
-    let text = serde_json::to_string(&body.into_inner()).unwrap_or_default();
+    let mapping: SavedMapping = parse_json(&body)?;
+    let text = serde_json::to_string(&mapping).unwrap_or_default();
     db!(state, |c| Ok(c.put_mapping(d, &scope, &text)?));
     Ok(HttpResponse::NoContent().finish())
 }
