@@ -27,12 +27,20 @@ fn backends() -> Vec<String> {
     match std::env::var("ROLLCALL_TEST_PG") {
         Ok(base) if !base.is_empty() => {
             let schema = format!("t_{}_{n}", std::process::id());
-            let mut c = <diesel::PgConnection as diesel::Connection>::establish(&base).expect("test postgres");
-            diesel::connection::SimpleConnection::batch_execute(&mut c, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};")).expect("schema");
+            let mut c = <diesel::PgConnection as diesel::Connection>::establish(&base)
+                .expect("test postgres");
+            diesel::connection::SimpleConnection::batch_execute(
+                &mut c,
+                &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"),
+            )
+            .expect("schema");
             let sep = if base.contains('?') { '&' } else { '?' };
             v.push(format!("{base}{sep}options=-csearch_path%3D{schema}"));
         }
-        _ => assert!(std::env::var("CI").is_err(), "CI must run the PostgreSQL tests: set ROLLCALL_TEST_PG (make test does)"),
+        _ => assert!(
+            std::env::var("CI").is_err(),
+            "CI must run the PostgreSQL tests: set ROLLCALL_TEST_PG (make test does)"
+        ),
     }
     v
 }
@@ -44,7 +52,11 @@ struct App {
     url: String,
 }
 
-const SCHOOLS: [(&str, &str); 3] = [("101", "First Street Elementary"), ("102", "Lincoln Middle School"), ("103", "Roosevelt High School")];
+const SCHOOLS: [(&str, &str); 3] = [
+    ("101", "First Street Elementary"),
+    ("102", "Lincoln Middle School"),
+    ("103", "Roosevelt High School"),
+];
 
 async fn spawn_app(url: &str) -> App {
     let db = Db::connect(url).expect("database");
@@ -63,15 +75,33 @@ async fn spawn_app(url: &str) -> App {
         })
         .expect("seed");
     }
-    let state = AppState::new(db, Config { session_hours: 12, ..Config::default() });
-    let mut app = App { state, a: String::new(), b: String::new(), url: url.to_owned() };
+    let state = AppState::new(
+        db,
+        Config {
+            session_hours: 12,
+            ..Config::default()
+        },
+    );
+    let mut app = App {
+        state,
+        a: String::new(),
+        b: String::new(),
+        url: url.to_owned(),
+    };
     app.a = app.login("admin@alpha.org").await;
     app.b = app.login("admin@beta.org").await;
     app
 }
 
 impl App {
-    async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Vec<u8>>, headers: &[(&str, String)]) -> (StatusCode, actix_web::http::header::HeaderMap, Vec<u8>) {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, String)],
+    ) -> (StatusCode, actix_web::http::header::HeaderMap, Vec<u8>) {
         let app = test::init_service(http::app(self.state.clone())).await;
         let mut req = match method {
             "GET" => test::TestRequest::get(),
@@ -97,45 +127,117 @@ impl App {
         (status, headers, bytes)
     }
 
-    async fn json(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let (s, _, b) = self.call(method, path, Some(token), body.map(|v| v.to_string().into_bytes()), &[("content-type", "application/json".into())]).await;
+    async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (s, _, b) = self
+            .call(
+                method,
+                path,
+                Some(token),
+                body.map(|v| v.to_string().into_bytes()),
+                &[("content-type", "application/json".into())],
+            )
+            .await;
         (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
     }
 
     async fn login(&self, email: &str) -> String {
-        let (s, _, b) = self.call("POST", "/api/session", None, Some(json!({"email": email, "password": "correct horse"}).to_string().into_bytes()), &[("content-type", "application/json".into())]).await;
+        let (s, _, b) = self
+            .call(
+                "POST",
+                "/api/session",
+                None,
+                Some(
+                    json!({"email": email, "password": "correct horse"})
+                        .to_string()
+                        .into_bytes(),
+                ),
+                &[("content-type", "application/json".into())],
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
-        serde_json::from_slice::<Value>(&b).expect("json")["token"].as_str().expect("token").to_owned()
+        serde_json::from_slice::<Value>(&b).expect("json")["token"]
+            .as_str()
+            .expect("token")
+            .to_owned()
     }
 
     async fn roster(&self, token: &str) -> Roster {
-        let (s, _, b) = self.call("GET", "/api/roster", Some(token), None, &[]).await;
+        let (s, _, b) = self
+            .call("GET", "/api/roster", Some(token), None, &[])
+            .await;
         assert_eq!(s, StatusCode::OK);
         codec::decode(&b).expect("snapshot")
     }
 
     /// Plans `csv` in "the browser" (shared crate) against the server's snapshot.
-    async fn plan(&self, token: &str, csv: &str, scope: &str) -> (rollcall_shared::plan::Plan, String) {
+    async fn plan(
+        &self,
+        token: &str,
+        csv: &str,
+        scope: &str,
+    ) -> (rollcall_shared::plan::Plan, String) {
         let roster = self.roster(token).await;
         let (_, me) = self.json("GET", "/api/me", token, None).await;
-        let schools = rollcall_shared::map::SchoolDirectory::new(SCHOOLS.iter().map(|(c, n)| rollcall_shared::map::School { sis_code: (*c).into(), name: (*n).into() }).collect());
-        let (_, v) = validate_bytes(csv.as_bytes(), &ImportOptions { schools: Some(schools), ..ImportOptions::default() }).expect("reads");
+        let schools = rollcall_shared::map::SchoolDirectory::new(
+            SCHOOLS
+                .iter()
+                .map(|(c, n)| rollcall_shared::map::School {
+                    sis_code: (*c).into(),
+                    name: (*n).into(),
+                })
+                .collect(),
+        );
+        let (_, v) = validate_bytes(
+            csv.as_bytes(),
+            &ImportOptions {
+                schools: Some(schools),
+                ..ImportOptions::default()
+            },
+        )
+        .expect("reads");
         assert!(!v.has_errors(), "{:?}", v.issues);
-        (plan(&v, &roster, scope, &Options::default()), me["district"]["short_name"].as_str().expect("short").to_owned())
+        (
+            plan(&v, &roster, scope, &Options::default()),
+            me["district"]["short_name"]
+                .as_str()
+                .expect("short")
+                .to_owned(),
+        )
     }
 
-    async fn submit(&self, token: &str, req: &ChangeRequest, key: Option<&str>) -> (StatusCode, Value) {
-        let mut h = vec![("content-type", "application/json".to_owned()), ("if-match", format!("\"{}\"", req.base_revision))];
+    async fn submit(
+        &self,
+        token: &str,
+        req: &ChangeRequest,
+        key: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut h = vec![
+            ("content-type", "application/json".to_owned()),
+            ("if-match", format!("\"{}\"", req.base_revision)),
+        ];
         if let Some(k) = key {
             h.push(("idempotency-key", k.to_owned()));
         }
-        let (s, _, b) = self.call("POST", "/api/imports", Some(token), Some(req.to_json()), &h).await;
+        let (s, _, b) = self
+            .call("POST", "/api/imports", Some(token), Some(req.to_json()), &h)
+            .await;
         (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
     }
 
     async fn import(&self, token: &str, csv: &str, scope: &str, ack: bool) -> (StatusCode, Value) {
         let (p, short) = self.plan(token, csv, scope).await;
-        self.submit(token, &p.to_request(&short, &Options::default(), ack, Some("test".into())), None).await
+        self.submit(
+            token,
+            &p.to_request(&short, &Options::default(), ack, Some("test".into())),
+            None,
+        )
+        .await
     }
 }
 
@@ -144,7 +246,10 @@ const HEAD: &str = "District ID,First Name,Last Name,User Type,Grade,Email Addre
 fn roster_csv(n: usize) -> String {
     let mut s = HEAD.to_owned();
     for i in 0..n {
-        s.push_str(&format!("S{i:04},Ann{},Lee,0,5,s{i}@alpha.org,101\n", (b'a' + (i % 26) as u8) as char));
+        s.push_str(&format!(
+            "S{i:04},Ann{},Lee,0,5,s{i}@alpha.org,101\n",
+            (b'a' + (i % 26) as u8) as char
+        ));
     }
     s
 }
@@ -156,12 +261,25 @@ async fn sessions_and_me() {
         let (s, me) = app.json("GET", "/api/me", &app.a, None).await;
         assert_eq!(s, StatusCode::OK, "{url}");
         assert_eq!(me["district"]["short_name"], "alpha");
-        let (s, v) = app.json("POST", "/api/session", "", Some(json!({"email": "admin@alpha.org", "password": "wrong"}))).await;
-        assert_eq!((s, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")));
+        let (s, v) = app
+            .json(
+                "POST",
+                "/api/session",
+                "",
+                Some(json!({"email": "admin@alpha.org", "password": "wrong"})),
+            )
+            .await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("bad_credentials"))
+        );
         let (s, _) = app.json("DELETE", "/api/session", &app.a, None).await;
         assert_eq!(s, StatusCode::NO_CONTENT);
         let (s, v) = app.json("GET", "/api/me", &app.a, None).await;
-        assert_eq!((s, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("unauthorized"))
+        );
     }
 }
 
@@ -175,8 +293,21 @@ async fn every_route_refuses_a_missing_or_unknown_token() {
             }
             let path = route.replace("{scope}", "x").replace("{number}", "1");
             for token in [None, Some("rcs_not-a-token")] {
-                let (s, _, b) = app.call(method, &path, token, Some(b"{}".to_vec()), &[("content-type", "application/json".into())]).await;
-                assert_eq!(s, StatusCode::UNAUTHORIZED, "{method} {path} with {token:?}: {}", String::from_utf8_lossy(&b));
+                let (s, _, b) = app
+                    .call(
+                        method,
+                        &path,
+                        token,
+                        Some(b"{}".to_vec()),
+                        &[("content-type", "application/json".into())],
+                    )
+                    .await;
+                assert_eq!(
+                    s,
+                    StatusCode::UNAUTHORIZED,
+                    "{method} {path} with {token:?}: {}",
+                    String::from_utf8_lossy(&b)
+                );
             }
         }
     }
@@ -193,23 +324,46 @@ async fn import_through_the_api_then_history_users_and_export() {
         let (_, list) = app.json("GET", "/api/imports", &app.a, None).await;
         assert_eq!(list[0]["status"], "completed");
         assert_eq!(list[0]["scope"], "students.csv");
-        let (_, users) = app.json("GET", "/api/users?q=s0003&per_page=5", &app.a, None).await;
+        let (_, users) = app
+            .json("GET", "/api/users?q=s0003&per_page=5", &app.a, None)
+            .await;
         assert_eq!(users["total"], 1);
-        let (_, users) = app.json("GET", "/api/users?role=student&per_page=5&page=3", &app.a, None).await;
-        assert_eq!((users["total"].as_i64(), users["users"].as_array().map(Vec::len)), (Some(12), Some(2)));
+        let (_, users) = app
+            .json(
+                "GET",
+                "/api/users?role=student&per_page=5&page=3",
+                &app.a,
+                None,
+            )
+            .await;
+        assert_eq!(
+            (
+                users["total"].as_i64(),
+                users["users"].as_array().map(Vec::len)
+            ),
+            (Some(12), Some(2))
+        );
         let (_, detail) = app.json("GET", "/api/imports/1", &app.a, None).await;
         assert_eq!(detail["creates"].as_array().map(Vec::len), Some(12));
-        let (s, _, body) = app.call("GET", "/api/imports/1/download", Some(&app.a), None, &[]).await;
+        let (s, _, body) = app
+            .call("GET", "/api/imports/1/download", Some(&app.a), None, &[])
+            .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(String::from_utf8_lossy(&body).lines().count(), 13);
         // The master CSV re-imports with zero changes.
-        let (s, _, master) = app.call("GET", "/api/users/export.csv", Some(&app.a), None, &[]).await;
+        let (s, _, master) = app
+            .call("GET", "/api/users/export.csv", Some(&app.a), None, &[])
+            .await;
         assert_eq!(s, StatusCode::OK);
-        let (p, _) = app.plan(&app.a, &String::from_utf8_lossy(&master), "master.csv").await;
+        let (p, _) = app
+            .plan(&app.a, &String::from_utf8_lossy(&master), "master.csv")
+            .await;
         assert!(p.is_empty(), "{:?}", p.summary());
         // The outbox has the completion notice.
         let (_, mail) = app.json("GET", "/api/outbox", &app.a, None).await;
-        assert!(mail[0]["subject"].as_str().is_some_and(|s| s.contains("Import #1 completed")));
+        assert!(mail[0]["subject"]
+            .as_str()
+            .is_some_and(|s| s.contains("Import #1 completed")));
     }
 }
 
@@ -223,7 +377,9 @@ async fn another_districts_data_is_not_found() {
             let (s, _) = app.json("GET", path, &app.b, None).await;
             assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
         }
-        let (s, _) = app.json("POST", "/api/imports/1/rollback", &app.b, None).await;
+        let (s, _) = app
+            .json("POST", "/api/imports/1/rollback", &app.b, None)
+            .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         assert!(app.roster(&app.b).await.users.is_empty());
         let (_, users) = app.json("GET", "/api/users", &app.b, None).await;
@@ -232,10 +388,23 @@ async fn another_districts_data_is_not_found() {
         assert_eq!(list, json!([]));
         // A change request naming another district is refused as not found.
         let (p, _) = app.plan(&app.b, &roster_csv(2), "f.csv").await;
-        let (s, _) = app.submit(&app.b, &p.to_request("alpha", &Options::default(), false, None), None).await;
+        let (s, _) = app
+            .submit(
+                &app.b,
+                &p.to_request("alpha", &Options::default(), false, None),
+                None,
+            )
+            .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        let csv = app.call("GET", "/api/users/export.csv", Some(&app.b), None, &[]).await.2;
-        assert_eq!(String::from_utf8_lossy(&csv).lines().count(), 1, "only the heading");
+        let csv = app
+            .call("GET", "/api/users/export.csv", Some(&app.b), None, &[])
+            .await
+            .2;
+        assert_eq!(
+            String::from_utf8_lossy(&csv).lines().count(),
+            1,
+            "only the heading"
+        );
     }
 }
 
@@ -248,11 +417,17 @@ async fn stale_revision_is_412_and_a_repeated_key_applies_once() {
         let (s1, v1) = app.submit(&app.a, &req, Some("key-1")).await;
         let (s2, v2) = app.submit(&app.a, &req, Some("key-1")).await;
         assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::OK));
-        assert_eq!(v1["import"]["number"], v2["import"]["number"], "the first result again");
+        assert_eq!(
+            v1["import"]["number"], v2["import"]["number"],
+            "the first result again"
+        );
         assert_eq!(app.roster(&app.a).await.revision, 1, "applied once");
         let (s, v) = app.submit(&app.a, &req, Some("key-2")).await;
         assert_eq!(s, StatusCode::PRECONDITION_FAILED);
-        assert_eq!((v["code"].as_str(), v["current_revision"].as_u64()), (Some("stale_revision"), Some(1)));
+        assert_eq!(
+            (v["code"].as_str(), v["current_revision"].as_u64()),
+            (Some("stale_revision"), Some(1))
+        );
     }
 }
 
@@ -261,26 +436,52 @@ async fn the_guard_must_be_acknowledged_and_rollback_restores_the_roster() {
     for url in backends() {
         let app = spawn_app(&url).await;
         let full = roster_csv(40);
-        assert_eq!(app.import(&app.a, &full, "f.csv", false).await.0, StatusCode::CREATED);
+        assert_eq!(
+            app.import(&app.a, &full, "f.csv", false).await.0,
+            StatusCode::CREATED
+        );
         let before = app.roster(&app.a).await;
         let half: String = full.lines().take(21).map(|l| format!("{l}\n")).collect();
         let (s, v) = app.import(&app.a, &half, "f.csv", false).await;
-        assert_eq!((s, v["code"].as_str()), (StatusCode::CONFLICT, Some("guard_not_acknowledged")));
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::CONFLICT, Some("guard_not_acknowledged"))
+        );
         let (s, v) = app.import(&app.a, &half, "f.csv", true).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         let mid = app.roster(&app.a).await;
-        assert_eq!(mid.users.iter().filter(|u| u.status == rollcall_shared::plan::UserStatus::Archived).count(), 20);
-        let (s, v) = app.json("POST", "/api/imports/2/rollback", &app.a, None).await;
+        assert_eq!(
+            mid.users
+                .iter()
+                .filter(|u| u.status == rollcall_shared::plan::UserStatus::Archived)
+                .count(),
+            20
+        );
+        let (s, v) = app
+            .json("POST", "/api/imports/2/rollback", &app.a, None)
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let after = app.roster(&app.a).await;
-        assert_eq!(after.users, before.users, "the roster is as before the import");
+        assert_eq!(
+            after.users, before.users,
+            "the roster is as before the import"
+        );
         let (_, list) = app.json("GET", "/api/imports", &app.a, None).await;
         assert_eq!(list[0]["status"], "rolled_back");
         // A rollback is refused when a later import changed the same users.
         let edited = full.replacen("Annb,Lee", "Annb,Leigh", 1);
-        assert_eq!(app.import(&app.a, &edited, "f.csv", false).await.0, StatusCode::CREATED);
-        let (s, v) = app.json("POST", "/api/imports/1/rollback", &app.a, None).await;
-        assert_eq!((s, v["code"].as_str()), (StatusCode::CONFLICT, Some("changed_later")), "{v}");
+        assert_eq!(
+            app.import(&app.a, &edited, "f.csv", false).await.0,
+            StatusCode::CREATED
+        );
+        let (s, v) = app
+            .json("POST", "/api/imports/1/rollback", &app.a, None)
+            .await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::CONFLICT, Some("changed_later")),
+            "{v}"
+        );
         assert!(v["users"][0].as_str().is_some_and(|u| u.contains("S0001")));
     }
 }
@@ -289,7 +490,10 @@ async fn the_guard_must_be_acknowledged_and_rollback_restores_the_roster() {
 async fn a_failure_mid_apply_leaves_the_database_as_before() {
     for url in backends() {
         let app = spawn_app(&url).await;
-        assert_eq!(app.import(&app.a, &roster_csv(30), "f.csv", false).await.0, StatusCode::CREATED);
+        assert_eq!(
+            app.import(&app.a, &roster_csv(30), "f.csv", false).await.0,
+            StatusCode::CREATED
+        );
         let before = app.roster(&app.a).await;
         let mut next = roster_csv(30).replace("Lee,0", "Leigh,0");
         next.push_str("S9999,Zed,Ng,0,5,zed@alpha.org,102\n");
@@ -299,7 +503,15 @@ async fn a_failure_mid_apply_leaves_the_database_as_before() {
         let mut conn = db.get().expect("conn");
         apply::FAIL_AFTER.store(10, Ordering::SeqCst);
         let r = with_conn!(conn, |c| {
-            let s = apply::Submission { district: 1, request: &req, submitted_by: apply::FAIL_TAG, kind: "cli", idempotency_key: None, if_match: None, run_at: None };
+            let s = apply::Submission {
+                district: 1,
+                request: &req,
+                submitted_by: apply::FAIL_TAG,
+                kind: "cli",
+                idempotency_key: None,
+                if_match: None,
+                run_at: None,
+            };
             apply::submit(c, &s)
         });
         apply::FAIL_AFTER.store(usize::MAX, Ordering::SeqCst);
@@ -314,24 +526,90 @@ async fn a_failure_mid_apply_leaves_the_database_as_before() {
 async fn raw_csv_dry_run_plans_without_applying_and_etag_caches_the_roster() {
     for url in backends() {
         let app = spawn_app(&url).await;
-        let (s, _, b) = app.call("POST", "/api/imports/csv?scope=x&dry_run=true", Some(&app.a), Some(roster_csv(4).into_bytes()), &[]).await;
+        let (s, _, b) = app
+            .call(
+                "POST",
+                "/api/imports/csv?scope=x&dry_run=true",
+                Some(&app.a),
+                Some(roster_csv(4).into_bytes()),
+                &[],
+            )
+            .await;
         let v: Value = serde_json::from_slice(&b).expect("json");
-        assert_eq!((s, v["summary"]["creates"].as_u64(), v["applied"].as_bool()), (StatusCode::OK, Some(4), Some(false)));
-        let (s, h, _) = app.call("GET", "/api/roster", Some(&app.a), None, &[]).await;
+        assert_eq!(
+            (s, v["summary"]["creates"].as_u64(), v["applied"].as_bool()),
+            (StatusCode::OK, Some(4), Some(false))
+        );
+        let (s, h, _) = app
+            .call("GET", "/api/roster", Some(&app.a), None, &[])
+            .await;
         assert_eq!(s, StatusCode::OK);
-        let tag = h.get("etag").expect("etag").to_str().expect("ascii").to_owned();
-        let (s, _, _) = app.call("GET", "/api/roster", Some(&app.a), None, &[("if-none-match", tag.clone())]).await;
+        let tag = h
+            .get("etag")
+            .expect("etag")
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        let (s, _, _) = app
+            .call(
+                "GET",
+                "/api/roster",
+                Some(&app.a),
+                None,
+                &[("if-none-match", tag.clone())],
+            )
+            .await;
         assert_eq!(s, StatusCode::NOT_MODIFIED);
-        let (s, _, b) = app.call("POST", "/api/imports/csv?scope=x", Some(&app.a), Some(roster_csv(4).into_bytes()), &[]).await;
+        let (s, _, b) = app
+            .call(
+                "POST",
+                "/api/imports/csv?scope=x",
+                Some(&app.a),
+                Some(roster_csv(4).into_bytes()),
+                &[],
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
-        let (s, _, _) = app.call("GET", "/api/roster", Some(&app.a), None, &[("if-none-match", tag)]).await;
+        let (s, _, _) = app
+            .call(
+                "GET",
+                "/api/roster",
+                Some(&app.a),
+                None,
+                &[("if-none-match", tag)],
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "a new revision, a new ETag");
         let bad = b"First Name,Last Name\nAnn,Lee\n".to_vec();
-        let (s, _, b) = app.call("POST", "/api/imports/csv?scope=x", Some(&app.a), Some(bad), &[]).await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{}", String::from_utf8_lossy(&b));
-        let (s, _, b) = app.call("POST", "/api/imports/csv", Some(&app.a), Some(b"PK\x03\x04binary".to_vec()), &[]).await;
+        let (s, _, b) = app
+            .call(
+                "POST",
+                "/api/imports/csv?scope=x",
+                Some(&app.a),
+                Some(bad),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            String::from_utf8_lossy(&b)
+        );
+        let (s, _, b) = app
+            .call(
+                "POST",
+                "/api/imports/csv",
+                Some(&app.a),
+                Some(b"PK\x03\x04binary".to_vec()),
+                &[],
+            )
+            .await;
         let v: Value = serde_json::from_slice(&b).expect("json error");
-        assert_eq!((s, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unreadable_file")));
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("unreadable_file"))
+        );
     }
 }
 
@@ -343,14 +621,22 @@ async fn schools_groups_and_saved_mappings() {
         assert_eq!(s.as_array().map(Vec::len), Some(3));
         let (_, g) = app.json("GET", "/api/groups", &app.a, None).await;
         assert_eq!(g[0]["name"], "Readers");
-        let (s, _) = app.json("GET", "/api/mappings/students.csv", &app.a, None).await;
+        let (s, _) = app
+            .json("GET", "/api/mappings/students.csv", &app.a, None)
+            .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let m = json!({"fields": {"email": {"heading": "Mail"}, "role": {"value": "student"}}});
-        let (s, _) = app.json("PUT", "/api/mappings/students.csv", &app.a, Some(m.clone())).await;
+        let (s, _) = app
+            .json("PUT", "/api/mappings/students.csv", &app.a, Some(m.clone()))
+            .await;
         assert_eq!(s, StatusCode::NO_CONTENT);
-        let (_, got) = app.json("GET", "/api/mappings/students.csv", &app.a, None).await;
+        let (_, got) = app
+            .json("GET", "/api/mappings/students.csv", &app.a, None)
+            .await;
         assert_eq!(got, m);
-        let (s, _) = app.json("GET", "/api/mappings/students.csv", &app.b, None).await;
+        let (s, _) = app
+            .json("GET", "/api/mappings/students.csv", &app.b, None)
+            .await;
         assert_eq!(s, StatusCode::NOT_FOUND, "another district's mapping");
     }
 }
@@ -361,10 +647,17 @@ async fn a_scheduled_import_runs_after_a_restart() {
         let app = spawn_app(&url).await;
         let (p, short) = app.plan(&app.a, &roster_csv(3), "f.csv").await;
         let at = chrono::Utc::now() + chrono::Duration::milliseconds(300);
-        let opts = Options { apply_at: Some(at.to_rfc3339()), ..Options::default() };
+        let opts = Options {
+            apply_at: Some(at.to_rfc3339()),
+            ..Options::default()
+        };
         let req = p.to_request(&short, &opts, false, None);
         let (s, v) = app.submit(&app.a, &req, None).await;
-        assert_eq!((s, v["import"]["status"].as_str()), (StatusCode::ACCEPTED, Some("queued")), "{v}");
+        assert_eq!(
+            (s, v["import"]["status"].as_str()),
+            (StatusCode::ACCEPTED, Some("queued")),
+            "{v}"
+        );
         drop(app);
         // "Restart": a new process state on the same database.
         std::thread::sleep(std::time::Duration::from_millis(400));
@@ -372,7 +665,12 @@ async fn a_scheduled_import_runs_after_a_restart() {
         rollcall_backend::jobs::recover(&db).expect("recover");
         assert_eq!(rollcall_backend::jobs::run_due(&db).expect("run"), 1);
         let state = AppState::new(db, Config::default());
-        let app = App { state, a: String::new(), b: String::new(), url: url.clone() };
+        let app = App {
+            state,
+            a: String::new(),
+            b: String::new(),
+            url: url.clone(),
+        };
         let token = app.login("admin@alpha.org").await;
         let (_, list) = app.json("GET", "/api/imports", &token, None).await;
         assert_eq!(list[0]["status"], "completed", "{list}");

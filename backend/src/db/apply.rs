@@ -232,7 +232,11 @@ pub fn apply_rows<C: Store>(
     let d = district.id;
     let index: std::collections::HashMap<i64, usize> =
         rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    let fail_after = if import.submitted_by == FAIL_TAG { FAIL_AFTER.load(std::sync::atomic::Ordering::Relaxed) } else { usize::MAX };
+    let fail_after = if import.submitted_by == FAIL_TAG {
+        FAIL_AFTER.load(std::sync::atomic::Ordering::Relaxed)
+    } else {
+        usize::MAX
+    };
     let mut written = 0usize;
     let mut tick = |n: usize| -> Result<(), ApplyError> {
         written += n;

@@ -185,7 +185,12 @@ pub async fn get_mapping(
 
 /// Bodies are parsed after the caller is known: an unauthenticated request learns nothing.
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_json", format!("The request body is not valid: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_json",
+            format!("The request body is not valid: {e}"),
+        )
+    })
 }
 
 pub async fn put_mapping(
