@@ -4,21 +4,24 @@ CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 PROPTEST_CASES ?= 256
 
-.PHONY: setup test lint fmt-check clippy test-native test-wasm bench run build clean
+.PHONY: setup test lint fmt-check clippy clippy-wasm test-native test-wasm test-frontend build-frontend e2e bench run build clean
 
 setup:
 	@scripts/setup.sh
 
-test: setup lint test-native test-wasm
+test: setup lint test-native test-wasm test-frontend e2e
 	@echo "make test: all green"
 
-lint: fmt-check clippy
+lint: fmt-check clippy clippy-wasm
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
 clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+clippy-wasm:
+	$(CARGO) clippy -p rollcall-shared -p rollcall-frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 # The whole native suite; the API tests run on SQLite and on a throwaway PostgreSQL cluster.
 test-native:
@@ -29,10 +32,23 @@ test-native:
 test-wasm:
 	$(CARGO) test -p rollcall-shared --target wasm32-unknown-unknown
 
-bench: setup
+# The frontend's logic in headless Chromium (wasm-bindgen-test-runner + Debian's chromedriver).
+test-frontend:
+	$(CARGO) test -p rollcall-frontend --target wasm32-unknown-unknown
+
+build-frontend:
+	scripts/build-frontend.sh
+
+# The browser end-to-end suite: the real backend, the real built frontend, headless Chromium;
+# on SQLite, and the PostgreSQL scenario on a throwaway cluster.
+e2e: build-frontend
+	$(CARGO) build -q -p rollcall-backend
+	cd tests/e2e && ../../scripts/with-pg.sh node --test --test-concurrency=1 scenarios/
+
+bench: setup build-frontend
 	$(CARGO) bench -p rollcall-shared --bench engine
 
-build:
+build: build-frontend
 	$(CARGO) build --release -p rollcall-backend
 
 run: build

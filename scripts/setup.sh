@@ -8,7 +8,7 @@ log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # Debian packages.
-apt_pkgs=(pkg-config libssl-dev nodejs)
+apt_pkgs=(pkg-config libssl-dev nodejs npm postgresql chromium chromium-driver)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -33,5 +33,11 @@ if [ -n "$want" ] && [ "$have" != "$want" ]; then
   log "cargo install wasm-bindgen-cli $want (have: ${have:-none})"
   # Not --locked: its lockfile pins a crate version the registry no longer serves.
   cargo install -q wasm-bindgen-cli --version "$want"
+fi
+# The end-to-end suite's npm packages (playwright-core drives Debian's Chromium; papaparse is
+# the benchmark's opponent). Never a downloaded browser.
+if [ ! -d tests/e2e/node_modules/playwright-core ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]; then
+  log "npm ci (tests/e2e)"
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 log "ready (wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), node $(node --version))"

@@ -1,0 +1,207 @@
+//! A typed client for the backend's JSON API. The base URL comes from `config.json` beside
+//! `index.html` (default: same origin).
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub district: String,
+    pub district_name: String,
+    pub admin: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub body: Value,
+}
+
+impl ApiError {
+    fn unreachable() -> ApiError {
+        ApiError {
+            status: 0,
+            code: "unreachable".into(),
+            message: "The server cannot be reached: check your connection, then try again.".into(),
+            body: Value::Null,
+        }
+    }
+    pub fn expired(&self) -> bool {
+        self.status == 401
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    pub base: String,
+    pub session: Option<Session>,
+}
+
+#[derive(Deserialize)]
+struct Config {
+    #[serde(default)]
+    api_base: String,
+}
+
+/// Reads `config.json`; a missing or broken file means "same origin".
+pub async fn load_base() -> String {
+    match Request::get("./config.json").send().await {
+        Ok(r) if r.ok() => r
+            .json::<Config>()
+            .await
+            .map(|c| c.api_base.trim_end_matches('/').to_owned())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+async fn read<T: DeserializeOwned>(r: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+    let r = r.map_err(|_| ApiError::unreachable())?;
+    let status = r.status();
+    if (200..300).contains(&status) {
+        if status == 204 {
+            return serde_json::from_value(Value::Null).map_err(|e| ApiError {
+                status,
+                code: "bad_response".into(),
+                message: e.to_string(),
+                body: Value::Null,
+            });
+        }
+        return r.json::<T>().await.map_err(|e| ApiError {
+            status,
+            code: "bad_response".into(),
+            message: e.to_string(),
+            body: Value::Null,
+        });
+    }
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    let message = body["message"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("The server answered {status}."));
+    let code = body["code"].as_str().unwrap_or("error").to_owned();
+    Err(ApiError {
+        status,
+        code,
+        message,
+        body,
+    })
+}
+
+impl Api {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn auth(&self, b: RequestBuilder) -> RequestBuilder {
+        match &self.session {
+            Some(s) => b.header("authorization", &format!("Bearer {}", s.token)),
+            None => b,
+        }
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Result<Session, ApiError> {
+        let body = serde_json::json!({"email": email, "password": password});
+        let r = Request::post(&self.url("/api/session"))
+            .json(&body)
+            .map_err(|_| ApiError::unreachable())?
+            .send()
+            .await;
+        let v: Value = read(r).await?;
+        Ok(Session {
+            token: v["token"].as_str().unwrap_or_default().to_owned(),
+            district: v["district"]["short_name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            district_name: v["district"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            admin: v["admin"]["email"].as_str().unwrap_or_default().to_owned(),
+        })
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        read(self.auth(Request::get(&self.url(path))).send().await).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
+        let r = self.auth(Request::delete(&self.url(path))).send().await;
+        let _: Value = read(r).await?;
+        Ok(())
+    }
+
+    pub async fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: String,
+        headers: &[(&str, String)],
+    ) -> Result<T, ApiError> {
+        let mut b = self
+            .auth(Request::post(&self.url(path)))
+            .header("content-type", "application/json");
+        for (k, v) in headers {
+            b = b.header(k, v);
+        }
+        read(
+            b.body(body)
+                .map_err(|_| ApiError::unreachable())?
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    pub async fn put_json(&self, path: &str, body: String) -> Result<(), ApiError> {
+        let b = self
+            .auth(Request::put(&self.url(path)))
+            .header("content-type", "application/json");
+        let _: Value = read(
+            b.body(body)
+                .map_err(|_| ApiError::unreachable())?
+                .send()
+                .await,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Bytes and ETag of a GET (`None` when `If-None-Match` matched: 304).
+    pub async fn get_bytes(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+    ) -> Result<Option<(Vec<u8>, Option<String>)>, ApiError> {
+        let mut b = self.auth(Request::get(&self.url(path)));
+        if let Some(t) = etag {
+            b = b.header("if-none-match", t);
+        }
+        let r = b.send().await.map_err(|_| ApiError::unreachable())?;
+        match r.status() {
+            304 => Ok(None),
+            s if (200..300).contains(&s) => {
+                let tag = r.headers().get("etag");
+                let bytes = r.binary().await.map_err(|e| ApiError {
+                    status: s,
+                    code: "bad_response".into(),
+                    message: e.to_string(),
+                    body: Value::Null,
+                })?;
+                Ok(Some((bytes, tag)))
+            }
+            _ => read::<Value>(Ok(r)).await.map(|_| None),
+        }
+    }
+}

@@ -1,0 +1,171 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+use super::{download, fmt_time};
+use crate::app::{ctx, Page};
+
+fn counts(v: &Value) -> String {
+    let c = &v["counts"];
+    format!(
+        "{} created, {} updated, {} archived, {} restored",
+        c["creates"], c["updates"], c["archives"], c["restores"]
+    )
+}
+
+#[component]
+pub fn History(selected: Option<i64>) -> impl IntoView {
+    let cx = ctx();
+    match selected {
+        Some(n) => view! { <Detail number=n/> }.into_any(),
+        None => {
+            let list = RwSignal::new(None::<Vec<Value>>);
+            spawn_local(async move {
+                match cx.api().get::<Vec<Value>>("/api/imports").await {
+                    Ok(v) => list.set(Some(v)),
+                    Err(e) => cx.error(&e),
+                }
+            });
+            view! {
+                <div class="card">
+                    <h1>"Import history"</h1>
+                    {move || match list.get() {
+                        None => view! { <p>"Loading…"</p> }.into_any(),
+                        Some(v) if v.is_empty() => view! { <p>"No imports yet. Start one from the Import tab."</p> }.into_any(),
+                        Some(v) => view! {
+                            <div class="scroll"><table data-testid="history">
+                                <thead><tr><th>"#"</th><th>"Description"</th><th>"Type"</th><th>"Scope"</th><th>"Status"</th><th>"Who"</th><th>"Submitted"</th><th>"Completed"</th><th>"Counts"</th></tr></thead>
+                                <tbody>
+                                    {v.into_iter().map(|i| {
+                                        let n = i["number"].as_i64().unwrap_or(0);
+                                        view! {
+                                            <tr>
+                                                <td><button on:click=move |_| cx.page.set(Page::ImportDetail(n))>{format!("#{n}")}</button></td>
+                                                <td>{i["description"].as_str().unwrap_or("").to_owned()}</td>
+                                                <td>{i["type"].as_str().unwrap_or("").to_owned()}</td>
+                                                <td>{i["scope"].as_str().unwrap_or("").to_owned()}</td>
+                                                <td class="status">{i["status"].as_str().unwrap_or("").to_owned()}</td>
+                                                <td>{i["submitted_by"].as_str().unwrap_or("").to_owned()}</td>
+                                                <td>{fmt_time(i["submitted_at"].as_i64())}</td>
+                                                <td>{fmt_time(i["completed_at"].as_i64())}</td>
+                                                <td>{counts(&i)}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        }.into_any(),
+                    }}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn Detail(number: i64) -> impl IntoView {
+    let cx = ctx();
+    let data = RwSignal::new(None::<Value>);
+    let load = move || {
+        let api = cx.api();
+        spawn_local(async move {
+            match api.get::<Value>(&format!("/api/imports/{number}")).await {
+                Ok(v) => data.set(Some(v)),
+                Err(e) => cx.error(&e),
+            }
+        });
+    };
+    load();
+    let rollback = move |_| {
+        let ok = web_sys::window().and_then(|w| w.confirm_with_message(&format!("Roll back import #{number}? Users it created are removed and users it changed get their earlier values back.")).ok()).unwrap_or(false);
+        if !ok {
+            return;
+        }
+        let api = cx.api();
+        spawn_local(async move {
+            match api
+                .post_json::<Value>(
+                    &format!("/api/imports/{number}/rollback"),
+                    String::new(),
+                    &[],
+                )
+                .await
+            {
+                Ok(_) => {
+                    cx.info(format!("Import #{number} was rolled back."));
+                    load();
+                }
+                Err(e) if e.code == "changed_later" => {
+                    let users: Vec<String> = e.body["users"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|u| u.as_str().map(str::to_owned))
+                                .take(20)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    cx.flash.set(Some((
+                        "error".into(),
+                        format!("{} Users: {}", e.message, users.join(", ")),
+                    )));
+                }
+                Err(e) => cx.error(&e),
+            }
+        });
+    };
+    let download_csv = move |_| {
+        let api = cx.api();
+        spawn_local(async move {
+            match api
+                .get_bytes(&format!("/api/imports/{number}/download"), None)
+                .await
+            {
+                Ok(Some((b, _))) => download(
+                    &format!("import-{number}.csv"),
+                    &String::from_utf8_lossy(&b),
+                    "text/csv",
+                ),
+                Ok(None) => {}
+                Err(e) => cx.error(&e),
+            }
+        });
+    };
+    view! {
+        <div class="card">
+            <button on:click=move |_| cx.page.set(Page::History)>"← All imports"</button>
+            {move || data.get().map(|v| {
+                let status = v["status"].as_str().unwrap_or("").to_owned();
+                let completed = status == "completed";
+                let list = |key: &str| v[key].as_array().cloned().unwrap_or_default();
+                view! {
+                    <h1>{format!("Import #{number}")}</h1>
+                    <p>{format!("{} · {} · scope {} · ", v["type"].as_str().unwrap_or(""), v["submitted_by"].as_str().unwrap_or(""), v["scope"].as_str().unwrap_or(""))}
+                        <b data-testid="import-status">{status.clone()}</b>
+                        {v["error"].as_str().map(|e| format!(" — {e}"))}
+                    </p>
+                    <p>{counts(&v)}</p>
+                    <div class="actions">
+                        <button on:click=download_csv>"Download the imported data"</button>
+                        <button disabled=!completed on:click=rollback>"Roll back"</button>
+                    </div>
+                    <h2>"Updates"</h2>
+                    <div class="scroll"><table>
+                        <thead><tr><th>"User"</th><th>"Changes"</th></tr></thead>
+                        <tbody>{list("updates").into_iter().map(|u| {
+                            let changes = u["changes"].as_object().map(|m| m.iter().map(|(f, ov)| format!("{f}: {} → {}", ov[0].as_str().unwrap_or("∅"), ov[1].as_str().unwrap_or("∅"))).collect::<Vec<_>>().join("; ")).unwrap_or_default();
+                            view! { <tr><td>{u["key"].as_str().unwrap_or("").to_owned()}</td><td>{changes}</td></tr> }
+                        }).collect_view()}</tbody>
+                    </table></div>
+                    <h2>"Created"</h2>
+                    <p>{list("creates").iter().map(|c| format!("{} ({} {})", c["key"].as_str().unwrap_or(""), c["first_name"].as_str().unwrap_or(""), c["last_name"].as_str().unwrap_or(""))).collect::<Vec<_>>().join(", ")}</p>
+                    <h2>"Archived"</h2>
+                    <p>{list("archives").iter().map(|c| c["key"].as_str().unwrap_or("").to_owned()).collect::<Vec<_>>().join(", ")}</p>
+                    <h2>"Restored"</h2>
+                    <p>{list("restores").iter().map(|c| c["key"].as_str().unwrap_or("").to_owned()).collect::<Vec<_>>().join(", ")}</p>
+                }
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,44 @@
+pub mod history;
+pub mod login;
+pub mod outbox;
+pub mod users;
+pub mod wizard;
+
+/// Offers `text` as a file download.
+pub fn download(name: &str, text: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if let Ok(a) = doc.create_element("a") {
+            let _ = a.set_attribute("href", &url);
+            let _ = a.set_attribute("download", name);
+            if let Some(b) = doc.body() {
+                let _ = b.append_child(&a);
+                if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&a) {
+                    el.click();
+                }
+                let _ = b.remove_child(&a);
+            }
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+pub fn fmt_time(ms: Option<i64>) -> String {
+    match ms {
+        None => "—".into(),
+        Some(ms) => {
+            let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+            d.to_locale_string("en-US", &wasm_bindgen::JsValue::UNDEFINED)
+                .as_string()
+                .unwrap_or_default()
+        }
+    }
+}

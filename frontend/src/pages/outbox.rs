@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+use super::fmt_time;
+use crate::app::ctx;
+
+#[component]
+pub fn Outbox() -> impl IntoView {
+    let cx = ctx();
+    let mails = RwSignal::new(None::<Vec<Value>>);
+    spawn_local(async move {
+        match cx.api().get::<Vec<Value>>("/api/outbox").await {
+            Ok(v) => mails.set(Some(v)),
+            Err(e) => cx.error(&e),
+        }
+    });
+    view! {
+        <div class="card">
+            <h1>"Outbox"</h1>
+            <p class="muted">"The mails Rollcall sent, or would send without an SMTP server: import notices and set-password links."</p>
+            {move || match mails.get() {
+                None => view! { <p>"Loading…"</p> }.into_any(),
+                Some(v) if v.is_empty() => view! { <p>"No mail yet."</p> }.into_any(),
+                Some(v) => view! {
+                    <div class="scroll"><table>
+                        <thead><tr><th>"To"</th><th>"Subject"</th><th>"Message"</th><th>"Created"</th><th>"Sent"</th></tr></thead>
+                        <tbody>
+                            {v.into_iter().map(|m| view! {
+                                <tr>
+                                    <td>{m["to_addr"].as_str().unwrap_or("").to_owned()}</td>
+                                    <td>{m["subject"].as_str().unwrap_or("").to_owned()}</td>
+                                    <td>{m["body"].as_str().unwrap_or("").to_owned()}</td>
+                                    <td>{fmt_time(m["created_at"].as_i64())}</td>
+                                    <td>{if m["sent_at"].is_null() { "in outbox".to_owned() } else { fmt_time(m["sent_at"].as_i64()) }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any(),
+            }}
+        </div>
+    }
+}

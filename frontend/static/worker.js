@@ -1,0 +1,59 @@
+// The Web Worker: reads the file slice by slice and runs the engine (the shared crate, in wasm)
+// off the main thread. Messages: {id, cmd, args} in; {id, type: 'progress'|'result'|'error'} out.
+import init, { Engine } from './rollcall_frontend.js';
+
+const CHUNK = 4 << 20;
+const SNIFF = 256 * 1024;
+let engine = null;
+let cancelled = new Set();
+
+const ready = init().then(() => {
+  engine = new Engine();
+  postMessage({ type: 'ready' });
+});
+
+async function validate(id, file, mapping) {
+  engine.start(mapping, file.size);
+  let rows = 0;
+  for (let at = 0; at < file.size; at += CHUNK) {
+    if (cancelled.has(id)) {
+      cancelled.delete(id);
+      throw new Error('cancelled');
+    }
+    const buf = new Uint8Array(await file.slice(at, Math.min(at + CHUNK, file.size)).arrayBuffer());
+    rows = engine.feed(buf);
+    postMessage({ id, type: 'progress', done: Math.min(at + CHUNK, file.size), total: file.size, rows });
+  }
+  return engine.finish();
+}
+
+onmessage = async (e) => {
+  await ready;
+  const { id, cmd, args } = e.data;
+  if (cmd === 'cancel') {
+    cancelled.add(args.id);
+    return;
+  }
+  try {
+    let result;
+    switch (cmd) {
+      case 'open': {
+        const prefix = new Uint8Array(await args.file.slice(0, SNIFF).arrayBuffer());
+        result = engine.open(prefix, args.file.size <= SNIFF, args.options);
+        break;
+      }
+      case 'validate': result = await validate(id, args.file, args.mapping); break;
+      case 'resolve_schools': result = engine.resolve_schools(args.overrides); break;
+      case 'issues': result = engine.issues(args.code || ''); break;
+      case 'issues_csv': result = engine.issues_csv(); break;
+      case 'set_roster': result = engine.set_roster(new Uint8Array(args.bytes)); break;
+      case 'plan': result = engine.plan(args.scope, args.options, args.limit); break;
+      case 'request': result = engine.request(args.district, args.ack, args.description); break;
+      case 'saved_mapping': result = engine.saved_mapping(args.mapping); break;
+      default: throw new Error('unknown command ' + cmd);
+    }
+    postMessage({ id, type: 'result', result });
+  } catch (err) {
+    postMessage({ id, type: 'error', error: String(err && err.message ? err.message : err) });
+  }
+};
