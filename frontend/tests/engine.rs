@@ -19,7 +19,8 @@ fn opened(e: &mut Engine, bytes: &[u8]) -> Value {
 }
 
 fn validate(e: &mut Engine, bytes: &[u8], mapping: &Value) -> ValidationView {
-    e.start(&mapping.to_string(), bytes.len() as f64).expect("start");
+    e.start(&mapping.to_string(), bytes.len() as f64)
+        .expect("start");
     for c in bytes.chunks(7) {
         e.feed(c).expect("feed");
     }
@@ -38,13 +39,25 @@ fn errors_mixed_in_the_browser() {
     let unknown: Vec<_> = v.schools.iter().filter(|s| s.3.is_none()).collect();
     assert_eq!(unknown.len(), 1);
     assert_eq!(unknown[0].0, "999");
-    let v: ValidationView = serde_json::from_str(&e.resolve_schools(r#"{"999":"103"}"#).expect("resolve")).expect("json");
+    let v: ValidationView =
+        serde_json::from_str(&e.resolve_schools(r#"{"999":"103"}"#).expect("resolve"))
+            .expect("json");
     assert_eq!(v.errors, 11);
-    let issues: Vec<Value> = serde_json::from_str(&e.issues("duplicate_district_id").expect("issues")).expect("json");
-    assert_eq!(issues.iter().map(|i| i["row"].as_u64().unwrap_or(0)).collect::<Vec<_>>(), vec![8, 9]);
+    let issues: Vec<Value> =
+        serde_json::from_str(&e.issues("duplicate_district_id").expect("issues")).expect("json");
+    assert_eq!(
+        issues
+            .iter()
+            .map(|i| i["row"].as_u64().unwrap_or(0))
+            .collect::<Vec<_>>(),
+        vec![8, 9]
+    );
     let csv = e.issues_csv().expect("csv");
     assert!(csv.starts_with("row,column,severity,code,message,suggestion"));
-    assert!(csv.contains("'=HYPERLINK") || !csv.contains("=HYPERLINK"), "formula cells are neutralised");
+    assert!(
+        csv.contains("'=HYPERLINK") || !csv.contains("=HYPERLINK"),
+        "formula cells are neutralised"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -58,21 +71,35 @@ fn sds_students_plan_and_request_carry_only_mapped_fields() {
     assert_eq!((v.rows, v.errors), (86, 0));
     let empty = codec::encode(&Roster::default());
     e.set_roster(&empty).expect("roster");
-    let plan: Value = serde_json::from_str(&e.plan("students.csv", "{}", 10).expect("plan")).expect("json");
+    let plan: Value =
+        serde_json::from_str(&e.plan("students.csv", "{}", 10).expect("plan")).expect("json");
     assert_eq!(plan["summary"]["creates"], 86);
-    assert_eq!(plan["creates"].as_array().map(Vec::len), Some(10), "lists are cut at the limit");
+    assert_eq!(
+        plan["creates"].as_array().map(Vec::len),
+        Some(10),
+        "lists are cut at the limit"
+    );
     let req = e.request("demo", false, "").expect("request");
     for unmapped in ["4/2/2000", "OKlein", "2019"] {
-        assert!(!req.contains(unmapped), "{unmapped} (an unmapped column's value) must not be sent");
+        assert!(
+            !req.contains(unmapped),
+            "{unmapped} (an unmapped column's value) must not be sent"
+        );
     }
     assert!(req.contains("\"Ora\"") && req.contains("\"13001\""));
-    let saved: Value = serde_json::from_str(&e.saved_mapping(&mapping.to_string()).expect("saved")).expect("json");
-    assert_eq!(saved["fields"]["district_id"], serde_json::json!({"heading": "SIS ID"}));
+    let saved: Value =
+        serde_json::from_str(&e.saved_mapping(&mapping.to_string()).expect("saved")).expect("json");
+    assert_eq!(
+        saved["fields"]["district_id"],
+        serde_json::json!({"heading": "SIS ID"})
+    );
 }
 
 #[wasm_bindgen_test]
 fn unreadable_files_are_refused_with_a_sentence() {
     let mut e = Engine::new();
-    let err = e.open(b"PK\x03\x04\x14\x00", true, "{}").expect_err("refused");
+    let err = e
+        .open(b"PK\x03\x04\x14\x00", true, "{}")
+        .expect_err("refused");
     assert!(err.as_string().is_some_and(|s| s.contains("Excel")));
 }

@@ -1,7 +1,8 @@
 // The harness: a real `rollcall serve` on a fresh database with the demo district, the real
 // built frontend (frontend/dist), and Debian's headless Chromium driven by playwright-core.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -15,13 +16,13 @@ mkdirSync(ARTIFACTS, { recursive: true });
 export const LOGIN = { email: 'admin@demo.example.org', password: 'rollcall-demo' };
 
 /** Starts the server on a fresh database (SQLite by default; `E2E_DATABASE` picks another). */
-export async function startServer(name) {
+export async function startServer(name, { pg } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rollcall-e2e-'));
   let url = `sqlite://${join(dir, 'e2e.db')}`;
-  if (process.env.E2E_PG) {
+  if (pg) {
     const schema = `e2e_${process.pid}_${name.replace(/\W/g, '_')}`.toLowerCase();
-    execFileSync('psql', [process.env.E2E_PG, '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`]);
-    url = `${process.env.E2E_PG}?options=-csearch_path%3D${schema}`;
+    execFileSync('psql', [pg, '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`]);
+    url = `${pg}?options=-csearch_path%3D${schema}`;
   }
   const env = { ...process.env, DATABASE_URL: url, ROLLCALL_LOG: 'warn' };
   execFileSync(BIN, ['demo'], { env, stdio: 'ignore' });
@@ -72,4 +73,53 @@ export async function shot(page, name) {
 
 export function text(page, sel) {
   return page.textContent(sel).then((t) => (t || '').trim());
+}
+
+/** Walks the wizard from a file to the Review screen; returns the plan's counts. */
+export async function toReview(page, file, { scope, beforeValidate, expectErrors = 0 } = {}) {
+  await readAndValidate(page, file, { scope });
+  await next(page); // → Map fields
+  await page.waitForSelector('[data-testid=mapping]');
+  if (beforeValidate) await beforeValidate(page);
+  await next(page); // → Validate (or Map schools)
+  await page.waitForSelector('[data-testid=validation-counts], [data-testid=schools]');
+  if (await page.$('[data-testid=schools]')) await next(page);
+  await page.waitForSelector('[data-testid=validation-counts]');
+  assert.equal(await text(page, '[data-testid=errors]'), String(expectErrors));
+  await next(page); // → Options
+  await next(page); // → Review
+  await page.waitForSelector('[data-testid=plan-counts]');
+  return counts(page);
+}
+
+export async function counts(page) {
+  const c = {};
+  for (const k of ['creates', 'updates', 'archives', 'restores', 'unchanged', 'skipped']) {
+    c[k] = Number(await text(page, `[data-testid=${k}]`));
+  }
+  return c;
+}
+
+export async function submit(page) {
+  await page.click('[data-testid=submit]');
+  await page.waitForSelector('[data-testid=result]');
+  return text(page, '[data-testid=result]');
+}
+
+/** A signed-in API client for the same server (another admin, a script). */
+export async function apiLogin(base) {
+  const r = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(LOGIN) });
+  const { token } = await r.json();
+  return {
+    token,
+    get: (p) => fetch(`${base}${p}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json()),
+    postCsv: (p, body) => fetch(`${base}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body }).then(async (r) => ({ status: r.status, body: await r.json() })),
+  };
+}
+
+export function writeTmp(name, content) {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcall-file-'));
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
 }

@@ -718,7 +718,7 @@ fn Schools(w: W) -> impl IntoView {
         })
     };
     view! {
-        <h1>"Map schools"</h1>
+        <h1 data-testid="schools">"Map schools"</h1>
         <p class="muted">"Each school value of the file was matched to the district's schools by SIS code, then by name. Match the rest by hand; unmatched values block the import."</p>
         <div class="scroll"><table>
             <thead><tr><th>"Value in the file"</th><th>"Rows"</th><th>"School"</th></tr></thead>
