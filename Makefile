@@ -45,8 +45,17 @@ e2e: build-frontend
 	$(CARGO) build -q -p rollcall-backend
 	cd tests/e2e && ../../scripts/with-pg.sh node --test --test-concurrency=1 scenarios/
 
+# Figures, not pass/fail: the engine and planner natively, the server's apply on SQLite and a
+# throwaway PostgreSQL, and the browser race against Papa Parse; all gathered into
+# target/bench/report.md.
 bench: setup build-frontend
 	$(CARGO) bench -p rollcall-shared --bench engine
+	$(CARGO) build -q --release -p rollcall-backend --bin rollcall
+	$(CARGO) build -q --release -p rollcall-shared --example gen
+	scripts/with-pg.sh sh -c 'ROLLCALL_BENCH_PG=$$ROLLCALL_TEST_PG $(CARGO) bench -p rollcall-backend --bench apply'
+	node tests/e2e/bench/race.js
+	node tests/e2e/bench/report.js
+	@echo "report: target/bench/report.md"
 
 build: build-frontend
 	$(CARGO) build --release -p rollcall-backend

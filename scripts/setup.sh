@@ -8,11 +8,14 @@ log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # Debian packages.
-apt_pkgs=(pkg-config libssl-dev nodejs npm postgresql chromium chromium-driver)
+apt_pkgs=(pkg-config libssl-dev postgresql chromium chromium-driver)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# Node may come from elsewhere than Debian (with its own npm): only install it when absent.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   log "apt-get install ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

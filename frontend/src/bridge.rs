@@ -65,6 +65,19 @@ impl EngineClient {
                     }
                 }
                 "result" => {
+                    // The worker's wasm memory, for the benchmark's memory figure.
+                    if let (Some(w), Some(m)) = (web_sys::window(), get(&data, "memory").as_f64()) {
+                        let key = JsValue::from_str("__rollcall");
+                        if let Ok(holder) = Reflect::get(&w, &key) {
+                            if holder.is_object() {
+                                let _ = Reflect::set(
+                                    &holder,
+                                    &JsValue::from_str("worker_memory"),
+                                    &JsValue::from_f64(m),
+                                );
+                            }
+                        }
+                    }
                     if let Some(x) = p.borrow_mut().remove(&id) {
                         let _ = x.resolve.call1(&JsValue::NULL, &get(&data, "result"));
                     }

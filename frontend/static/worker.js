@@ -7,7 +7,9 @@ const SNIFF = 256 * 1024;
 let engine = null;
 let cancelled = new Set();
 
-const ready = init().then(() => {
+let wasm = null;
+const ready = init().then((exports) => {
+  wasm = exports;
   engine = new Engine();
   postMessage({ type: 'ready' });
 });
@@ -52,7 +54,7 @@ onmessage = async (e) => {
       case 'saved_mapping': result = engine.saved_mapping(args.mapping); break;
       default: throw new Error('unknown command ' + cmd);
     }
-    postMessage({ id, type: 'result', result });
+    postMessage({ id, type: 'result', result, memory: wasm.memory.buffer.byteLength });
   } catch (err) {
     postMessage({ id, type: 'error', error: String(err && err.message ? err.message : err) });
   }

@@ -121,6 +121,14 @@ fn plan_bench(this_month: &[u8]) {
         "plan 1,000,000 rows against 1,000,000 users: {:.3} s (median of 3; target ≤ 1 s)",
         t.as_secs_f64()
     );
+    report(&format!(
+        "plan_native_s: {:.3}\nchange_request_bytes: {}\nchange_request_pct_of_csv: {:.2}\nsnapshot_bytes: {}\nsnapshot_decode_s: {:.3}\n",
+        t.as_secs_f64(),
+        req.len(),
+        req.len() as f64 * 100.0 / next.len() as f64,
+        snapshot.len(),
+        dec.as_secs_f64()
+    ));
     println!(
         "  creates {}, updates {}, archives {}, unchanged {}",
         s.creates, s.updates, s.archives, s.unchanged
@@ -136,6 +144,20 @@ fn plan_bench(this_month: &[u8]) {
         snapshot.len() as f64 / 1e6,
         dec.as_secs_f64()
     );
+}
+
+/// Appends `name: value` lines to target/bench/engine.txt (report.js gathers them).
+fn report(lines: &str) {
+    use std::io::Write;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("engine.txt"))
+    {
+        let _ = f.write_all(lines.as_bytes());
+    }
 }
 
 fn peak_rss_kb() -> u64 {
@@ -174,6 +196,9 @@ fn main() {
         return;
     }
     let t = Instant::now();
+    let _ = std::fs::remove_file(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench/engine.txt"),
+    );
     let csv = rollcall_shared::testgen::roster_csv(ROWS, 42);
     let bytes = csv.into_bytes();
     let mb = bytes.len() as f64 / 1e6;
@@ -220,6 +245,7 @@ fn main() {
         "engine_vs_bare_throughput: {:.0}% (target ≥ 40%)",
         ratio * 100.0
     );
+    report(&format!("bare_csv_mb_s: {bmb:.0}\nengine_mb_s: {emb:.0}\nengine_rows_s: {ers:.0}\nengine_vs_bare_pct: {:.0}\n", ratio * 100.0));
     let read_s = read.as_secs_f64();
     let fin_s = fin.as_secs_f64();
     let rules_s = (full.as_secs_f64() - read_s - fin_s).max(0.0);
@@ -245,6 +271,10 @@ fn main() {
     if let [_, peak, _] = nums[..] {
         let peak_mb = peak as f64 * 1024.0 / 1e6;
         println!("peak memory (whole process, file streamed from disk): {peak_mb:.0} MB = {:.2}× the file (target < 2×)", peak_mb / mb);
+        report(&format!(
+            "engine_peak_memory_mb: {peak_mb:.0}\nengine_peak_memory_x_file: {:.2}\n",
+            peak_mb / mb
+        ));
     } else {
         println!(
             "peak memory: child failed: {}",

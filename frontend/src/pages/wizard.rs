@@ -46,6 +46,8 @@ thread_local! {
     static FILE: RefCell<Option<web_sys::File>> = const { RefCell::new(None) };
     /// The roster snapshot, fetched once per revision (ETag).
     static ROSTER: RefCell<Option<CachedRoster>> = const { RefCell::new(None) };
+    /// The ETag of the roster the worker holds.
+    static LOADED: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 fn file() -> Option<web_sys::File> {
@@ -300,28 +302,36 @@ async fn roster_bytes(cx: Ctx) -> Result<Rc<Vec<u8>>, crate::api::ApiError> {
     }
 }
 
+/// Fetches the roster snapshot (a 304 when the cached revision is current) and hands it to the
+/// worker unless the worker already holds that revision.
+async fn load_roster(cx: Ctx) -> Result<(), String> {
+    let engine = engine()?;
+    let bytes = roster_bytes(cx).await.map_err(|e| {
+        cx.error(&e);
+        e.message.clone()
+    })?;
+    let tag = ROSTER.with(|r| r.borrow().as_ref().and_then(|(t, _)| t.clone()));
+    if tag.is_some() && LOADED.with(|l| *l.borrow() == tag) {
+        return Ok(());
+    }
+    let arr = js_sys::Uint8Array::from(bytes.as_slice());
+    engine
+        .call("set_roster", obj(&[("bytes", arr.buffer().into())]), None)
+        .await?;
+    LOADED.with(|l| *l.borrow_mut() = tag);
+    Ok(())
+}
+
 async fn make_plan(w: W) -> bool {
     let cx = w.cx;
     let Ok(engine) = engine() else { return false };
     w.busy.set(Some("Fetching the current roster…".into()));
-    let bytes = match roster_bytes(cx).await {
-        Ok(b) => b,
-        Err(e) => {
-            w.busy.set(None);
-            cx.error(&e);
-            return false;
-        }
-    };
-    w.busy
-        .set(Some("Planning against the current roster…".into()));
-    let arr = js_sys::Uint8Array::from(bytes.as_slice());
-    if let Err(e) = engine
-        .call("set_roster", obj(&[("bytes", arr.buffer().into())]), None)
-        .await
-    {
+    if let Err(e) = load_roster(cx).await {
         w.fail(e);
         return false;
     }
+    w.busy
+        .set(Some("Planning against the current roster…".into()));
     let args = obj(&[
         ("scope", JsValue::from_str(&w.scope.get_untracked())),
         ("options", JsValue::from_str(&w.options_json())),
@@ -422,6 +432,15 @@ async fn submit(w: W) {
 #[component]
 pub fn Wizard() -> impl IntoView {
     let w = W::new();
+    // The roster is fetched (once per revision) and handed to the worker while the admin picks a
+    // file, so the plan is ready the moment validation ends.
+    let cx = w.cx;
+    mark("roster_start");
+    spawn_local(async move {
+        if load_roster(cx).await.is_ok() {
+            mark("roster_ready");
+        }
+    });
     view! {
         <div class="card">
             <ol class="steps" aria-label="Import steps">
