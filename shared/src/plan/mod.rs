@@ -355,14 +355,22 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
             by_id.insert(d.as_str(), i as u32);
         }
         if let Some(e) = &u.data.email {
-            by_email.insert(e.as_str(), i as u32);
+            // Prefer the active user when an address is also an archived user's.
+            let slot = by_email.entry(e.as_str()).or_insert(i as u32);
+            if users[*slot as usize].status != UserStatus::Active && u.status == UserStatus::Active
+            {
+                *slot = i as u32;
+            }
         }
     }
     let mapped: BTreeSet<Field> = v.mapped.iter().copied().collect();
     let mut issues = Vec::new();
     let mut touched: BTreeSet<String> = BTreeSet::new();
-    // For each user: the records that matched it (record index).
-    let mut claims: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    // For each user: the first record that matched it (`NONE` for none); further matches of
+    // the same user (an error on every such row) in `extra`.
+    const NONE: u32 = u32::MAX;
+    let mut claimed: Vec<u32> = vec![NONE; users.len()];
+    let mut extra: Vec<(u32, u32)> = Vec::new();
     // Record index → matched user, for records that will be planned.
     let mut matches: Vec<Option<u32>> = vec![None; v.records.len()];
     let mut plannable: Vec<bool> = vec![false; v.records.len()];
@@ -370,7 +378,9 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
 
     for (ri, r) in v.records.iter().enumerate() {
         let rscope = r.scope().unwrap_or(scope);
-        touched.insert(rscope.to_owned());
+        if !touched.contains(rscope) {
+            touched.insert(rscope.to_owned());
+        }
         let by_district = r.district_id().and_then(|d| by_id.get(d).copied());
         let mut m = by_district;
         if m.is_none() {
@@ -391,7 +401,12 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
             }
         }
         if let Some(ui) = m {
-            claims.entry(ui).or_default().push(ri as u32);
+            let c = &mut claimed[ui as usize];
+            if *c == NONE {
+                *c = ri as u32;
+            } else {
+                extra.push((ui, ri as u32));
+            }
         }
         matches[ri] = m;
         if r.has_error() || v.school_of(&r).is_none() {
@@ -405,8 +420,15 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
         }
         plannable[ri] = true;
     }
+    let mut claims: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for &(ui, ri) in &extra {
+        claims
+            .entry(ui)
+            .or_insert_with(|| vec![claimed[ui as usize]])
+            .push(ri);
+    }
     for (ui, rs) in &claims {
-        if rs.len() > 1 {
+        {
             let rows: Vec<u32> = rs
                 .iter()
                 .filter_map(|&ri| v.records.get(ri as usize).map(|r| r.row()))
@@ -576,7 +598,7 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
             g.archives += 1;
             continue;
         }
-        if u.managed_by.is_none() && !claims.contains_key(&(ui as u32)) {
+        if u.managed_by.is_none() && claimed[ui] == NONE {
             archived_now[ui] = true;
             g.archives += 1;
             archives.push(PlannedArchive {
@@ -592,8 +614,9 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
     // Emails stay unique among active users after the plan.
     email_conflicts(
         users,
+        &by_email,
         &archived_now,
-        &claims,
+        &claimed,
         &creates,
         &updates,
         &mut issues,
@@ -616,57 +639,43 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
     }
 }
 
-/// Checks that no two users active after the plan share an email: the emails of users the
-/// file does not touch, against every email the file sets.
+/// Checks that no two users active after the plan share an email: every email the file sets,
+/// against the user who has that address now if that user stays active and keeps it. Work is
+/// proportional to the file's changes, not to the roster.
 fn email_conflicts(
     users: &[RosterUser],
+    by_email: &FxHashMap<&str, u32>,
     archived_now: &[bool],
-    claims: &FxHashMap<u32, Vec<u32>>,
+    claimed: &[u32],
     creates: &[NewUser],
     updates: &[PlannedUpdate],
     issues: &mut Vec<Issue>,
 ) {
-    let by_user: FxHashMap<UserId, usize> =
-        users.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
-    // Final email of every user the file sets.
-    let mut set: Vec<(String, u32)> = creates
+    let changes_email = |u: &PlannedUpdate| u.changes.iter().any(|c| matches!(c, Change::Email(_)));
+    let changed: rustc_hash::FxHashSet<UserId> = updates
         .iter()
-        .filter_map(|c| {
-            c.data
-                .email
-                .as_ref()
-                .map(|e| (e.as_str().to_owned(), c.row))
-        })
+        .filter(|u| changes_email(u))
+        .map(|u| u.id)
+        .collect();
+    let mut set: Vec<(&str, u32, Option<UserId>)> = creates
+        .iter()
+        .filter_map(|c| c.data.email.as_ref().map(|e| (e.as_str(), c.row, None)))
         .collect();
     for u in updates {
         for c in &u.changes {
             if let Change::Email(Some(e)) = c {
-                set.push((e.as_str().to_owned(), u.row));
+                set.push((e.as_str(), u.row, Some(u.id)));
             }
         }
     }
-    if set.is_empty() {
-        return;
-    }
-    // Users who keep their email and stay active: untouched ones, and matched ones whose email
-    // the file does not change.
-    let changed: std::collections::HashSet<usize> = updates
-        .iter()
-        .filter(|u| u.changes.iter().any(|c| matches!(c, Change::Email(_))))
-        .filter_map(|u| by_user.get(&u.id).copied())
-        .collect();
-    let mut kept: FxHashMap<&str, &RosterUser> = FxHashMap::default();
-    for (i, u) in users.iter().enumerate() {
-        let active_after = (u.status == UserStatus::Active && !archived_now[i])
-            || claims.contains_key(&(i as u32));
-        if active_after && !changed.contains(&i) {
-            if let Some(e) = &u.data.email {
-                kept.insert(e.as_str(), u);
-            }
-        }
-    }
-    for (email, row) in set {
-        if let Some(owner) = kept.get(email.as_str()) {
+    for (email, row, own) in set {
+        let Some(&owner) = by_email.get(email) else {
+            continue;
+        };
+        let o = &users[owner as usize];
+        let active_after = (o.status == UserStatus::Active && !archived_now[owner as usize])
+            || claimed[owner as usize] != u32::MAX;
+        if active_after && !changed.contains(&o.id) && own != Some(o.id) {
             issues.push(plan_issue(
                 row,
                 Field::Email,
@@ -674,7 +683,7 @@ fn email_conflicts(
                 IssueCode::EmailInUse,
                 format!(
                     "Email `{email}` is already used by another active user ({}).",
-                    owner.data.key()
+                    o.data.key()
                 ),
                 "Two people cannot share an address: correct one of them.",
             ));
