@@ -4,7 +4,7 @@ CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 PROPTEST_CASES ?= 256
 
-.PHONY: setup test lint fmt-check clippy clippy-wasm test-native test-wasm test-frontend build-frontend e2e bench run build clean
+.PHONY: soak setup test lint fmt-check clippy clippy-wasm test-native test-wasm test-frontend build-frontend e2e bench run build clean
 
 setup:
 	@scripts/setup.sh
@@ -65,3 +65,7 @@ run: build
 
 clean:
 	$(CARGO) clean
+
+# The reliability and security suite, long (make test runs the same tests briefly).
+soak: setup
+	scripts/soak.sh

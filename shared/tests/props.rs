@@ -390,3 +390,56 @@ mod planner {
         }
     }
 }
+
+mod decoders {
+    use super::*;
+    use rollcall_shared::plan::{codec, plan, Roster};
+    use rollcall_shared::wire::{ChangeRequest, Options};
+
+    fn valid_request() -> (Vec<u8>, Vec<u8>) {
+        let csv = rollcall_shared::testgen::roster_csv(30, 3);
+        let (_, v) = validate_bytes(csv.as_bytes(), &ImportOptions::default()).expect("valid");
+        let roster = Roster::from_validation(&v, "f.csv", 4);
+        let (_, v2) = validate_bytes(
+            rollcall_shared::testgen::next_month_csv(30, 3).as_bytes(),
+            &ImportOptions::default(),
+        )
+        .expect("valid");
+        let req = plan(&v2, &roster, "f.csv", &Options::default()).to_request(
+            "demo",
+            &Options::default(),
+            true,
+            None,
+        );
+        (req.to_json(), codec::encode(&roster))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// The change-request decoder and the snapshot codec, on arbitrary bytes and on valid
+        /// documents with bytes overwritten: an error or a value, never a panic.
+        #[test]
+        fn fuzz_change_request_and_snapshot_decoders(
+            noise in prop::collection::vec(any::<u8>(), 0..2000),
+            edits in prop::collection::vec((any::<usize>(), any::<u8>()), 1..12),
+            cut in any::<usize>(),
+        ) {
+            let _ = ChangeRequest::from_json(&noise);
+            let _ = codec::decode(&noise);
+            let (mut json, mut snap) = valid_request();
+            for (pos, b) in &edits {
+                let n = json.len();
+                json[pos % n] = *b;
+                let m = snap.len();
+                snap[pos % m] = *b;
+            }
+            if let Ok(req) = ChangeRequest::from_json(&json) {
+                // Whatever parses is valid by construction: it re-serializes and parses again.
+                prop_assert_eq!(ChangeRequest::from_json(&req.to_json()).ok(), Some(req));
+            }
+            let _ = codec::decode(&snap);
+            let _ = codec::decode(&snap[..cut % (snap.len() + 1)]);
+        }
+    }
+}

@@ -157,13 +157,6 @@ const CHUNK: usize = 1000;
 
 macro_rules! store_impl {
     ($conn:ty) => {
-        fn bulk_insert_users_generic(c: &mut $conn, rows: &[UserRow]) -> Result<(), DbError> {
-            for chunk in rows.chunks(CHUNK) {
-                diesel::insert_into(users::table).values(chunk).execute(c)?;
-            }
-            Ok(())
-        }
-
         impl StoreCommon for $conn {
             fn district_by_short(&mut self, short: &str) -> Result<Option<DistrictRow>, DbError> {
                 Ok(districts::table
@@ -734,8 +727,15 @@ mod pg {
                 .repeatable_read()
                 .run(f)
         }
+        /// Binary COPY: the fastest way PostgreSQL takes rows.
         fn bulk_insert_users(&mut self, rows: &[UserRow]) -> Result<(), DbError> {
-            bulk_insert_users_generic(self, rows)
+            if rows.is_empty() {
+                return Ok(());
+            }
+            diesel::copy_from(users::table)
+                .from_insertable(rows)
+                .execute(self)?;
+            Ok(())
         }
     }
 }
@@ -760,8 +760,14 @@ mod sqlite {
         ) -> Result<T, DbError> {
             self.transaction(f)
         }
+        /// Multi-row INSERTs (1,000 rows a statement) inside the caller's transaction.
         fn bulk_insert_users(&mut self, rows: &[UserRow]) -> Result<(), DbError> {
-            bulk_insert_users_generic(self, rows)
+            for chunk in rows.chunks(CHUNK) {
+                diesel::insert_into(users::table)
+                    .values(chunk)
+                    .execute(self)?;
+            }
+            Ok(())
         }
     }
 }

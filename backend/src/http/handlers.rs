@@ -134,6 +134,7 @@ fn etag(rev: i64) -> String {
 }
 
 /// The roster snapshot, in the planner's compact encoding, with its revision as a strong ETag.
+/// Encoded once per revision and kept in memory.
 pub async fn roster(
     state: web::Data<AppState>,
     caller: Caller,
@@ -145,29 +146,41 @@ pub async fn roster(
         .get(header::IF_NONE_MATCH)
         .and_then(|h| h.to_str().ok())
         .map(str::to_owned);
-    let out = db!(state, |c| {
-        use crate::db::Backend;
-        c.read_txn(|c| {
-            let dist = c.district(d)?;
-            if seen.as_deref() == Some(etag(dist.revision).as_str()) {
-                return Ok((dist.revision, None));
+    let rev = db!(state, |c| Ok(c.district(d)?.revision));
+    if seen.as_deref() == Some(etag(rev).as_str()) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag(rev)))
+            .finish());
+    }
+    let cached = state
+        .snapshots
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&d).filter(|(r, _)| *r == rev).map(|(_, b)| b.clone()));
+    let (rev, body) = match cached {
+        Some(b) => (rev, b),
+        None => {
+            let (rev, bytes) = db!(state, |c| {
+                use crate::db::Backend;
+                c.read_txn(|c| {
+                    let dist = c.district(d)?;
+                    let rows = c.users(d)?;
+                    Ok((dist.revision, codec::encode(&roster_of(&dist, &rows))))
+                })
+                .map_err(ApiError::from)
+            });
+            let b = web::Bytes::from(bytes);
+            if let Ok(mut m) = state.snapshots.lock() {
+                m.insert(d, (rev, b.clone()));
             }
-            let rows = c.users(d)?;
-            Ok((dist.revision, Some(codec::encode(&roster_of(&dist, &rows)))))
-        })
-        .map_err(ApiError::from)
-    });
-    let (rev, body) = out;
-    Ok(match body {
-        None => HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag(rev)))
-            .finish(),
-        Some(b) => HttpResponse::Ok()
-            .insert_header((header::ETAG, etag(rev)))
-            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-            .content_type("application/vnd.rollcall.roster")
-            .body(b),
-    })
+            (rev, b)
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(rev)))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .content_type("application/vnd.rollcall.roster")
+        .body(body))
 }
 
 pub async fn get_mapping(

@@ -45,6 +45,9 @@ pub struct AppState {
     pub config: Config,
     /// email → (window start, attempts)
     pub logins: Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
+    /// The last encoded roster snapshot of each district, by revision: a revision never changes,
+    /// so repeated downloads (every admin's browser, every script) cost one read, not one each.
+    pub snapshots: Mutex<std::collections::HashMap<i64, (i64, web::Bytes)>>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             db,
             config,
             logins: Mutex::new(Default::default()),
+            snapshots: Mutex::new(Default::default()),
         })
     }
 }
