@@ -122,6 +122,10 @@ pub struct ChangeRequest {
     pub updates: Vec<UserUpdate>,
     pub archives: Vec<Archive>,
     pub restores: Vec<UserId>,
+    /// With `options.group`: the existing users the file names (every user of the file is
+    /// added to the group; new users are added as they are created).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<UserId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

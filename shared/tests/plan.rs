@@ -431,3 +431,34 @@ fn the_snapshot_codec_round_trips_and_refuses_damage() {
     }
     assert_eq!(codec::decode(b"nope"), Err(codec::CodecError::BadMagic));
 }
+
+#[test]
+fn the_group_option_names_every_existing_user_of_the_file() {
+    let r = roster(&pass(&[ANN, BO, CY]), "users.csv");
+    let p = plan_of(
+        &pass(&[
+            ANN,
+            "S2,bo@d.org,Bo,Kimball,student,1,102",
+            "S5,eve@d.org,Eve,Ng,student,1,101",
+        ]),
+        &r,
+        "users.csv",
+    );
+    let with = Options {
+        group: Some(1),
+        ..Options::default()
+    };
+    let req = p.to_request("demo", &with, true, None);
+    let mut members = req.members.clone();
+    members.sort();
+    assert_eq!(
+        members,
+        vec![r.users[0].id, r.users[1].id],
+        "unchanged Ann and updated Bo; Eve is created, Cy archived"
+    );
+    assert_eq!(verify(&req, &r, Some(&schools())), Ok(()));
+    assert!(p
+        .to_request("demo", &Options::default(), true, None)
+        .members
+        .is_empty());
+}

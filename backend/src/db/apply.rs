@@ -337,8 +337,7 @@ pub fn apply_rows<C: Store>(
         let ids: Vec<i64> = new_rows
             .iter()
             .map(|r| r.id)
-            .chain(req.updates.iter().map(|u| u.id.0))
-            .chain(req.restores.iter().map(|u| u.0))
+            .chain(req.members.iter().map(|u| u.0))
             .collect();
         c.add_members(d, g, &ids)?;
     }

@@ -138,6 +138,9 @@ pub struct Plan {
     /// Problems found against the roster (validation's own issues are not repeated here).
     pub issues: Vec<Issue>,
     pub guard: Guard,
+    /// Existing users the file names and keeps active (updated, restored or unchanged).
+    #[serde(default)]
+    pub matched: Vec<UserId>,
 }
 
 impl Plan {
@@ -200,6 +203,11 @@ impl Plan {
                 })
                 .collect(),
             restores: self.restores.iter().map(|r| r.id).collect(),
+            members: if options.group.is_some() {
+                self.matched.clone()
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -453,6 +461,7 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
     let mut restores = Vec::new();
     let mut archives = Vec::new();
     let mut unchanged = 0u32;
+    let mut matched: Vec<UserId> = Vec::new();
     let mut archived_now: Vec<bool> = vec![false; users.len()];
     for (ri, r) in v.records.iter().enumerate() {
         if !plannable[ri] {
@@ -551,6 +560,7 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
                 "Expected if the user changed files; otherwise check the scope of this upload.",
             ));
         }
+        matched.push(u.id);
         let restore = u.status == UserStatus::Archived;
         if restore {
             restores.push(PlannedRestore {
@@ -636,6 +646,7 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
         skipped,
         issues,
         guard,
+        matched,
     }
 }
 

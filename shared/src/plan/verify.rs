@@ -254,6 +254,17 @@ pub fn verify(
         check_data(c.row, &c.data, schools, grade_mapped)?;
     }
 
+    // Group members are users of the district who stay active.
+    let archived: FxHashSet<UserId> = req.archives.iter().map(|a| a.id).collect();
+    for id in &req.members {
+        let i = lookup(*id)?;
+        let active_after =
+            after.get(&i).map_or(roster.users[i].status, |(_, s)| *s) == UserStatus::Active;
+        if !active_after || archived.contains(id) {
+            return Err(VerifyError::NotActive(*id));
+        }
+    }
+
     // Keys stay unique: district ids among all users, emails among active users.
     let mut ids: FxHashSet<&str> = FxHashSet::default();
     let mut emails: FxHashSet<&str> = FxHashSet::default();
