@@ -5,3 +5,4 @@ pub mod cli;
 pub mod db;
 pub mod http;
 pub mod jobs;
+pub mod mail;

@@ -55,6 +55,11 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
         );
     }
     crate::jobs::spawn(db.clone(), std::time::Duration::from_secs(2));
+    if let Ok(url) = std::env::var("ROLLCALL_SMTP_URL") {
+        let from = std::env::var("ROLLCALL_MAIL_FROM")
+            .unwrap_or_else(|_| "Rollcall <rollcall@localhost>".into());
+        crate::mail::spawn(db.clone(), url, from);
+    }
     let static_dir = a
         .static_dir
         .or_else(|| std::env::var_os("ROLLCALL_STATIC_DIR").map(PathBuf::from))

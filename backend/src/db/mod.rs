@@ -631,6 +631,20 @@ macro_rules! store_impl {
                     .select(MailRow::as_select())
                     .load(self)?)
             }
+            fn unsent_mail(&mut self, limit: i64) -> Result<Vec<MailRow>, DbError> {
+                Ok(outbox::table
+                    .filter(outbox::sent_at.is_null())
+                    .order((outbox::created_at, outbox::district_id, outbox::id))
+                    .limit(limit)
+                    .select(MailRow::as_select())
+                    .load(self)?)
+            }
+            fn mark_sent(&mut self, d: i64, id: i64, at: i64) -> Result<(), DbError> {
+                diesel::update(outbox::table.find((d, id)))
+                    .set(outbox::sent_at.eq(Some(at)))
+                    .execute(self)?;
+                Ok(())
+            }
         }
     };
 }
@@ -696,6 +710,9 @@ pub trait StoreCommon {
         sent: bool,
     ) -> Result<(), DbError>;
     fn outbox(&mut self, d: i64) -> Result<Vec<MailRow>, DbError>;
+    /// Unsent mail of every district, oldest first (the SMTP sender's queue).
+    fn unsent_mail(&mut self, limit: i64) -> Result<Vec<MailRow>, DbError>;
+    fn mark_sent(&mut self, d: i64, id: i64, at: i64) -> Result<(), DbError>;
 }
 
 mod pg {

@@ -339,6 +339,17 @@ async fn make_plan(w: W) -> bool {
     ]);
     match engine.call_json::<Value>("plan", args, None).await {
         Ok(p) => {
+            if let Some(w) = web_sys::window() {
+                let holder = js_sys::Reflect::get(&w, &JsValue::from_str("__rollcall"))
+                    .unwrap_or(JsValue::UNDEFINED);
+                if holder.is_object() {
+                    let _ = js_sys::Reflect::set(
+                        &holder,
+                        &JsValue::from_str("plan_ms"),
+                        &JsValue::from_f64(p["plan_ms"].as_f64().unwrap_or(0.0)),
+                    );
+                }
+            }
             w.plan.set(Some(p));
             w.busy.set(None);
             w.ack.set(false);

@@ -61,12 +61,14 @@ for (let run = 0; run < RUNS; run++) {
     longest: Math.max(0, ...window.__longtasks),
     heap: performance.memory ? performance.memory.usedJSHeapSize : 0,
     wasm: window.__rollcall.worker_memory || 0,
+    plan_ms: window.__rollcall.plan_ms || 0,
     counts: document.querySelector('[data-testid=plan-counts]').innerText,
   }));
   console.log(`rollcall run ${run + 1}: ${m.t.toFixed(2)} s, longest main-thread task ${m.longest.toFixed(0)} ms`);
   results.rollcall.push(m.t);
   results.longtask_ms.push(m.longest);
   results.memory.push(m.heap + m.wasm);
+  (results.plan_wasm_s ||= []).push(m.plan_ms / 1000);
   results.counts = m.counts;
   await page.close();
 }

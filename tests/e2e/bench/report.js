@@ -17,6 +17,7 @@ if (race) {
   lines.push(`bundle_gzip_bytes: ${race.bundle_gzip_bytes}`);
   lines.push(`first_screen_ms: ${race.first_screen_ms.toFixed(0)}`);
   lines.push(`roster_download_s: ${median(race.roster_download).toFixed(3)}`);
+  if (race.plan_wasm_s) lines.push(`plan_wasm_s: ${median(race.plan_wasm_s).toFixed(3)}`);
   lines.push(`browser_peak_memory_bytes: ${Math.max(...race.memory)}`);
 }
 const engine = read('engine.txt');
