@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rollcall_shared::fields::Field;
 use rollcall_shared::map::{Mapping, SavedMapping, School, SchoolDirectory};
-use rollcall_shared::plan::{codec, plan, Plan, Roster};
+use rollcall_shared::plan::{codec, plan_indexed, Plan, Roster, RosterIndex};
 use rollcall_shared::read::{ReadOptions, TextEncoding};
 use rollcall_shared::validate::{Issue, Validation};
 use rollcall_shared::wire::Options;
@@ -88,6 +88,8 @@ pub struct Engine {
     validation: Option<Validation>,
     overrides: BTreeMap<String, String>,
     roster: Option<Roster>,
+    /// Built when the roster arrives (before the file is chosen), so planning only looks up.
+    index: RosterIndex,
     plan: Option<Plan>,
     plan_options: Options,
 }
@@ -197,8 +199,10 @@ impl Engine {
         to_json(&view_of(v))
     }
 
-    /// Issues, optionally of one code.
+    /// Issues, optionally of one code; at most `MAX_ISSUES` (the CSV download has them all), so
+    /// that the page never parses more than it can scroll smoothly.
     pub fn issues(&self, code: &str) -> Result<String, JsValue> {
+        const MAX_ISSUES: usize = 100_000;
         let v = self
             .validation
             .as_ref()
@@ -207,6 +211,7 @@ impl Engine {
             .issues
             .iter()
             .filter(|i| code.is_empty() || i.code.as_str() == code)
+            .take(MAX_ISSUES)
             .collect();
         to_json(&list)
     }
@@ -243,6 +248,7 @@ impl Engine {
     /// Loads the roster snapshot (the server's compact encoding).
     pub fn set_roster(&mut self, bytes: &[u8]) -> Result<String, JsValue> {
         let r = codec::decode(bytes).map_err(err)?;
+        self.index = RosterIndex::new(&r);
         let out = json!({"users": r.users.len(), "revision": r.revision});
         self.roster = Some(r);
         self.plan = None;
@@ -261,7 +267,7 @@ impl Engine {
             .ok_or_else(|| err("load the roster first"))?;
         self.plan_options = serde_json::from_str(options).map_err(err)?;
         let t0 = now_ms();
-        let p = plan(v, r, scope, &self.plan_options);
+        let p = plan_indexed(v, r, &self.index, scope, &self.plan_options);
         let plan_ms = now_ms() - t0;
         let creates: Vec<Value> = p.creates.iter().take(limit).map(|c| json!({"row": c.row, "key": c.data.key(), "name": format!("{} {}", c.data.first_name, c.data.last_name), "role": c.data.role, "school": c.data.school})).collect();
         let updates: Vec<Value> = p
@@ -279,7 +285,9 @@ impl Engine {
             "archives": p.archives.iter().take(limit).collect::<Vec<_>>(),
             "restores": p.restores.iter().take(limit).collect::<Vec<_>>(),
             "skipped": p.skipped.iter().take(limit).collect::<Vec<_>>(),
-            "issues": p.issues,
+            "issues": p.issues.iter().filter(|i| i.is_error()).chain(p.issues.iter().filter(|i| !i.is_error())).take(limit).collect::<Vec<_>>(),
+            "plan_errors": p.issues.iter().filter(|i| i.is_error()).count(),
+            "issue_total": p.issues.len(),
             "plan_ms": plan_ms,
         });
         self.plan = Some(p);

@@ -152,6 +152,11 @@ pub async fn roster(
             .insert_header((header::ETAG, etag(rev)))
             .finish());
     }
+    let gzip = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| h.split(',').any(|e| e.trim().starts_with("gzip")));
     let cached = state
         .snapshots
         .lock()
@@ -169,18 +174,38 @@ pub async fn roster(
                 })
                 .map_err(ApiError::from)
             });
-            let b = web::Bytes::from(bytes);
+            // Compressed once per revision (fast level: the columns compress well anyway).
+            let both = web::block(move || {
+                use std::io::Write;
+                let mut e = flate2::write::GzEncoder::new(
+                    Vec::with_capacity(bytes.len() / 4),
+                    flate2::Compression::fast(),
+                );
+                let _ = e.write_all(&bytes);
+                (
+                    web::Bytes::from(bytes),
+                    web::Bytes::from(e.finish().unwrap_or_default()),
+                )
+            })
+            .await?;
             if let Ok(mut m) = state.snapshots.lock() {
-                m.insert(d, (rev, b.clone()));
+                m.insert(d, (rev, both.clone()));
             }
-            (rev, b)
+            (rev, both)
         }
     };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(rev)))
+    let mut resp = HttpResponse::Ok();
+    resp.insert_header((header::ETAG, etag(rev)))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .content_type("application/vnd.rollcall.roster")
-        .body(body))
+        .insert_header((header::VARY, "accept-encoding"))
+        .content_type("application/vnd.rollcall.roster");
+    if gzip {
+        Ok(resp
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(body.1))
+    } else {
+        Ok(resp.body(body.0))
+    }
 }
 
 pub async fn get_mapping(

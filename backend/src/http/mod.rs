@@ -47,7 +47,7 @@ pub struct AppState {
     pub logins: Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
     /// The last encoded roster snapshot of each district, by revision: a revision never changes,
     /// so repeated downloads (every admin's browser, every script) cost one read, not one each.
-    pub snapshots: Mutex<std::collections::HashMap<i64, (i64, web::Bytes)>>,
+    pub snapshots: Mutex<std::collections::HashMap<i64, (i64, (web::Bytes, web::Bytes))>>,
 }
 
 impl AppState {

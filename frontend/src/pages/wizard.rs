@@ -948,7 +948,7 @@ fn Review(w: W) -> impl IntoView {
             let s = p["summary"].clone();
             let g = p["guard"].clone();
             let plan_errors: Vec<Value> = p["issues"].as_array().map(|a| a.iter().filter(|i| i["severity"] == "error").cloned().collect()).unwrap_or_default();
-            let blocked = !plan_errors.is_empty();
+            let blocked = p["plan_errors"].as_u64().unwrap_or(plan_errors.len() as u64) > 0;
             let guard = g["triggered"].as_bool().unwrap_or(false);
             view! {
                 <div class="counts" data-testid="plan-counts">

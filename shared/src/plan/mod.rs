@@ -353,24 +353,98 @@ fn plan_issue(
 /// Plans a validated file against a roster. `scope` is the upload's scope (rows without a
 /// scope value belong to it).
 pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> Plan {
-    let users = &roster.users;
-    let mut by_id: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut by_email: FxHashMap<&str, u32> = FxHashMap::default();
-    by_id.reserve(users.len());
-    by_email.reserve(users.len());
-    for (i, u) in users.iter().enumerate() {
-        if let Some(d) = &u.data.district_id {
-            by_id.insert(d.as_str(), i as u32);
+    plan_indexed(v, roster, &RosterIndex::new(roster), scope, options)
+}
+
+fn fingerprint(s: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+/// A roster's users by district id and by email (the active user first, when an address is
+/// also an archived user's). Keys are fingerprints checked against the text on every lookup, so
+/// the index owns no strings and can be built once, when the roster is loaded, not per plan.
+#[derive(Debug, Clone, Default)]
+pub struct RosterIndex {
+    by_id: FxHashMap<u64, u32>,
+    by_email: FxHashMap<u64, u32>,
+}
+
+impl RosterIndex {
+    pub fn new(roster: &Roster) -> RosterIndex {
+        let users = &roster.users;
+        let mut ix = RosterIndex::default();
+        ix.by_id.reserve(users.len());
+        ix.by_email.reserve(users.len());
+        for (i, u) in users.iter().enumerate() {
+            if let Some(d) = &u.data.district_id {
+                ix.by_id.entry(fingerprint(d.as_str())).or_insert(i as u32);
+            }
+            if let Some(e) = &u.data.email {
+                let slot = ix
+                    .by_email
+                    .entry(fingerprint(e.as_str()))
+                    .or_insert(i as u32);
+                let held = &users[*slot as usize];
+                if held.data.email.as_ref() == Some(e)
+                    && held.status != UserStatus::Active
+                    && u.status == UserStatus::Active
+                {
+                    *slot = i as u32;
+                }
+            }
         }
-        if let Some(e) = &u.data.email {
-            // Prefer the active user when an address is also an archived user's.
-            let slot = by_email.entry(e.as_str()).or_insert(i as u32);
-            if users[*slot as usize].status != UserStatus::Active && u.status == UserStatus::Active
-            {
-                *slot = i as u32;
+        ix
+    }
+
+    fn id(&self, users: &[RosterUser], d: &str) -> Option<u32> {
+        let same = |i: usize| {
+            users[i]
+                .data
+                .district_id
+                .as_ref()
+                .is_some_and(|x| x.as_str() == d)
+        };
+        match self.by_id.get(&fingerprint(d)) {
+            None => None,
+            Some(&i) if same(i as usize) => Some(i),
+            Some(_) => (0..users.len()).find(|&i| same(i)).map(|i| i as u32),
+        }
+    }
+
+    fn email(&self, users: &[RosterUser], e: &str) -> Option<u32> {
+        let same = |i: usize| {
+            users[i]
+                .data
+                .email
+                .as_ref()
+                .is_some_and(|x| x.as_str() == e)
+        };
+        match self.by_email.get(&fingerprint(e)) {
+            None => None,
+            Some(&i) if same(i as usize) => Some(i),
+            Some(_) => {
+                let all: Vec<usize> = (0..users.len()).filter(|&i| same(i)).collect();
+                all.iter()
+                    .find(|&&i| users[i].status == UserStatus::Active)
+                    .or(all.first())
+                    .map(|&i| i as u32)
             }
         }
     }
+}
+
+/// [`plan`] with an index built beforehand (the browser builds it when the roster arrives).
+pub fn plan_indexed(
+    v: &Validation,
+    roster: &Roster,
+    index: &RosterIndex,
+    scope: &str,
+    options: &Options,
+) -> Plan {
+    let users = &roster.users;
     let mapped: BTreeSet<Field> = v.mapped.iter().copied().collect();
     let mut issues = Vec::new();
     let mut touched: BTreeSet<String> = BTreeSet::new();
@@ -389,10 +463,10 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
         if !touched.contains(rscope) {
             touched.insert(rscope.to_owned());
         }
-        let by_district = r.district_id().and_then(|d| by_id.get(d).copied());
+        let by_district = r.district_id().and_then(|d| index.id(users, d));
         let mut m = by_district;
         if m.is_none() {
-            if let Some(&ui) = r.email().and_then(|e| by_email.get(e)) {
+            if let Some(ui) = r.email().and_then(|e| index.email(users, e)) {
                 let u = &users[ui as usize];
                 match &u.data.district_id {
                     None => m = Some(ui),
@@ -624,7 +698,7 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
     // Emails stay unique among active users after the plan.
     email_conflicts(
         users,
-        &by_email,
+        index,
         &archived_now,
         &claimed,
         &creates,
@@ -655,7 +729,7 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
 /// proportional to the file's changes, not to the roster.
 fn email_conflicts(
     users: &[RosterUser],
-    by_email: &FxHashMap<&str, u32>,
+    index: &RosterIndex,
     archived_now: &[bool],
     claimed: &[u32],
     creates: &[NewUser],
@@ -680,7 +754,7 @@ fn email_conflicts(
         }
     }
     for (email, row, own) in set {
-        let Some(&owner) = by_email.get(email) else {
+        let Some(owner) = index.email(users, email) else {
             continue;
         };
         let o = &users[owner as usize];

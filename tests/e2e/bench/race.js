@@ -47,6 +47,7 @@ for (let run = 0; run < RUNS; run++) {
   results.roster_download.push(dl / 1000);
   await page.evaluate(() => { window.__longtasks = []; });
   await page.setInputFiles('[data-testid=file]', nextMonth);
+  await page.fill('[data-testid=scope]', 'students.csv'); // the same population as last month
   await page.click('[data-testid=next]');
   await page.waitForSelector('[data-testid=dialect]', { timeout: 60000 });
   await page.click('[data-testid=next]');
