@@ -40,6 +40,9 @@ pub struct Config {
     pub session_hours: i64,
 }
 
+/// district → (revision, (raw, gzip)) of its last encoded roster snapshot.
+pub type SnapshotCache = Mutex<std::collections::HashMap<i64, (i64, (web::Bytes, web::Bytes))>>;
+
 pub struct AppState {
     pub db: Db,
     pub config: Config,
@@ -47,7 +50,7 @@ pub struct AppState {
     pub logins: Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
     /// The last encoded roster snapshot of each district, by revision: a revision never changes,
     /// so repeated downloads (every admin's browser, every script) cost one read, not one each.
-    pub snapshots: Mutex<std::collections::HashMap<i64, (i64, (web::Bytes, web::Bytes))>>,
+    pub snapshots: SnapshotCache,
 }
 
 impl AppState {
