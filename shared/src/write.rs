@@ -47,24 +47,10 @@ pub fn master_csv(roster: &Roster) -> String {
     let with_grade = users
         .iter()
         .all(|u| u.data.role != Role::Student || u.data.grade.is_some());
-    let fields: Vec<Field> = [
-        Field::DistrictId,
-        Field::FirstName,
-        Field::LastName,
-        Field::MiddleName,
-        Field::Email,
-        Field::Role,
-        Field::Grade,
-        Field::School,
-        Field::StateId,
-        Field::AltId,
-        Field::LimitedEnglish,
-        Field::EconDisadvantaged,
-        Field::Scope,
-    ]
-    .into_iter()
-    .filter(|f| *f != Field::Grade || with_grade)
-    .collect();
+    let fields: Vec<Field> = Field::MANAGED
+        .into_iter()
+        .filter(|f| *f != Field::Grade || with_grade)
+        .collect();
     let mut out = String::with_capacity(users.len() * 128 + 256);
     push_row(&mut out, fields.iter().map(|f| f.name()));
     let mut cells: Vec<String> = Vec::with_capacity(fields.len());

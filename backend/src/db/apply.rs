@@ -443,11 +443,7 @@ fn rollback_in_txn<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow
         return Err(RollbackError::ChangedLater(keys));
     }
     for ch in &changes {
-        if let Some(before) = ch
-            .before
-            .as_deref()
-            .and_then(|b| serde_json::from_str::<UserRow>(b).ok())
-        {
+        if let Some(before) = ch.before_row() {
             c.update_user(&before)?;
         }
     }

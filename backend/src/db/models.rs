@@ -181,6 +181,13 @@ pub struct ChangeRow {
     pub before: Option<String>,
 }
 
+impl ChangeRow {
+    /// The user's row as it was before the import (the before-image).
+    pub fn before_row(&self) -> Option<UserRow> {
+        serde_json::from_str(self.before.as_deref()?).ok()
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = outbox, treat_none_as_default_value = false)]
 pub struct MailRow {

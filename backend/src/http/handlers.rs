@@ -451,6 +451,16 @@ fn user_key(d: &rollcall_shared::plan::UserData) -> String {
     d.key()
 }
 
+/// The rows as they were before an import, by user id.
+fn before_images(
+    changes: &[crate::db::models::ChangeRow],
+) -> std::collections::HashMap<i64, UserRow> {
+    changes
+        .iter()
+        .filter_map(|c| Some((c.user_id, c.before_row()?)))
+        .collect()
+}
+
 /// An import with every change: creates, updates (old → new, from the before-images),
 /// archives and restores.
 pub async fn import_detail(
@@ -467,15 +477,7 @@ pub async fn import_detail(
         Ok((i, ch))
     });
     let req: Option<ChangeRequest> = ChangeRequest::from_json(import.request.as_bytes()).ok();
-    let before: std::collections::HashMap<i64, UserRow> = changes
-        .iter()
-        .filter_map(|c| {
-            Some((
-                c.user_id,
-                serde_json::from_str::<UserRow>(c.before.as_deref()?).ok()?,
-            ))
-        })
-        .collect();
+    let before = before_images(&changes);
     let mut creates = vec![];
     let mut updates = vec![];
     let mut archives = vec![];
@@ -538,15 +540,7 @@ pub async fn import_download(
     });
     let req =
         ChangeRequest::from_json(import.request.as_bytes()).map_err(|_| ApiError::not_found())?;
-    let before: std::collections::HashMap<i64, UserRow> = changes
-        .iter()
-        .filter_map(|c| {
-            Some((
-                c.user_id,
-                serde_json::from_str::<UserRow>(c.before.as_deref()?).ok()?,
-            ))
-        })
-        .collect();
+    let before = before_images(&changes);
     let mut roster = rollcall_shared::plan::Roster::default();
     let mut id = 0;
     let mut push = |data: rollcall_shared::plan::UserData| {

@@ -53,6 +53,24 @@ impl Field {
         Field::Scope,
     ];
 
+    /// The fields a user keeps (all but status and password, which are actions, not values), in
+    /// the master CSV's order: what an update compares and what the master file writes.
+    pub const MANAGED: [Field; 13] = [
+        Field::DistrictId,
+        Field::FirstName,
+        Field::LastName,
+        Field::MiddleName,
+        Field::Email,
+        Field::Role,
+        Field::Grade,
+        Field::School,
+        Field::StateId,
+        Field::AltId,
+        Field::LimitedEnglish,
+        Field::EconDisadvantaged,
+        Field::Scope,
+    ];
+
     /// The stable snake_case name used on the CLI, in JSON and in the master CSV's heading.
     pub fn name(self) -> &'static str {
         match self {

@@ -213,21 +213,7 @@ impl Plan {
 }
 
 /// The fields compared for an update, in display order.
-const COMPARED: [Field; 13] = [
-    Field::DistrictId,
-    Field::FirstName,
-    Field::LastName,
-    Field::MiddleName,
-    Field::Email,
-    Field::Role,
-    Field::Grade,
-    Field::School,
-    Field::StateId,
-    Field::AltId,
-    Field::LimitedEnglish,
-    Field::EconDisadvantaged,
-    Field::Scope,
-];
+const COMPARED: [Field; 13] = Field::MANAGED;
 
 /// A record as the user it describes. Fields the file does not map come from `base` (the
 /// matched user), or are empty for a new user.
