@@ -39,6 +39,11 @@ const STEPS: [(Step, &str); 8] = [
     (Step::Done, "Submit"),
 ];
 
+/// The largest file the browser reads: ~5 million rows, whose records and roster still fit the
+/// wasm32 address space with room to plan. Larger files are refused at once with a sentence,
+/// never a frozen tab.
+const MAX_FILE_BYTES: f64 = 512e6;
+
 /// (ETag, snapshot bytes)
 type CachedRoster = (Option<String>, Rc<Vec<u8>>);
 
@@ -505,6 +510,18 @@ fn Choose(w: W) -> impl IntoView {
     let over = RwSignal::new(false);
     let take = move |f: web_sys::File| {
         mark("file_chosen");
+        if f.size() > MAX_FILE_BYTES {
+            w.cx.flash.set(Some((
+                "error".into(),
+                format!(
+                    "{} is {:.0} MB; Rollcall reads files up to {} MB in the browser. Split the export (one file per scope, e.g. students and staff), or send it with the CLI or the API.",
+                    f.name(),
+                    f.size() / 1e6,
+                    MAX_FILE_BYTES / 1e6
+                ),
+            )));
+            return;
+        }
         let name = f.name();
         w.file_size.set(f.size());
         w.file_name.set(name.clone());
