@@ -195,6 +195,11 @@ fn plausibility(enc: &'static Encoding, sample: &[u8]) -> i64 {
             if c.is_lowercase() && p.is_alphabetic() && n.is_uppercase() {
                 s -= 2;
             }
+            // Rosters hold names, and names are capitalized: a word that starts with an
+            // upper-case accented letter is likelier than one that starts with a lower-case one.
+            if !p.is_alphabetic() && n.is_lowercase() {
+                s += if c.is_uppercase() { 1 } else { -1 };
+            }
             s
         } else if matches!(c, '\u{2019}' | '\u{2bc}') && p.is_alphabetic() {
             let possessive = n == 's' && !at(i + 2).is_alphabetic();
@@ -248,6 +253,9 @@ mod tests {
         assert_eq!(enc(b"Mart\x92nez,Ana\r"), "macintosh");
         assert_eq!(enc(b"O\x92Brien,Ana\r\n"), "windows-1252");
         assert_eq!(enc(b"Mary\x92s,Ana\r\n"), "windows-1252");
+        // One capital at a word's start: Mac `Á`ngel (1252 `ç`ngel), 1252 `Á`ngel (Mac `¡`ngel).
+        assert_eq!(enc(b"Lee,\xE7ngel\r\n"), "macintosh");
+        assert_eq!(enc(b"Lee,\xC1ngel\r\n"), "windows-1252");
     }
 
     #[test]
