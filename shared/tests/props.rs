@@ -190,8 +190,8 @@ fn person() -> impl Strategy<Value = Person> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
-    /// Written in any encoding, delimiter and line ending, read back through detection,
-    /// mapping and validation: every record is identical.
+    /// Written in any encoding, delimiter and line ending, read back through mapping and
+    /// validation (and detection, but for the 8-bit encodings): every record is identical.
     #[test]
     fn records_round_trip_through_any_dialect(
         people in prop::collection::vec(person(), 1..25),
@@ -209,8 +209,13 @@ proptest! {
         }
         let text = write_csv(&rows, d, eol);
         let bytes = e.encode(&text);
-        let (opened, v) = validate_bytes(&bytes, &ImportOptions::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        if text.is_ascii() && e.bom_len() == 0 && !matches!(e, Enc::Utf16Le | Enc::Utf16Be) {
+        // Windows-1252 and Mac Roman cannot always be told apart from one or two accented
+        // letters (`Ángel` vs `çngel`): for them the property reads with the encoding given, as
+        // an admin would set it in the Read step; their detection is tested on the samples and
+        // in `read::encoding`. Every other encoding is detected here.
+        let read = ReadOptions { encoding: e.eight_bit().then(|| e.text_encoding()), ..ReadOptions::default() };
+        let (opened, v) = validate_bytes(&bytes, &ImportOptions { read, ..ImportOptions::default() }).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        if text.is_ascii() && e.bom_len() == 0 && !matches!(e, Enc::Utf16Le | Enc::Utf16Be) && !e.eight_bit() {
             // Pure ASCII reads the same in every ASCII-compatible encoding.
             prop_assert!(opened.dialect.encoding.encoding().is_ascii_compatible());
         } else {
