@@ -461,6 +461,22 @@ fn before_images(
         .collect()
 }
 
+/// One import of the district and the before-images of the users it touched (404 if another
+/// district's or none).
+async fn import_with_before_images(
+    state: &web::Data<AppState>,
+    d: i64,
+    n: i64,
+) -> Result<(ImportRow, std::collections::HashMap<i64, UserRow>)> {
+    let (import, changes) = db!(state, |c| {
+        let Some(i) = c.import(d, n)? else {
+            return Err(ApiError::not_found());
+        };
+        Ok((i, c.changes(d, n)?))
+    });
+    Ok((import, before_images(&changes)))
+}
+
 /// An import with every change: creates, updates (old → new, from the before-images),
 /// archives and restores.
 pub async fn import_detail(
@@ -469,15 +485,8 @@ pub async fn import_detail(
     number: web::Path<i64>,
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
-    let (import, changes) = db!(state, |c| {
-        let Some(i) = c.import(d, n)? else {
-            return Err(ApiError::not_found());
-        };
-        let ch = c.changes(d, n)?;
-        Ok((i, ch))
-    });
+    let (import, before) = import_with_before_images(&state, d, n).await?;
     let req: Option<ChangeRequest> = ChangeRequest::from_json(import.request.as_bytes()).ok();
-    let before = before_images(&changes);
     let mut creates = vec![];
     let mut updates = vec![];
     let mut archives = vec![];
@@ -532,15 +541,9 @@ pub async fn import_download(
     number: web::Path<i64>,
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
-    let (import, changes) = db!(state, |c| {
-        let Some(i) = c.import(d, n)? else {
-            return Err(ApiError::not_found());
-        };
-        Ok((i, c.changes(d, n)?))
-    });
+    let (import, before) = import_with_before_images(&state, d, n).await?;
     let req =
         ChangeRequest::from_json(import.request.as_bytes()).map_err(|_| ApiError::not_found())?;
-    let before = before_images(&changes);
     let mut roster = rollcall_shared::plan::Roster::default();
     let mut id = 0;
     let mut push = |data: rollcall_shared::plan::UserData| {
