@@ -140,6 +140,47 @@ proptest! {
         let chunked = read_in_chunks(&bytes, &dialect, &cuts);
         prop_assert_eq!(chunked, whole);
     }
+
+    /// Any text at all — stray quotes inside unquoted fields, unclosed quotes, bare CRs, blank
+    /// lines, a BOM in the middle — reads the same whether each row's line end is in the chunk
+    /// (the reader's quote-free fast path may take it) or never is (one-byte chunks: every row
+    /// goes through csv-core).
+    #[test]
+    fn the_fast_path_reads_exactly_as_csv_core(
+        text in "[ab é,;|\"\t\r\n\u{feff}]{0,120}",
+        d in delim(),
+        cuts in prop::collection::vec(0usize..40, 0..10),
+        small_limits in any::<bool>(),
+    ) {
+        let dialect = Dialect {
+            encoding: TextEncoding::UTF_8, bom_len: 0, delimiter: d,
+            line_ending: LineEnding::Lf, has_header: false,
+        };
+        // Small limits make rows too long or too wide, which either path must report alike.
+        let limits = if small_limits {
+            Limits { max_row_bytes: 8, max_fields: 3, ..Limits::default() }
+        } else {
+            Limits::default()
+        };
+        let bytes = text.as_bytes();
+        let numbered = |cuts: &[usize]| {
+            let mut r = RowReader::new(&dialect, limits);
+            let mut out = Vec::new();
+            let mut rest = bytes;
+            for &c in cuts {
+                let (a, b) = rest.split_at(c.min(rest.len()));
+                r.feed(a, &mut |row| out.push((row.number, row.problem, row.to_vec())));
+                rest = b;
+            }
+            r.feed(rest, &mut |row| out.push((row.number, row.problem, row.to_vec())));
+            r.finish(&mut |row| out.push((row.number, row.problem, row.to_vec())));
+            (out, r.stats())
+        };
+        let one_byte = vec![1usize; bytes.len()];
+        let slow = numbered(&one_byte);
+        prop_assert_eq!(&numbered(&[]), &slow);
+        prop_assert_eq!(&numbered(&cuts), &slow);
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -4,6 +4,31 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+/// `str::trim` (Unicode white space, so a no-break space from a spreadsheet goes too), with a
+/// fast exit for the usual cell, whose first and last characters are not white space: every
+/// parser trims, and the validator trims each cell once before that.
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&a), Some(&z)) if visible(a) && (visible(z) || !ends_in_space(s)) => s,
+        (None, _) | (_, None) => s,
+        _ => s.trim(),
+    }
+}
+
+/// A byte that is neither ASCII white space nor part of a non-ASCII character.
+#[inline]
+fn visible(b: u8) -> bool {
+    (0x21..0x7f).contains(&b)
+}
+
+/// Whether the last character is (Unicode) white space.
+#[inline]
+fn ends_in_space(s: &str) -> bool {
+    s.chars().next_back().is_some_and(char::is_whitespace)
+}
+
 /// A district's own identifier for a user: trimmed, non-empty, leading zeros kept, never a
 /// number a spreadsheet rewrote in scientific notation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -29,7 +54,7 @@ impl DistrictId {
 
     /// Validates without allocating; returns the normalized text.
     pub fn check(raw: &str) -> Result<&str, DistrictIdError> {
-        let s = raw.trim();
+        let s = trim(raw);
         if s.is_empty() {
             return Err(DistrictIdError::Blank);
         }
@@ -94,7 +119,7 @@ impl Email {
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Email, EmailError> {
-        let s = raw.trim();
+        let s = trim(raw);
         if s.is_empty() {
             return Err(EmailError::Blank);
         }
@@ -104,54 +129,11 @@ impl Email {
         Ok(Email(s.to_lowercase()))
     }
 
-    /// The syntax check alone, on trimmed text (no allocation, one pass over the bytes): one
-    /// `@`; a local part of 1–64 allowed characters without leading, trailing or doubled dots;
-    /// a domain of at least two dot-separated labels of letters, digits and inner hyphens.
+    /// The syntax check alone, on trimmed text (no allocation): one `@`; a local part of 1–64
+    /// allowed characters without leading, trailing or doubled dots; a domain of at least two
+    /// dot-separated labels of letters, digits and inner hyphens.
     pub fn is_valid(s: &str) -> bool {
-        let b = s.as_bytes();
-        if b.len() > Self::MAX_LEN {
-            return false;
-        }
-        let Some(at) = b.iter().position(|&c| c == b'@') else {
-            return false;
-        };
-        let (local, domain) = (&b[..at], &b[at + 1..]);
-        if local.is_empty() || local.len() > 64 || domain.len() < 3 {
-            return false;
-        }
-        let mut prev = b'.';
-        for &c in local {
-            let ok = EMAIL_LOCAL[usize::from(c)];
-            if !ok || (c == b'.' && prev == b'.') {
-                return false;
-            }
-            prev = c;
-        }
-        if prev == b'.' {
-            return false;
-        }
-        let (mut labels, mut len, mut prev) = (1, 0usize, b'.');
-        for &c in domain {
-            if c == b'.' {
-                if len == 0 || prev == b'-' {
-                    return false;
-                }
-                labels += 1;
-                len = 0;
-            } else if c.is_ascii_alphanumeric() || c >= 0x80 || c == b'-' {
-                if c == b'-' && len == 0 {
-                    return false;
-                }
-                len += 1;
-                if len > 63 {
-                    return false;
-                }
-            } else {
-                return false;
-            }
-            prev = c;
-        }
-        labels >= 2 && len > 0 && prev != b'-'
+        split_email(s).is_some_and(|(_, domain)| valid_domain(domain))
     }
 
     pub fn as_str(&self) -> &str {
@@ -165,6 +147,93 @@ impl<'de> Deserialize<'de> for Email {
         Email::parse(&s).map_err(serde::de::Error::custom)
     }
 }
+
+/// [`Email::is_valid`] for a whole file: a district's addresses share a handful of domains, so
+/// the last domain found valid is remembered and only the local part of the next address with
+/// that domain needs checking.
+#[derive(Debug, Clone, Default)]
+pub struct EmailCheck {
+    domain: Vec<u8>,
+}
+
+impl EmailCheck {
+    pub fn is_valid(&mut self, s: &str) -> bool {
+        let Some((_, domain)) = split_email(s) else {
+            return false;
+        };
+        if !self.domain.is_empty() && domain == self.domain.as_slice() {
+            return true;
+        }
+        if !valid_domain(domain) {
+            return false;
+        }
+        self.domain.clear();
+        self.domain.extend_from_slice(domain);
+        true
+    }
+}
+
+/// The local part (checked) and the domain (not yet) of an address of plausible length.
+fn split_email(s: &str) -> Option<(&[u8], &[u8])> {
+    let b = s.as_bytes();
+    if b.len() > Email::MAX_LEN {
+        return None;
+    }
+    let at = memchr::memchr(b'@', b)?;
+    let (local, domain) = (b.get(..at)?, b.get(at + 1..)?);
+    valid_local(local).then_some((local, domain))
+}
+
+/// 1–64 allowed bytes, no dot at either end, no two dots in a row.
+fn valid_local(local: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (local.first(), local.last()) else {
+        return false;
+    };
+    if local.len() > 64 || first == b'.' || last == b'.' {
+        return false;
+    }
+    let (mut bad, mut prev_dot) = (false, false);
+    for &c in local {
+        let dot = c == b'.';
+        bad |= !EMAIL_LOCAL[usize::from(c)] | (dot & prev_dot);
+        prev_dot = dot;
+    }
+    !bad
+}
+
+/// Two or more labels of 1–63 letters, digits, hyphens (not at either end of a label) or bytes
+/// of non-ASCII characters. (Its `@`s are in no label's alphabet, so one `@` in all.)
+fn valid_domain(domain: &[u8]) -> bool {
+    if domain.len() < 3 {
+        return false;
+    }
+    let mut labels = 0;
+    for label in domain.split(|&c| c == b'.') {
+        let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
+            return false;
+        };
+        if label.len() > 63 || first == b'-' || last == b'-' {
+            return false;
+        }
+        if !label.iter().all(|&c| EMAIL_DOMAIN[usize::from(c)]) {
+            return false;
+        }
+        labels += 1;
+    }
+    labels >= 2
+}
+
+/// Bytes allowed in a domain label: letters, digits, `-`, and any byte of a non-ASCII character.
+static EMAIL_DOMAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c >= 0x80 || c == b'-';
+        i += 1;
+    }
+    t
+};
 
 /// Bytes allowed in an email's local part: letters, digits, `.!#$%&'*+/=?^_`{|}~-`, and any
 /// byte of a non-ASCII character.
@@ -209,7 +278,7 @@ impl Role {
     pub const ALL: [Role; 4] = [Role::Student, Role::Teacher, Role::Staff, Role::Admin];
 
     pub fn parse(raw: &str) -> Result<Role, RoleError> {
-        let s = raw.trim();
+        let s = trim(raw);
         match s {
             "" => return Err(RoleError::Blank),
             "0" => return Ok(Role::Student),
@@ -322,7 +391,7 @@ impl Grade {
     }
 
     pub fn parse(raw: &str) -> Result<GradeParse, GradeError> {
-        let s = raw.trim();
+        let s = trim(raw);
         if s.is_empty() {
             return Err(GradeError::Blank);
         }
@@ -438,13 +507,13 @@ pub struct StatusError(pub String);
 impl Status {
     pub fn parse(raw: &str) -> Result<Status, StatusError> {
         let mut buf = [0u8; 32];
-        match lower_letters(raw.trim(), &mut buf) {
+        match lower_letters(trim(raw), &mut buf) {
             "" | "1" | "active" | "true" | "y" | "yes" | "enabled" | "enable" | "t" => {
                 Ok(Status::Active)
             }
             "0" | "inactive" | "false" | "n" | "no" | "disabled" | "disable" | "tobedeleted"
             | "f" | "deleted" => Ok(Status::Inactive),
-            _ => Err(StatusError(raw.trim().to_owned())),
+            _ => Err(StatusError(trim(raw).to_owned())),
         }
     }
 }
@@ -462,11 +531,11 @@ pub fn parse_bool(raw: &str) -> Result<Option<bool>, BoolError> {
         _ => {}
     }
     let mut buf = [0u8; 32];
-    match lower_letters(raw.trim(), &mut buf) {
+    match lower_letters(trim(raw), &mut buf) {
         "" => Ok(None),
         "y" | "yes" | "1" | "true" | "t" => Ok(Some(true)),
         "n" | "no" | "0" | "false" | "f" => Ok(Some(false)),
-        _ => Err(BoolError(raw.trim().to_owned())),
+        _ => Err(BoolError(trim(raw).to_owned())),
     }
 }
 
@@ -565,6 +634,28 @@ mod tests {
     }
 
     #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{a0}Zoë\u{a0}",
+            "Zoë",
+            "Zoë ",
+            "é",
+            "\u{3000}x",
+            "x\u{2003}",
+            "\tx\r\n",
+            "Åsa",
+            "ñ\u{a0}",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
     fn emails() {
         for ok in [
             "a@b.co",
@@ -573,7 +664,7 @@ mod tests {
         ] {
             assert!(Email::is_valid(ok), "{ok}");
         }
-        for bad in [
+        let bad = [
             "not-an-email",
             "a@b",
             "@b.org",
@@ -581,9 +672,24 @@ mod tests {
             "a b@c.org",
             "a@b..org",
             ".a@b.org",
+            "a.@b.org",
+            "a..b@c.org",
             "a@-b.org",
-        ] {
-            assert!(!Email::is_valid(bad), "{bad}");
+            "a@b-.org",
+            "a@b.org.",
+            "a@b.org@c.org",
+            "a@.b.org",
+        ];
+        for b in bad {
+            assert!(!Email::is_valid(b), "{b}");
+        }
+        // The remembered domain never lets a bad address through: each bad one is checked
+        // right after a good address with the same domain as far as it goes.
+        let mut check = EmailCheck::default();
+        for b in bad {
+            assert!(check.is_valid("x@b.org"));
+            assert!(check.is_valid("y@c.org"));
+            assert!(!check.is_valid(b), "{b} after good ones");
         }
         assert_eq!(
             Email::parse(" A@B.ORG ").map(|e| e.as_str().to_owned()),

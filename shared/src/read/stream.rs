@@ -28,6 +28,9 @@ pub struct Row<'a> {
     pub number: u32,
     text: &'a str,
     ends: &'a [usize],
+    /// Bytes between one field's end and the next one's start: 0 when the fields were copied
+    /// out by csv-core, 1 when the row is the input line itself (delimiters left in).
+    sep: usize,
     pub problem: Option<RowProblem>,
     /// The row was not valid in the file's encoding (UTF-8) and was read as Windows-1252.
     pub fallback_decoded: bool,
@@ -44,7 +47,11 @@ impl<'a> Row<'a> {
 
     pub fn get(&self, i: usize) -> Option<&'a str> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.sep
+        };
         self.text.get(start..end)
     }
 
@@ -94,15 +101,24 @@ pub struct RowReader {
     fallback_text: String,
     fallback_ends: Vec<usize>,
     finished: bool,
+    delimiter: u8,
+    /// Whether quote-free rows may skip csv-core (not when the delimiter is a quote or a line
+    /// end: then every row goes through csv-core).
+    fast: bool,
+    line_ends: Vec<usize>,
 }
 
 impl RowReader {
     pub fn new(dialect: &Dialect, limits: Limits) -> RowReader {
-        let csv = ReaderBuilder::new()
+        let mut csv = ReaderBuilder::new()
             .delimiter(dialect.delimiter)
             .quote(b'"')
             .double_quote(true)
             .build();
+        // csv-core strips a UTF-8 BOM at the start of the first input it sees. The BOM is
+        // handled above it (`bom_len`), and with the fast path its first input may be any row:
+        // feed it a blank line first, which it discards, so that it never strips anything.
+        let _ = csv.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
         let decoder = (!dialect.encoding.is_utf8()).then(|| {
             dialect
                 .encoding
@@ -129,6 +145,9 @@ impl RowReader {
             fallback_text: String::new(),
             fallback_ends: Vec::new(),
             finished: false,
+            delimiter: dialect.delimiter,
+            fast: !matches!(dialect.delimiter, b'"' | b'\r' | b'\n'),
+            line_ends: Vec::new(),
         }
     }
 
@@ -227,6 +246,12 @@ impl RowReader {
                 self.pending_cr = false;
                 self.at_record_start = false;
                 self.row = self.row.saturating_add(1);
+                if self.fast {
+                    if let Some(n) = self.plain_row(inp, sink) {
+                        inp = &inp[n..];
+                        continue;
+                    }
+                }
             }
             let (res, nin, nout, nend) =
                 self.csv
@@ -298,17 +323,72 @@ impl RowReader {
                 number,
                 text: "",
                 ends: &[],
+                sep: 0,
                 problem: Some(problem),
                 fallback_decoded: false,
             });
             return;
         }
-        let bytes = &self.rec[..nout];
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        let rec = std::mem::take(&mut self.rec);
+        let ends = std::mem::take(&mut self.ends);
+        self.deliver(
+            number,
+            rec.get(..nout).unwrap_or(&[]),
+            ends.get(..nend).unwrap_or(&[]),
+            0,
+            sink,
+        );
+        self.rec = rec;
+        self.ends = ends;
+    }
+
+    /// The fast path for the usual row: no quote before its line end, and the line end inside
+    /// `inp`. Such a row needs no unescaping, so it is split where it lies (a SIMD search for
+    /// the delimiters) instead of being copied out byte by byte by csv-core; csv-core's
+    /// state is "start of a record" before and after, so either path may read the next row.
+    /// Returns the bytes consumed (the line end included), or `None` to let csv-core read it.
+    fn plain_row(&mut self, inp: &[u8], sink: &mut dyn FnMut(Row<'_>)) -> Option<usize> {
+        let pos = memchr::memchr3(b'\n', b'\r', b'"', inp)?;
+        let term = *inp.get(pos)?;
+        if term == b'"' {
+            return None;
+        }
+        let line = inp.get(..pos)?;
+        let mut ends = std::mem::take(&mut self.line_ends);
+        ends.clear();
+        ends.extend(memchr::memchr_iter(self.delimiter, line));
+        ends.push(line.len());
+        // Rows over a limit take csv-core's path, which reports them.
+        let within = ends.len() <= self.limits.max_fields
+            && line.len() - (ends.len() - 1) <= self.limits.max_row_bytes;
+        if within {
+            self.pending_cr = term == b'\r';
+            self.at_record_start = true;
+            self.stats.last_row_number = self.row;
+            self.deliver(self.row, line, &ends, 1, sink);
+        }
+        self.line_ends = ends;
+        within.then_some(pos + 1)
+    }
+
+    /// Hands a split row to `sink` (or keeps it as the heading): skips blank rows, checks
+    /// UTF-8 and falls back to Windows-1252 for a row that is not.
+    fn deliver(
+        &mut self,
+        number: u32,
+        bytes: &[u8],
+        ends: &[usize],
+        sep: usize,
+        sink: &mut dyn FnMut(Row<'_>),
+    ) {
+        let delim = self.delimiter;
+        if bytes
+            .iter()
+            .all(|&b| b.is_ascii_whitespace() || (sep == 1 && b == delim))
+        {
             self.stats.blank_rows += 1;
             return;
         }
-        let ends = &self.ends[..nend];
         let (text, ends, fallback): (&str, &[usize], bool) = match std::str::from_utf8(bytes) {
             Ok(t) => (t, ends, false),
             Err(_) => {
@@ -322,31 +402,27 @@ impl RowReader {
                         .decode_without_bom_handling(bytes.get(start..end).unwrap_or(&[]));
                     self.fallback_text.push_str(&s);
                     self.fallback_ends.push(self.fallback_text.len());
-                    start = end;
+                    start = end + sep;
                 }
                 (&self.fallback_text, &self.fallback_ends, true)
             }
         };
+        let sep = if fallback { 0 } else { sep };
+        let row = Row {
+            number,
+            text,
+            ends,
+            sep,
+            problem: None,
+            fallback_decoded: fallback,
+        };
         if self.header_pending {
             self.header_pending = false;
-            let row = Row {
-                number,
-                text,
-                ends,
-                problem: None,
-                fallback_decoded: fallback,
-            };
             self.headings = Some(row.iter().map(|s| s.trim().to_owned()).collect());
             return;
         }
         self.stats.rows += 1;
-        sink(Row {
-            number,
-            text,
-            ends,
-            problem: None,
-            fallback_decoded: fallback,
-        });
+        sink(row);
     }
 }
 
