@@ -176,12 +176,12 @@ impl RowReader {
             return;
         }
         match self.decoder.as_mut() {
-            None => self.parse(chunk, false, sink),
+            None => self.parse(chunk, utf8_prefix(chunk), false, sink),
             Some(_) => {
                 let decoded = self.decode(chunk, false);
                 // Half a UTF-16 code unit decodes to nothing: that is not the end of the file.
                 if !decoded.is_empty() {
-                    self.parse(&decoded, false, sink);
+                    self.parse(&decoded, utf8_prefix(&decoded), false, sink);
                 }
                 self.decoded = decoded;
             }
@@ -197,11 +197,11 @@ impl RowReader {
         if self.decoder.is_some() {
             let decoded = self.decode(&[], true);
             if !decoded.is_empty() {
-                self.parse(&decoded, false, sink);
+                self.parse(&decoded, utf8_prefix(&decoded), false, sink);
             }
             self.decoded = decoded;
         }
-        self.parse(&[], true, sink);
+        self.parse(&[], "", true, sink);
     }
 
     fn decode(&mut self, src: &[u8], last: bool) -> Vec<u8> {
@@ -221,7 +221,10 @@ impl RowReader {
 
     /// Splits `inp` into rows; `eof` (with an empty `inp`) flushes the last row. An empty
     /// `inp` is the end of the file to csv-core, so it is never passed otherwise.
-    fn parse(&mut self, mut inp: &[u8], eof: bool, sink: &mut dyn FnMut(Row<'_>)) {
+    /// `valid` is the longest prefix of `inp` known to be UTF-8: rows inside it need no
+    /// check of their own.
+    fn parse(&mut self, mut inp: &[u8], valid: &str, eof: bool, sink: &mut dyn FnMut(Row<'_>)) {
+        let total = inp.len();
         debug_assert!(!eof || inp.is_empty());
         if inp.is_empty() && !eof {
             return;
@@ -247,7 +250,8 @@ impl RowReader {
                 self.at_record_start = false;
                 self.row = self.row.saturating_add(1);
                 if self.fast {
-                    if let Some(n) = self.plain_row(inp, sink) {
+                    let text = valid.get(total - inp.len()..);
+                    if let Some(n) = self.plain_row(inp, text, sink) {
                         inp = &inp[n..];
                         continue;
                     }
@@ -334,6 +338,7 @@ impl RowReader {
         self.deliver(
             number,
             rec.get(..nout).unwrap_or(&[]),
+            None,
             ends.get(..nend).unwrap_or(&[]),
             0,
             sink,
@@ -347,17 +352,25 @@ impl RowReader {
     /// the delimiters) instead of being copied out byte by byte by csv-core; csv-core's
     /// state is "start of a record" before and after, so either path may read the next row.
     /// Returns the bytes consumed (the line end included), or `None` to let csv-core read it.
-    fn plain_row(&mut self, inp: &[u8], sink: &mut dyn FnMut(Row<'_>)) -> Option<usize> {
+    fn plain_row(
+        &mut self,
+        inp: &[u8],
+        text: Option<&str>,
+        sink: &mut dyn FnMut(Row<'_>),
+    ) -> Option<usize> {
         let pos = memchr::memchr3(b'\n', b'\r', b'"', inp)?;
         let term = *inp.get(pos)?;
         if term == b'"' {
             return None;
         }
         let line = inp.get(..pos)?;
-        let mut ends = std::mem::take(&mut self.line_ends);
-        ends.clear();
-        ends.extend(memchr::memchr_iter(self.delimiter, line));
-        ends.push(line.len());
+        let mut buf = std::mem::take(&mut self.line_ends);
+        if buf.len() < line.len() + 2 {
+            buf.resize(line.len() + 2, 0);
+        }
+        let n = positions(line, self.delimiter, &mut buf);
+        buf[n] = line.len();
+        let ends = &buf[..=n];
         // Rows over a limit take csv-core's path, which reports them.
         let within = ends.len() <= self.limits.max_fields
             && line.len() - (ends.len() - 1) <= self.limits.max_row_bytes;
@@ -365,9 +378,10 @@ impl RowReader {
             self.pending_cr = term == b'\r';
             self.at_record_start = true;
             self.stats.last_row_number = self.row;
-            self.deliver(self.row, line, &ends, 1, sink);
+            let line_text = text.and_then(|t| t.get(..pos));
+            self.deliver(self.row, line, line_text, ends, 1, sink);
         }
-        self.line_ends = ends;
+        self.line_ends = buf;
         within.then_some(pos + 1)
     }
 
@@ -377,6 +391,7 @@ impl RowReader {
         &mut self,
         number: u32,
         bytes: &[u8],
+        text: Option<&str>,
         ends: &[usize],
         sep: usize,
         sink: &mut dyn FnMut(Row<'_>),
@@ -389,7 +404,11 @@ impl RowReader {
             self.stats.blank_rows += 1;
             return;
         }
-        let (text, ends, fallback): (&str, &[usize], bool) = match std::str::from_utf8(bytes) {
+        let checked = match text {
+            Some(t) => Ok(t),
+            None => simdutf8::basic::from_utf8(bytes),
+        };
+        let (text, ends, fallback): (&str, &[usize], bool) = match checked {
             Ok(t) => (t, ends, false),
             Err(_) => {
                 // Not UTF-8 although the file's start was: decode this row's fields as
@@ -426,6 +445,55 @@ impl RowReader {
     }
 }
 
+/// The longest prefix of `b` that is valid UTF-8 (a chunk may end inside a character, and a
+/// stray byte of another encoding ends it early: rows past it are checked one by one).
+fn utf8_prefix(b: &[u8]) -> &str {
+    match simdutf8::compat::from_utf8(b) {
+        Ok(s) => s,
+        Err(e) => b
+            .get(..e.valid_up_to())
+            .and_then(|p| simdutf8::basic::from_utf8(p).ok())
+            .unwrap_or(""),
+    }
+}
+
+/// Writes the position of every `byte` in `hay` into `out` (which has room for `hay.len() + 2`)
+/// and returns how many there are. Eight bytes at a time (SWAR: a row's fields are a few bytes
+/// apart, too close for a SIMD search per field to pay for its set-up), and without a branch on
+/// the data for words holding up to two of them.
+fn positions(hay: &[u8], byte: u8, out: &mut [usize]) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    debug_assert!(out.len() >= hay.len() + 2);
+    let splat = u64::from_le_bytes([byte; 8]);
+    let mut words = hay.chunks_exact(8);
+    let (mut base, mut n) = (0, 0);
+    for w in &mut words {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(w);
+        let x = u64::from_le_bytes(x) ^ splat;
+        // The high bit of each byte of `hits` is set exactly where `x` has a zero byte.
+        let mut hits = !(((x & LOW7) + LOW7) | x | LOW7);
+        let count = hits.count_ones() as usize;
+        // n ≤ base here, so n + 1 < hay.len() + 2.
+        out[n] = base + (hits.trailing_zeros() / 8) as usize;
+        hits &= hits.wrapping_sub(1);
+        out[n + 1] = base + (hits.trailing_zeros() / 8) as usize;
+        hits &= hits.wrapping_sub(1);
+        n += count.min(2);
+        while hits != 0 {
+            out[n] = base + (hits.trailing_zeros() / 8) as usize;
+            n += 1;
+            hits &= hits - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        out[n] = base + i;
+        n += usize::from(b == byte);
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,6 +523,21 @@ mod tests {
 
     fn v(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn positions_finds_every_byte() {
+        let hay: Vec<u8> = (0..200u32)
+            .map(|i| [b',', b'a', 0xAC, 0x2C ^ 0x80][(i * i % 7 % 4) as usize])
+            .collect();
+        for start in 0..9 {
+            let h = &hay[start..];
+            let mut out = vec![0; h.len() + 2];
+            let n = positions(h, b',', &mut out);
+            let got = out[..n].to_vec();
+            let want: Vec<usize> = (0..h.len()).filter(|&i| h[i] == b',').collect();
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

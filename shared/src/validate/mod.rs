@@ -196,22 +196,37 @@ pub fn needs_escape(s: &str) -> bool {
 
 /// Would a spreadsheet run this cell as a formula?
 pub fn is_formula_like(s: &str) -> bool {
-    matches!(
-        s.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    )
+    s.as_bytes()
+        .first()
+        .is_some_and(|&b| FORMULA_START[usize::from(b)])
 }
+
+/// `=`, `+`, `-`, `@`, tab, CR: one table lookup per cell, not a chain of comparisons.
+static FORMULA_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let starts = b"=+-@\t\r";
+    let mut i = 0;
+    while i < starts.len() {
+        t[starts[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// Two or more cased letters, all upper case or all lower case.
 fn bad_name_case(s: &str) -> bool {
-    let (mut upper, mut lower) = (0usize, 0usize);
-    if s.is_ascii() {
-        for c in s.bytes() {
-            upper += usize::from(c.is_ascii_uppercase());
-            lower += usize::from(c.is_ascii_lowercase());
-        }
+    // One pass over the bytes, counting without branching on each letter's case.
+    let (mut upper, mut lower, mut other) = (0usize, 0usize, 0u8);
+    for &c in s.as_bytes() {
+        let class = LETTER_CASE[usize::from(c)];
+        upper += usize::from(class & 1);
+        lower += usize::from(class >> 1 & 1);
+        other |= class & 4;
+    }
+    if other == 0 {
         return (upper >= 2 && lower == 0) || (lower >= 2 && upper == 0);
     }
+    let (mut upper, mut lower) = (0usize, 0usize);
     for c in s.chars() {
         let (u, l) = if c.is_ascii() {
             (c.is_ascii_uppercase(), c.is_ascii_lowercase())
@@ -223,6 +238,26 @@ fn bad_name_case(s: &str) -> bool {
     }
     (upper >= 2 && lower == 0) || (lower >= 2 && upper == 0)
 }
+
+/// 1 = ASCII upper case, 2 = ASCII lower case, 4 = part of a non-ASCII character.
+static LETTER_CASE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_uppercase() {
+            1
+        } else if c.is_ascii_lowercase() {
+            2
+        } else if c >= 0x80 {
+            4
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
 
 fn rows_list(rows: &[u32]) -> String {
     let mut s: Vec<String> = rows.iter().take(5).map(u32::to_string).collect();
