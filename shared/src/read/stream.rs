@@ -473,13 +473,14 @@ fn positions(hay: &[u8], byte: u8, out: &mut [usize]) -> usize {
         let x = u64::from_le_bytes(x) ^ splat;
         // The high bit of each byte of `hits` is set exactly where `x` has a zero byte.
         let mut hits = !(((x & LOW7) + LOW7) | x | LOW7);
-        let count = hits.count_ones() as usize;
         // n ≤ base here, so n + 1 < hay.len() + 2.
+        let one = hits != 0;
         out[n] = base + (hits.trailing_zeros() / 8) as usize;
         hits &= hits.wrapping_sub(1);
+        let two = hits != 0;
         out[n + 1] = base + (hits.trailing_zeros() / 8) as usize;
         hits &= hits.wrapping_sub(1);
-        n += count.min(2);
+        n += usize::from(one) + usize::from(two);
         while hits != 0 {
             out[n] = base + (hits.trailing_zeros() / 8) as usize;
             n += 1;

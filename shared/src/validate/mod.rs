@@ -910,7 +910,9 @@ impl Validator {
         };
         let mut groups: Vec<Vec<u32>> = Vec::new();
         for run in keys.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+            // In row order (the sort looks at fingerprints only).
             let mut pending: Vec<u32> = run.iter().map(|&(_, i)| i).collect();
+            pending.sort_unstable();
             while let Some(first) = pending.first().copied() {
                 let t = text(&self.records, first);
                 let (same, rest): (Vec<u32>, Vec<u32>) =
@@ -968,7 +970,7 @@ impl Validator {
     }
 }
 
-/// Sorts (fingerprint, record) pairs. Fingerprints are uniform 64-bit hashes, so one counting
+/// Sorts (fingerprint, record) pairs by fingerprint (records with equal ones in any order). Fingerprints are uniform 64-bit hashes, so one counting
 /// pass on their top bits spreads a million of them into buckets of a few hundred, each then
 /// sorted in cache — several times faster than a comparison sort of the whole array.
 fn sort_fingerprints(keys: &mut [(u64, u32)]) {
@@ -993,7 +995,7 @@ fn sort_fingerprints(keys: &mut [(u64, u32)]) {
         next[b] += 1;
     }
     for w in starts.windows(2) {
-        out[w[0]..w[1]].sort_unstable();
+        out[w[0]..w[1]].sort_unstable_by_key(|k| k.0);
     }
     keys.copy_from_slice(&out);
 }
