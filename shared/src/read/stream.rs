@@ -405,12 +405,16 @@ impl RowReader {
             return;
         }
         let checked = match text {
-            Some(t) => Ok(t),
-            None => simdutf8::basic::from_utf8(bytes),
+            Some(t) => Some(t),
+            // csv-core's copy has the delimiters taken out: the fields must each be UTF-8, not
+            // just their concatenation (`\xef,\xa9\xa9` would join into one character).
+            None => simdutf8::basic::from_utf8(bytes)
+                .ok()
+                .filter(|t| ends.iter().all(|&e| t.is_char_boundary(e))),
         };
         let (text, ends, fallback): (&str, &[usize], bool) = match checked {
-            Ok(t) => (t, ends, false),
-            Err(_) => {
+            Some(t) => (t, ends, false),
+            None => {
                 // Not UTF-8 although the file's start was: decode this row's fields as
                 // Windows-1252 (the usual culprit) and say so.
                 self.fallback_text.clear();
@@ -590,6 +594,20 @@ mod tests {
             out,
             vec![(v(&["ok", "1"]), false), (v(&["Jürgen", "2"]), true)]
         );
+    }
+
+    #[test]
+    fn fields_that_join_into_a_character_are_each_read_as_windows_1252() {
+        // `\xef` and `\xa9\xa9` are not UTF-8, but side by side they would be one character.
+        for input in [&b"a\xef,\xa9\xa9\n"[..], b"\"a\xef\",\xa9\xa9\n"] {
+            for chunk in [1, 100] {
+                assert_eq!(
+                    rows(input, chunk),
+                    vec![(1, v(&["aï", "©©"]))],
+                    "{input:?} in chunks of {chunk}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod issue;
 mod records;
+mod repeats;
 
 pub use issue::{Issue, IssueCode, Severity};
 pub use records::{Record, RecordRef, Records};
@@ -23,6 +24,7 @@ use crate::fields::{
 use crate::map::{column_label, Mapping, SchoolDirectory, Source};
 use crate::read::{Row, RowProblem};
 use records::Text;
+use repeats::Repeats;
 
 /// The longest value each text field may hold.
 const MAX_NAME: usize = 100;
@@ -159,8 +161,8 @@ pub struct Validator {
     sources: Sources,
     records: Records,
     issues: Vec<Issue>,
-    ids: Vec<(u64, u32)>,
-    emails: Vec<(u64, u32)>,
+    ids: Repeats,
+    emails: Repeats,
     school_index: FxHashMap<Box<str>, u32>,
     school_values: Vec<SchoolValue>,
     id_stats: IdStats,
@@ -366,8 +368,8 @@ impl Validator {
             sources,
             records: Records::default(),
             issues,
-            ids: Vec::new(),
-            emails: Vec::new(),
+            ids: Repeats::default(),
+            emails: Repeats::default(),
             school_index: FxHashMap::default(),
             school_values: Vec::new(),
             id_stats: IdStats {
@@ -390,7 +392,9 @@ impl Validator {
     pub fn reserve(&mut self, rows: usize, text_bytes: usize) {
         self.records.reserve(rows, text_bytes);
         self.ids.reserve(rows);
-        self.emails.reserve(rows);
+        if self.sources.is_mapped(Field::Email) {
+            self.emails.reserve(rows);
+        }
     }
 
     pub fn push(&mut self, row: Row<'_>) {
@@ -806,21 +810,21 @@ impl Validator {
         if errors > 0 {
             b.error();
         }
-        let idx = b.finish();
+        b.finish();
         if let Some(id) = district_id {
-            ids.push((fingerprint(id), idx));
+            ids.insert(fingerprint(id));
         }
         if !email_norm.is_empty() {
-            emails.push((fingerprint(&email_norm), idx));
+            emails.insert(fingerprint(&email_norm));
         }
         *scratch = email_norm;
     }
 
     pub fn finish(mut self) -> Validation {
-        let mut ids = std::mem::take(&mut self.ids);
-        self.duplicates(&mut ids, Field::DistrictId);
-        let mut emails = std::mem::take(&mut self.emails);
-        self.duplicates(&mut emails, Field::Email);
+        let ids = std::mem::take(&mut self.ids).into_repeated();
+        self.duplicates(&ids, Field::DistrictId);
+        let emails = std::mem::take(&mut self.emails).into_repeated();
+        self.duplicates(&emails, Field::Email);
 
         let file_warning =
             |field: Option<Field>, code, message: String, rows: Vec<u32>, suggestion: &str| Issue {
@@ -892,10 +896,32 @@ impl Validator {
         v
     }
 
-    /// Sorts fingerprints, and for each group of rows whose key is really equal (fingerprint
-    /// collisions are checked against the text) reports an error on every row.
-    fn duplicates(&mut self, keys: &mut [(u64, u32)], field: Field) {
-        sort_fingerprints(keys);
+    /// For each group of rows whose key is really equal (among the records whose key has a
+    /// `repeated` fingerprint; collisions are told apart by the text), an error on every row.
+    fn duplicates(&mut self, repeated: &[u64], field: Field) {
+        if repeated.is_empty() {
+            return;
+        }
+        fn key<'a>(r: &RecordRef<'a>, field: Field) -> Option<&'a str> {
+            if field == Field::Email {
+                r.email()
+            } else {
+                r.district_id()
+            }
+        }
+        let mut keys: Vec<(u64, u32)> = self
+            .records
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let fp = repeats::stored(fingerprint(key(&r, field)?));
+                repeated
+                    .binary_search(&fp)
+                    .is_ok()
+                    .then_some((fp, i as u32))
+            })
+            .collect();
+        keys.sort_unstable();
         let text = |recs: &Records, i: u32| -> String {
             recs.get(i as usize)
                 .and_then(|r| {
@@ -910,9 +936,8 @@ impl Validator {
         };
         let mut groups: Vec<Vec<u32>> = Vec::new();
         for run in keys.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
-            // In row order (the sort looks at fingerprints only).
+            // In row order.
             let mut pending: Vec<u32> = run.iter().map(|&(_, i)| i).collect();
-            pending.sort_unstable();
             while let Some(first) = pending.first().copied() {
                 let t = text(&self.records, first);
                 let (same, rest): (Vec<u32>, Vec<u32>) =
@@ -968,36 +993,6 @@ impl Validator {
             }
         }
     }
-}
-
-/// Sorts (fingerprint, record) pairs by fingerprint (records with equal ones in any order). Fingerprints are uniform 64-bit hashes, so one counting
-/// pass on their top bits spreads a million of them into buckets of a few hundred, each then
-/// sorted in cache — several times faster than a comparison sort of the whole array.
-fn sort_fingerprints(keys: &mut [(u64, u32)]) {
-    const BITS: u32 = 12;
-    if keys.len() < 4096 {
-        keys.sort_unstable();
-        return;
-    }
-    let bucket = |k: &(u64, u32)| (k.0 >> (64 - BITS)) as usize;
-    let mut starts = vec![0usize; (1 << BITS) + 1];
-    for k in keys.iter() {
-        starts[bucket(k) + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut next = starts.clone();
-    let mut out = vec![(0u64, 0u32); keys.len()];
-    for k in keys.iter() {
-        let b = bucket(k);
-        out[next[b]] = *k;
-        next[b] += 1;
-    }
-    for w in starts.windows(2) {
-        out[w[0]..w[1]].sort_unstable_by_key(|k| k.0);
-    }
-    keys.copy_from_slice(&out);
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,0 +1,123 @@
+//! Repeated keys (district IDs, emails) of a file.
+//!
+//! As each row is validated, its key's 64-bit fingerprint is appended to one of 256 partitions
+//! chosen by its top byte (a sequential write, nearly free). At the end each partition, a few
+//! thousand fingerprints for a million rows, is checked for repeats with a small hash table that
+//! stays in the CPU's cache — rather than one table or one sort over the whole file, whose
+//! random accesses miss the cache on every row. Only when a fingerprint repeats are the records
+//! with it gathered and their texts compared, so a collision of two different keys is never
+//! reported.
+
+const PARTS: usize = 256;
+
+#[derive(Debug)]
+pub(crate) struct Repeats {
+    parts: Vec<Vec<u64>>,
+}
+
+impl Default for Repeats {
+    fn default() -> Self {
+        Repeats {
+            parts: vec![Vec::new(); PARTS],
+        }
+    }
+}
+
+/// The fingerprint as a table holds it (`0` marks an empty slot, so a `0` is stored as `1`;
+/// the texts are compared before anything is reported).
+pub(crate) fn stored(fp: u64) -> u64 {
+    fp.max(1)
+}
+
+impl Repeats {
+    /// Makes room for about `n` keys.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        let each = n / PARTS + n / PARTS / 8 + 16;
+        for p in &mut self.parts {
+            p.reserve(each);
+        }
+    }
+
+    pub(crate) fn insert(&mut self, fp: u64) {
+        let fp = stored(fp);
+        if let Some(p) = self.parts.get_mut((fp >> 56) as usize) {
+            p.push(fp);
+        }
+    }
+
+    /// Fingerprints seen more than once, sorted, each once.
+    pub(crate) fn into_repeated(self) -> Vec<u64> {
+        let mut repeated = Vec::new();
+        let mut table: Vec<u64> = Vec::new();
+        for part in self.parts {
+            let slots = (part.len() * 2).next_power_of_two().max(16);
+            table.clear();
+            table.resize(slots, 0);
+            for fp in part {
+                if !place(&mut table, fp) {
+                    repeated.push(fp);
+                }
+            }
+        }
+        repeated.sort_unstable();
+        repeated.dedup();
+        repeated
+    }
+}
+
+/// Puts `fp` in its slot (linear probing; the table is at most half full); `false` when it is
+/// there already.
+fn place(table: &mut [u64], fp: u64) -> bool {
+    let mask = table.len() - 1;
+    // Fingerprints are uniform: their low bits pick the slot (the top byte picked the part).
+    let mut i = (fp as usize) & mask;
+    loop {
+        match table.get(i).copied() {
+            Some(0) => {
+                if let Some(s) = table.get_mut(i) {
+                    *s = fp;
+                }
+                return true;
+            }
+            Some(f) if f == fp => return false,
+            _ => i = (i + 1) & mask,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn finds_every_repeat() {
+        let mut r = Repeats::default();
+        r.reserve(100);
+        // Small keys all fall in one part and cluster in the low bits: the worst case.
+        for k in 0..5_000u64 {
+            r.insert(k);
+        }
+        let spread = |k: u64| k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for k in 1..5_000u64 {
+            r.insert(spread(k));
+        }
+        for k in [0u64, 1, 17, 4_999, 17, spread(3)] {
+            r.insert(k);
+        }
+        // 0 and 1 are stored alike: reported, and told apart later by their texts.
+        let mut want = vec![1, 17, 4_999, spread(3)];
+        want.sort_unstable();
+        assert_eq!(r.into_repeated(), want);
+    }
+
+    #[test]
+    fn no_repeats_no_report() {
+        let mut r = Repeats::default();
+        for k in 1..=10_000u64 {
+            r.insert(k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        }
+        assert!(r.into_repeated().is_empty());
+    }
+}
