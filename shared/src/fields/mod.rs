@@ -8,7 +8,7 @@ pub use aliases::{field_for_heading, heading_match, normalize_heading};
 pub(crate) use types::trim;
 pub use types::{
     fold_ascii, parse_bool, BoolError, DistrictId, DistrictIdError, Email, EmailCheck, EmailError,
-    Grade, GradeError, GradeParse, Role, RoleError, Status, StatusError,
+    EmailText, Grade, GradeError, GradeParse, Role, RoleError, Status, StatusError,
 };
 
 use serde::{Deserialize, Serialize};

@@ -154,23 +154,69 @@ impl<'de> Deserialize<'de> for Email {
 #[derive(Debug, Clone, Default)]
 pub struct EmailCheck {
     domain: Vec<u8>,
+    domain_ascii: bool,
+}
+
+/// How a valid address is written: all ASCII (lower-casing it is a byte map), or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailText {
+    Ascii,
+    Unicode,
 }
 
 impl EmailCheck {
     pub fn is_valid(&mut self, s: &str) -> bool {
-        let Some((_, domain)) = split_email(s) else {
-            return false;
-        };
-        if !self.domain.is_empty() && domain == self.domain.as_slice() {
-            return true;
-        }
-        if !valid_domain(domain) {
-            return false;
-        }
-        self.domain.clear();
-        self.domain.extend_from_slice(domain);
-        true
+        self.check(s).is_some()
     }
+
+    /// `None` when `s` is not a valid address; else whether it is all ASCII.
+    pub fn check(&mut self, s: &str) -> Option<EmailText> {
+        let b = s.as_bytes();
+        if b.len() > Email::MAX_LEN {
+            return None;
+        }
+        let (local_ascii, at) = scan_local(b)?;
+        let domain = b.get(at + 1..)?;
+        let domain_ascii = if !self.domain.is_empty() && same_bytes(domain, &self.domain) {
+            self.domain_ascii
+        } else {
+            if !valid_domain(domain) {
+                return None;
+            }
+            self.domain.clear();
+            self.domain.extend_from_slice(domain);
+            self.domain_ascii = domain.is_ascii();
+            self.domain_ascii
+        };
+        Some(if local_ascii && domain_ascii {
+            EmailText::Ascii
+        } else {
+            EmailText::Unicode
+        })
+    }
+}
+
+/// Equal byte strings, compared eight bytes at a time inline (a district's domain is compared
+/// on every row: a call to `memcmp` for 20-odd bytes costs more than the comparison).
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |x: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(x);
+        u64::from_le_bytes(w)
+    };
+    let (wa, wb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (wa.remainder(), wb.remainder());
+    let mut diff = 0u64;
+    for (x, y) in wa.zip(wb) {
+        diff |= word(x) ^ word(y);
+    }
+    for (x, y) in ra.iter().zip(rb) {
+        diff |= u64::from(x ^ y);
+    }
+    diff == 0
 }
 
 /// The local part (checked) and the domain (not yet) of an address of plausible length.
@@ -179,26 +225,50 @@ fn split_email(s: &str) -> Option<(&[u8], &[u8])> {
     if b.len() > Email::MAX_LEN {
         return None;
     }
-    let at = memchr::memchr(b'@', b)?;
+    let at = b.iter().position(|&c| c == b'@')?;
     let (local, domain) = (b.get(..at)?, b.get(at + 1..)?);
     valid_local(local).then_some((local, domain))
 }
 
-/// 1–64 allowed bytes, no dot at either end, no two dots in a row.
 fn valid_local(local: &[u8]) -> bool {
+    check_local(local).is_some()
+}
+
+/// Finds the `@` and checks the local part before it in the same pass: `Some((is ASCII, the
+/// `@`'s position))`.
+fn scan_local(b: &[u8]) -> Option<(bool, usize)> {
+    let (mut bad, mut prev_dot, mut high) = (false, true, 0u8);
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'@' {
+            // Not empty, not over 64, no dot at the end (a dot at the start: `prev_dot` began
+            // true).
+            let ok = !bad && i > 0 && i <= 64 && !prev_dot;
+            return ok.then_some((high < 0x80, i));
+        }
+        let dot = c == b'.';
+        bad |= !EMAIL_LOCAL[usize::from(c)] | (dot & prev_dot);
+        prev_dot = dot;
+        high |= c;
+    }
+    None
+}
+
+/// 1–64 allowed bytes, no dot at either end, no two dots in a row; `Some(is ASCII)`.
+fn check_local(local: &[u8]) -> Option<bool> {
     let (Some(&first), Some(&last)) = (local.first(), local.last()) else {
-        return false;
+        return None;
     };
     if local.len() > 64 || first == b'.' || last == b'.' {
-        return false;
+        return None;
     }
-    let (mut bad, mut prev_dot) = (false, false);
+    let (mut bad, mut prev_dot, mut high) = (false, false, 0u8);
     for &c in local {
         let dot = c == b'.';
         bad |= !EMAIL_LOCAL[usize::from(c)] | (dot & prev_dot);
         prev_dot = dot;
+        high |= c;
     }
-    !bad
+    (!bad).then_some(high < 0x80)
 }
 
 /// Two or more labels of 1–63 letters, digits, hyphens (not at either end of a label) or bytes
@@ -705,6 +775,12 @@ mod tests {
         // The remembered domain never lets a bad address through: each bad one is checked
         // right after a good address with the same domain as far as it goes.
         let mut check = EmailCheck::default();
+        assert_eq!(check.check("A@B.org"), Some(EmailText::Ascii));
+        assert_eq!(check.check("é@b.org"), Some(EmailText::Unicode));
+        assert_eq!(check.check("a@é.org"), Some(EmailText::Unicode));
+        // The remembered domain keeps its form.
+        assert_eq!(check.check("b@é.org"), Some(EmailText::Unicode));
+        assert_eq!(check.check("b@e.org"), Some(EmailText::Ascii));
         for b in bad {
             assert!(check.is_valid("x@b.org"));
             assert!(check.is_valid("y@c.org"));

@@ -452,6 +452,10 @@ impl RowReader {
 /// The longest prefix of `b` that is valid UTF-8 (a chunk may end inside a character, and a
 /// stray byte of another encoding ends it early: rows past it are checked one by one).
 fn utf8_prefix(b: &[u8]) -> &str {
+    // The fast check first; the one that says where it stopped only when it fails.
+    if let Ok(s) = simdutf8::basic::from_utf8(b) {
+        return s;
+    }
     match simdutf8::compat::from_utf8(b) {
         Ok(s) => s,
         Err(e) => b

@@ -18,8 +18,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::fields::{
-    parse_bool, trim, DistrictId, DistrictIdError, Email, EmailCheck, Field, Grade, GradeError,
-    GradeParse, Role, RoleError, Status,
+    parse_bool, trim, DistrictId, DistrictIdError, Email, EmailCheck, EmailText, Field, Grade,
+    GradeError, GradeParse, Role, RoleError, Status,
 };
 use crate::map::{column_label, Mapping, SchoolDirectory, Source};
 use crate::read::{Row, RowProblem};
@@ -171,7 +171,6 @@ pub struct Validator {
     students: u32,
     rows: u32,
     labels: BTreeMap<Field, String>,
-    scratch: String,
     role_const: Option<Role>,
     email_check: EmailCheck,
 }
@@ -230,15 +229,22 @@ fn bad_name_case(s: &str) -> bool {
     }
     let (mut upper, mut lower) = (0usize, 0usize);
     for c in s.chars() {
-        let (u, l) = if c.is_ascii() {
-            (c.is_ascii_uppercase(), c.is_ascii_lowercase())
-        } else {
-            (c.is_uppercase(), c.is_lowercase())
-        };
+        let (u, l) = letter_case(c);
         upper += usize::from(u);
         lower += usize::from(l);
     }
     (upper >= 2 && lower == 0) || (lower >= 2 && upper == 0)
+}
+
+/// (upper case, lower case), with the Unicode tables only past Latin-1.
+fn letter_case(c: char) -> (bool, bool) {
+    match u32::from(c) {
+        0..=0x7f => (c.is_ascii_uppercase(), c.is_ascii_lowercase()),
+        // À–Þ upper, ß–ÿ lower, but × and ÷.
+        0xc0..=0xde => (c != '×', false),
+        0xdf..=0xff => (false, c != '÷'),
+        _ => (c.is_uppercase(), c.is_lowercase()),
+    }
 }
 
 /// 1 = ASCII upper case, 2 = ASCII lower case, 4 = part of a non-ASCII character.
@@ -382,7 +388,6 @@ impl Validator {
             students: 0,
             rows: 0,
             labels,
-            scratch: String::new(),
             role_const,
             email_check: EmailCheck::default(),
         }
@@ -413,7 +418,6 @@ impl Validator {
             students,
             rows,
             labels,
-            scratch,
             role_const,
             email_check,
         } = self;
@@ -540,18 +544,10 @@ impl Validator {
             && cell(Field::DistrictId).is_some_and(|v| !v.is_empty());
 
         let email_raw = cell(Field::Email).filter(|v| !v.is_empty());
-        let mut email_ok = false;
-        scratch.clear();
+        let mut email_ok = None;
         if let Some(v) = email_raw {
-            if email_check.is_valid(v) {
-                email_ok = true;
-                if v.is_ascii() {
-                    scratch.push_str(v);
-                    scratch.make_ascii_lowercase();
-                } else {
-                    scratch.push_str(&v.to_lowercase());
-                }
-            } else {
+            email_ok = email_check.check(v);
+            if email_ok.is_none() {
                 let suggestion = if v.contains(' ') {
                     "Remove the spaces inside the address."
                 } else if !v.contains('@') {
@@ -570,7 +566,7 @@ impl Validator {
         let email_col = sources.is_mapped(Field::Email);
         if district_id.is_none() && !district_id_errored {
             if sources.is_mapped(Field::DistrictId) {
-                if email_ok {
+                if email_ok.is_some() {
                     warn!(Some(Field::DistrictId), IssueCode::EmailAsKey,
                         "District ID is blank: the email address is this user's matching key.".into(),
                         Some("Fill in the District ID so that a later email change keeps the user's history.".into()));
@@ -791,13 +787,17 @@ impl Validator {
         }
 
         // Build the record (texts in slot order).
-        let email_norm = std::mem::take(scratch);
         let mut b = records.start(n);
         b.set(Text::DistrictId, district_id.unwrap_or(""));
         b.set(Text::FirstName, names[0]);
         b.set(Text::LastName, names[1]);
         b.set(Text::MiddleName, names[2]);
-        b.set(Text::Email, &email_norm);
+        // A valid address is stored lower-cased (matching is case-insensitive); an invalid
+        // one is not stored.
+        if let (Some(v), Some(form)) = (email_raw, email_ok) {
+            let stored = b.set_email(v, form == EmailText::Ascii);
+            emails.insert(fingerprint(stored));
+        }
         b.set(Text::StateId, other[0]);
         b.set(Text::AltId, other[1]);
         b.set(Text::Password, other[2]);
@@ -814,10 +814,6 @@ impl Validator {
         if let Some(id) = district_id {
             ids.insert(fingerprint(id));
         }
-        if !email_norm.is_empty() {
-            emails.insert(fingerprint(&email_norm));
-        }
-        *scratch = email_norm;
     }
 
     pub fn finish(mut self) -> Validation {
@@ -1060,5 +1056,23 @@ fn capitalize(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn letter_case_agrees_with_unicode() {
+        for c in (0u32..0x250).filter_map(char::from_u32) {
+            assert_eq!(
+                letter_case(c),
+                (c.is_uppercase(), c.is_lowercase()),
+                "{c:?}"
+            );
+        }
     }
 }

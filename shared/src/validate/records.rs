@@ -73,6 +73,23 @@ impl<'r> Builder<'r> {
         self.recs.text.push_str(value.get(..len).unwrap_or(""));
         self.slot.lens[t as usize] = len as u16;
     }
+    /// Sets an email address, lower-cased (in place for ASCII), and returns it as stored.
+    pub(crate) fn set_email(&mut self, value: &str, ascii: bool) -> &str {
+        let start = self.recs.text.len();
+        if ascii {
+            self.recs.text.push_str(value);
+            if let Some(t) = self.recs.text.get_mut(start..) {
+                t.make_ascii_lowercase();
+            }
+        } else {
+            self.recs.text.push_str(&value.to_lowercase());
+        }
+        // Valid addresses are at most 254 bytes; lower-casing may lengthen a Unicode one.
+        let len = (self.recs.text.len() - start).min(usize::from(u16::MAX));
+        self.recs.text.truncate(start + len);
+        self.slot.lens[Text::Email as usize] = len as u16;
+        self.recs.text.get(start..).unwrap_or("")
+    }
     pub(crate) fn role(&mut self, r: Option<Role>) {
         self.slot.role = r.map_or(NONE, Role::code);
     }
