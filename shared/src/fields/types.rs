@@ -154,14 +154,29 @@ impl<'de> Deserialize<'de> for Email {
 #[derive(Debug, Clone, Default)]
 pub struct EmailCheck {
     domain: Vec<u8>,
-    domain_ascii: bool,
+    domain_form: u8,
 }
 
-/// How a valid address is written: all ASCII (lower-casing it is a byte map), or not.
+/// How a valid address is written, for storing it lower-cased: already lower-case ASCII (as
+/// is), ASCII with capitals (a byte map), or not ASCII (Unicode lower-casing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmailText {
+    Lower,
     Ascii,
     Unicode,
+}
+
+const UPPER: u8 = 2;
+const HIGH: u8 = 4;
+
+fn form(bits: u8) -> EmailText {
+    if bits & HIGH != 0 {
+        EmailText::Unicode
+    } else if bits & UPPER != 0 {
+        EmailText::Ascii
+    } else {
+        EmailText::Lower
+    }
 }
 
 impl EmailCheck {
@@ -169,36 +184,31 @@ impl EmailCheck {
         self.check(s).is_some()
     }
 
-    /// `None` when `s` is not a valid address; else whether it is all ASCII.
+    /// `None` when `s` is not a valid address; else how it is written.
     pub fn check(&mut self, s: &str) -> Option<EmailText> {
         let b = s.as_bytes();
         if b.len() > Email::MAX_LEN {
             return None;
         }
-        let (local_ascii, at) = scan_local(b)?;
+        let (local_form, at) = scan_local(b)?;
         let domain = b.get(at + 1..)?;
-        let domain_ascii = if !self.domain.is_empty() && same_bytes(domain, &self.domain) {
-            self.domain_ascii
-        } else {
+        if self.domain.is_empty() || !same_bytes(domain, &self.domain) {
             if !valid_domain(domain) {
                 return None;
             }
             self.domain.clear();
             self.domain.extend_from_slice(domain);
-            self.domain_ascii = domain.is_ascii();
-            self.domain_ascii
-        };
-        Some(if local_ascii && domain_ascii {
-            EmailText::Ascii
-        } else {
-            EmailText::Unicode
-        })
+            self.domain_form = domain.iter().fold(0, |f, &c| {
+                f | (LOCAL_CLASS[usize::from(c)] & (UPPER | HIGH))
+            });
+        }
+        Some(form(local_form | self.domain_form))
     }
 }
 
 /// Equal byte strings, compared eight bytes at a time inline (a district's domain is compared
 /// on every row: a call to `memcmp` for 20-odd bytes costs more than the comparison).
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -234,24 +244,40 @@ fn valid_local(local: &[u8]) -> bool {
     check_local(local).is_some()
 }
 
-/// Finds the `@` and checks the local part before it in the same pass: `Some((is ASCII, the
-/// `@`'s position))`.
-fn scan_local(b: &[u8]) -> Option<(bool, usize)> {
-    let (mut bad, mut prev_dot, mut high) = (false, true, 0u8);
+/// Finds the `@` and checks the local part before it in the same pass: `Some((UPPER and HIGH
+/// bits seen, the `@`'s position))`.
+fn scan_local(b: &[u8]) -> Option<(u8, usize)> {
+    let (mut bad, mut prev_dot, mut seen) = (false, true, 0u8);
     for (i, &c) in b.iter().enumerate() {
         if c == b'@' {
             // Not empty, not over 64, no dot at the end (a dot at the start: `prev_dot` began
             // true).
             let ok = !bad && i > 0 && i <= 64 && !prev_dot;
-            return ok.then_some((high < 0x80, i));
+            return ok.then_some((seen & (UPPER | HIGH), i));
         }
+        let class = LOCAL_CLASS[usize::from(c)];
         let dot = c == b'.';
-        bad |= !EMAIL_LOCAL[usize::from(c)] | (dot & prev_dot);
+        bad |= (class & 1 == 0) | (dot & prev_dot);
         prev_dot = dot;
-        high |= c;
+        seen |= class;
     }
     None
 }
+
+/// Bytes of a local part: 1 = allowed, 2 (`UPPER`) = an ASCII capital, 4 (`HIGH`) = part of a
+/// non-ASCII character.
+static LOCAL_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = EMAIL_LOCAL[i] as u8
+            | if c.is_ascii_uppercase() { UPPER } else { 0 }
+            | if c >= 0x80 { HIGH } else { 0 };
+        i += 1;
+    }
+    t
+};
 
 /// 1–64 allowed bytes, no dot at either end, no two dots in a row; `Some(is ASCII)`.
 fn check_local(local: &[u8]) -> Option<bool> {
@@ -776,11 +802,14 @@ mod tests {
         // right after a good address with the same domain as far as it goes.
         let mut check = EmailCheck::default();
         assert_eq!(check.check("A@B.org"), Some(EmailText::Ascii));
+        assert_eq!(check.check("a@b.org"), Some(EmailText::Lower));
         assert_eq!(check.check("é@b.org"), Some(EmailText::Unicode));
         assert_eq!(check.check("a@é.org"), Some(EmailText::Unicode));
         // The remembered domain keeps its form.
         assert_eq!(check.check("b@é.org"), Some(EmailText::Unicode));
-        assert_eq!(check.check("b@e.org"), Some(EmailText::Ascii));
+        assert_eq!(check.check("b@e.org"), Some(EmailText::Lower));
+        assert_eq!(check.check("b@E.org"), Some(EmailText::Ascii));
+        assert_eq!(check.check("c@E.org"), Some(EmailText::Ascii));
         for b in bad {
             assert!(check.is_valid("x@b.org"));
             assert!(check.is_valid("y@c.org"));

@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::fields::{
-    parse_bool, trim, DistrictId, DistrictIdError, Email, EmailCheck, EmailText, Field, Grade,
+    parse_bool, same_bytes, trim, DistrictId, DistrictIdError, Email, EmailCheck, Field, Grade,
     GradeError, GradeParse, Role, RoleError, Status,
 };
 use crate::map::{column_label, Mapping, SchoolDirectory, Source};
@@ -703,8 +703,19 @@ impl Validator {
                     None
                 );
             } else {
-                school = match school_index.get(v) {
-                    Some(&i) => i,
+                // A file has a handful of school values: look through them inline before
+                // hashing.
+                let few = school_values.len() <= 16;
+                let seen = if few {
+                    school_values
+                        .iter()
+                        .position(|sv| same_bytes(sv.value.as_bytes(), v.as_bytes()))
+                        .map(|i| i as u32)
+                } else {
+                    school_index.get(v).copied()
+                };
+                school = match seen {
+                    Some(i) => i,
                     None => {
                         let i = school_values.len() as u32;
                         school_index.insert(v.into(), i);
@@ -795,7 +806,7 @@ impl Validator {
         // A valid address is stored lower-cased (matching is case-insensitive); an invalid
         // one is not stored.
         if let (Some(v), Some(form)) = (email_raw, email_ok) {
-            let stored = b.set_email(v, form == EmailText::Ascii);
+            let stored = b.set_email(v, form);
             emails.insert(fingerprint(stored));
         }
         b.set(Text::StateId, other[0]);

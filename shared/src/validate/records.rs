@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fields::{DistrictId, Email, Grade, Role, Status};
+use crate::fields::{DistrictId, Email, EmailText, Grade, Role, Status};
 
 /// Text fields, in slot order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,15 +74,17 @@ impl<'r> Builder<'r> {
         self.slot.lens[t as usize] = len as u16;
     }
     /// Sets an email address, lower-cased (in place for ASCII), and returns it as stored.
-    pub(crate) fn set_email(&mut self, value: &str, ascii: bool) -> &str {
+    pub(crate) fn set_email(&mut self, value: &str, form: EmailText) -> &str {
         let start = self.recs.text.len();
-        if ascii {
-            self.recs.text.push_str(value);
-            if let Some(t) = self.recs.text.get_mut(start..) {
-                t.make_ascii_lowercase();
+        match form {
+            EmailText::Lower => self.recs.text.push_str(value),
+            EmailText::Ascii => {
+                self.recs.text.push_str(value);
+                if let Some(t) = self.recs.text.get_mut(start..) {
+                    t.make_ascii_lowercase();
+                }
             }
-        } else {
-            self.recs.text.push_str(&value.to_lowercase());
+            EmailText::Unicode => self.recs.text.push_str(&value.to_lowercase()),
         }
         // Valid addresses are at most 254 bytes; lower-casing may lengthen a Unicode one.
         let len = (self.recs.text.len() - start).min(usize::from(u16::MAX));
