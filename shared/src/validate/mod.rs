@@ -216,6 +216,12 @@ static FORMULA_START: [bool; 256] = {
 
 /// Two or more cased letters, all upper case or all lower case.
 fn bad_name_case(s: &str) -> bool {
+    // The usual name starts with a capital and a small letter: it has both, done.
+    if let [a, b, ..] = *s.as_bytes() {
+        if a.is_ascii_uppercase() && b.is_ascii_lowercase() {
+            return false;
+        }
+    }
     // One pass over the bytes, counting without branching on each letter's case.
     let (mut upper, mut lower, mut other) = (0usize, 0usize, 0u8);
     for &c in s.as_bytes() {
@@ -613,6 +619,11 @@ impl Validator {
             let Some(v) = cell(f) else {
                 continue;
             };
+            // A middle name is blank about as often as not: no branch on it.
+            if f == Field::MiddleName && v.len() <= MAX_NAME {
+                names[i] = v;
+                continue;
+            }
             if v.is_empty() {
                 if f != Field::MiddleName {
                     err!(
