@@ -82,6 +82,10 @@ impl<'de> Deserialize<'de> for DistrictId {
 /// `1.23457E+11`, `1E+05`, `4.5e7`: what Excel shows for a long number.
 fn is_scientific(s: &str) -> bool {
     let b = s.as_bytes();
+    // The mantissa starts with a digit or a point (most IDs that are not numbers stop here).
+    if !b.first().is_some_and(|c| c.is_ascii_digit() || *c == b'.') {
+        return false;
+    }
     let Some(e) = b.iter().position(|&c| c == b'e' || c == b'E') else {
         return false;
     };
@@ -452,12 +456,15 @@ fn lower_letters<'b>(s: &str, buf: &'b mut [u8; 32]) -> &'b str {
 
 /// `1`–`12` or `01`–`12` as a grade, without a branch on which one.
 fn numbered_grade(b: &[u8]) -> Option<Grade> {
-    let (d0, d1, two) = match *b {
-        [a] => (a, b'0', false),
-        [a, b] => (a, b, true),
-        _ => return None,
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return None;
     };
-    let (d0, d1) = (d0.wrapping_sub(b'0'), d1.wrapping_sub(b'0'));
+    if b.len() > 2 {
+        return None;
+    }
+    // One digit: `first` and `last` are the same byte.
+    let two = b.len() == 2;
+    let (d0, d1) = (first.wrapping_sub(b'0'), last.wrapping_sub(b'0'));
     let n = if two {
         d0.wrapping_mul(10).wrapping_add(d1)
     } else {

@@ -496,9 +496,26 @@ fn positions(hay: &[u8], byte: u8, out: &mut [usize]) -> usize {
         }
         base += 8;
     }
-    for (i, &b) in words.remainder().iter().enumerate() {
-        out[n] = base + i;
-        n += usize::from(b == byte);
+    let rest = words.remainder().len();
+    if rest > 0 && hay.len() >= 8 {
+        // The tail as the last eight bytes, the ones already seen masked off: no loop of a
+        // varying length.
+        let mut x = [0u8; 8];
+        x.copy_from_slice(&hay[hay.len() - 8..]);
+        let x = u64::from_le_bytes(x) ^ splat;
+        let seen = 8 - rest;
+        let mut hits = !(((x & LOW7) + LOW7) | x | LOW7) & (u64::MAX << (8 * seen));
+        let at = hay.len() - 8;
+        while hits != 0 {
+            out[n] = at + (hits.trailing_zeros() / 8) as usize;
+            n += 1;
+            hits &= hits - 1;
+        }
+    } else {
+        for (i, &b) in words.remainder().iter().enumerate() {
+            out[n] = base + i;
+            n += usize::from(b == byte);
+        }
     }
     n
 }

@@ -612,6 +612,10 @@ impl Validator {
 
         // Names.
         let mut names = [""; 3];
+        // A middle name is blank about as often as not: no branch on it.
+        if let Some(v) = cell(Field::MiddleName).filter(|v| v.len() <= MAX_NAME) {
+            names[2] = v;
+        }
         for (i, f) in [Field::FirstName, Field::LastName, Field::MiddleName]
             .into_iter()
             .enumerate()
@@ -619,9 +623,7 @@ impl Validator {
             let Some(v) = cell(f) else {
                 continue;
             };
-            // A middle name is blank about as often as not: no branch on it.
             if f == Field::MiddleName && v.len() <= MAX_NAME {
-                names[i] = v;
                 continue;
             }
             if v.is_empty() {
