@@ -194,9 +194,18 @@ impl EmailCheck {
         if b.len() > Email::MAX_LEN {
             return None;
         }
-        let (local_form, at) = scan_local(b)?;
-        let domain = b.get(at + 1..)?;
-        if self.domain.is_empty() || !same_bytes(domain, &self.domain) {
+        // The usual address ends with `@` and the remembered domain: no search for the `@`.
+        let d = self.domain.len();
+        let known = d > 0
+            && b.len() > d
+            && b.get(b.len() - d - 1) == Some(&b'@')
+            && same_bytes(b.get(b.len() - d..)?, &self.domain);
+        let at = if known {
+            b.len() - d - 1
+        } else {
+            // Split at the first `@` (any other makes the domain invalid).
+            let at = memchr::memchr(b'@', b)?;
+            let domain = b.get(at + 1..)?;
             if !valid_domain(domain) {
                 return None;
             }
@@ -205,7 +214,10 @@ impl EmailCheck {
             self.domain_form = domain.iter().fold(0, |f, &c| {
                 f | (LOCAL_CLASS[usize::from(c)] & (UPPER | HIGH))
             });
-        }
+            at
+        };
+        // An `@` in the local part is not an allowed byte there.
+        let local_form = local_form(b.get(..at)?)?;
         Some(form(local_form | self.domain_form))
     }
 }
@@ -248,24 +260,24 @@ fn valid_local(local: &[u8]) -> bool {
     check_local(local).is_some()
 }
 
-/// Finds the `@` and checks the local part before it in the same pass: `Some((UPPER and HIGH
-/// bits seen, the `@`'s position))`.
-fn scan_local(b: &[u8]) -> Option<(u8, usize)> {
-    let (mut bad, mut prev_dot, mut seen) = (false, true, 0u8);
-    for (i, &c) in b.iter().enumerate() {
-        if c == b'@' {
-            // Not empty, not over 64, no dot at the end (a dot at the start: `prev_dot` began
-            // true).
-            let ok = !bad && i > 0 && i <= 64 && !prev_dot;
-            return ok.then_some((seen & (UPPER | HIGH), i));
-        }
+/// Checks a local part (1–64 allowed bytes, no dot at either end, no two dots in a row) in
+/// one pass without an early exit: `Some(UPPER and HIGH bits seen)`.
+fn local_form(local: &[u8]) -> Option<u8> {
+    let (Some(&first), Some(&last)) = (local.first(), local.last()) else {
+        return None;
+    };
+    if local.len() > 64 || first == b'.' || last == b'.' {
+        return None;
+    }
+    let (mut bad, mut prev_dot, mut seen) = (false, false, 0u8);
+    for &c in local {
         let class = LOCAL_CLASS[usize::from(c)];
         let dot = c == b'.';
         bad |= (class & 1 == 0) | (dot & prev_dot);
         prev_dot = dot;
         seen |= class;
     }
-    None
+    (!bad).then_some(seen & (UPPER | HIGH))
 }
 
 /// Bytes of a local part: 1 = allowed, 2 (`UPPER`) = an ASCII capital, 4 (`HIGH`) = part of a
