@@ -68,6 +68,10 @@ pub(crate) struct Builder<'r> {
 
 impl<'r> Builder<'r> {
     pub(crate) fn set(&mut self, t: Text, value: &str) {
+        // Unmapped fields are blank on every row: no call to copy nothing.
+        if value.is_empty() {
+            return;
+        }
         // Texts are appended in slot order; each value is bounded by validation (< 64 KiB).
         let len = value.len().min(usize::from(u16::MAX));
         self.recs.text.push_str(value.get(..len).unwrap_or(""));
