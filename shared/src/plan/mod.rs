@@ -217,11 +217,28 @@ const COMPARED: [Field; 13] = Field::MANAGED;
 
 /// A record as the user it describes. Fields the file does not map come from `base` (the
 /// matched user), or are empty for a new user.
+/// The fields a file maps, looked up by index (the planner asks for every field of every row).
+struct FieldSet([bool; Field::ALL.len()]);
+
+impl FieldSet {
+    fn of(fields: &[Field]) -> FieldSet {
+        let mut set = [false; Field::ALL.len()];
+        for f in fields {
+            set[*f as usize] = true;
+        }
+        FieldSet(set)
+    }
+
+    fn contains(&self, f: &Field) -> bool {
+        self.0[*f as usize]
+    }
+}
+
 fn target(
     r: &RecordRef<'_>,
     school: &str,
     scope: &str,
-    mapped: &BTreeSet<Field>,
+    mapped: &FieldSet,
     base: Option<&UserData>,
 ) -> UserData {
     let m = |f: Field| mapped.contains(&f) || base.is_none();
@@ -429,7 +446,7 @@ pub fn plan_indexed(
     options: &Options,
 ) -> Plan {
     let users = &roster.users;
-    let mapped: BTreeSet<Field> = v.mapped.iter().copied().collect();
+    let mapped = FieldSet::of(&v.mapped);
     let mut issues = Vec::new();
     let mut touched: BTreeSet<String> = BTreeSet::new();
     // For each user: the first record that matched it (`NONE` for none); further matches of
@@ -442,10 +459,15 @@ pub fn plan_indexed(
     let mut plannable: Vec<bool> = vec![false; v.records.len()];
     let mut skipped = Vec::new();
 
+    let mut last_scope: Option<&str> = None;
     for (ri, r) in v.records.iter().enumerate() {
         let rscope = r.scope().unwrap_or(scope);
-        if !touched.contains(rscope) {
-            touched.insert(rscope.to_owned());
+        // Rows of one scope follow each other: the set is asked only when the scope changes.
+        if last_scope != Some(rscope) {
+            if !touched.contains(rscope) {
+                touched.insert(rscope.to_owned());
+            }
+            last_scope = Some(rscope);
         }
         let by_district = r.district_id().and_then(|d| index.id(users, d));
         let mut m = by_district;
@@ -764,7 +786,7 @@ impl Roster {
     /// A roster from a validated file (the CLI's `--roster`, and tests): every valid record
     /// becomes an active, file-managed user of its scope (or `scope`), with ids 1, 2, 3, ….
     pub fn from_validation(v: &Validation, scope: &str, revision: u64) -> Roster {
-        let mapped: BTreeSet<Field> = v.mapped.iter().copied().collect();
+        let mapped = FieldSet::of(&v.mapped);
         let users = v
             .records
             .iter()
