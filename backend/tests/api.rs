@@ -3,12 +3,11 @@
 //! two districts with an admin each, and drives the app through HTTP requests.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use actix_web::http::StatusCode;
-use actix_web::test;
-use rollcall_backend::db::apply::{self, hash_password};
-use rollcall_backend::db::{Db, StoreCommon};
+use rollcall_backend::db::apply;
+use rollcall_backend::db::Db;
 use rollcall_backend::http::{self, AppState, Config};
 use rollcall_backend::with_conn;
 use rollcall_shared::plan::{codec, plan, Roster};
@@ -16,81 +15,22 @@ use rollcall_shared::wire::{ChangeRequest, Options};
 use rollcall_shared::{validate_bytes, ImportOptions};
 use serde_json::{json, Value};
 
-static N: AtomicUsize = AtomicUsize::new(0);
+mod common;
+use common::{backends as fresh, spawn_app as spawn, App, SCHOOLS};
 
-/// The backends to run each test on.
 fn backends() -> Vec<String> {
-    let n = N.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("rollcall-api-{}-{n}.db", std::process::id()));
-    let _ = std::fs::remove_file(&dir);
-    let mut v = vec![format!("sqlite://{}", dir.display())];
-    match std::env::var("ROLLCALL_TEST_PG") {
-        Ok(base) if !base.is_empty() => {
-            let schema = format!("t_{}_{n}", std::process::id());
-            let mut c = <diesel::PgConnection as diesel::Connection>::establish(&base)
-                .expect("test postgres");
-            diesel::connection::SimpleConnection::batch_execute(
-                &mut c,
-                &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"),
-            )
-            .expect("schema");
-            let sep = if base.contains('?') { '&' } else { '?' };
-            v.push(format!("{base}{sep}options=-csearch_path%3D{schema}"));
-        }
-        _ => assert!(
-            std::env::var("CI").is_err(),
-            "CI must run the PostgreSQL tests: set ROLLCALL_TEST_PG (make test does)"
-        ),
-    }
-    v
+    fresh("t")
 }
-
-struct App {
-    state: actix_web::web::Data<AppState>,
-    a: String,
-    b: String,
-    url: String,
-}
-
-const SCHOOLS: [(&str, &str); 3] = [
-    ("101", "First Street Elementary"),
-    ("102", "Lincoln Middle School"),
-    ("103", "Roosevelt High School"),
-];
 
 async fn spawn_app(url: &str) -> App {
-    let db = Db::connect(url).expect("database");
-    {
-        let mut conn = db.get().expect("conn");
-        with_conn!(conn, |c| -> Result<(), rollcall_backend::db::DbError> {
-            for (short, email) in [("alpha", "admin@alpha.org"), ("beta", "admin@beta.org")] {
-                let d = c.create_district(short, &format!("{short} district"))?;
-                for (code, name) in SCHOOLS {
-                    c.upsert_school(d.id, code, name)?;
-                }
-                c.create_group(d.id, "Readers")?;
-                c.create_admin(d.id, email, "Admin", &hash_password("correct horse"))?;
-            }
-            Ok(())
-        })
-        .expect("seed");
-    }
-    let state = AppState::new(
-        db,
+    spawn(
+        url,
         Config {
             session_hours: 12,
             ..Config::default()
         },
-    );
-    let mut app = App {
-        state,
-        a: String::new(),
-        b: String::new(),
-        url: url.to_owned(),
-    };
-    app.a = app.login("admin@alpha.org").await;
-    app.b = app.login("admin@beta.org").await;
-    app
+    )
+    .await
 }
 
 impl App {
@@ -102,29 +42,7 @@ impl App {
         body: Option<Vec<u8>>,
         headers: &[(&str, String)],
     ) -> (StatusCode, actix_web::http::header::HeaderMap, Vec<u8>) {
-        let app = test::init_service(http::app(self.state.clone())).await;
-        let mut req = match method {
-            "GET" => test::TestRequest::get(),
-            "POST" => test::TestRequest::post(),
-            "PUT" => test::TestRequest::put(),
-            "DELETE" => test::TestRequest::delete(),
-            m => panic!("{m}"),
-        }
-        .uri(path);
-        if let Some(t) = token {
-            req = req.insert_header(("authorization", format!("Bearer {t}")));
-        }
-        for (k, v) in headers {
-            req = req.insert_header((*k, v.clone()));
-        }
-        if let Some(b) = body {
-            req = req.set_payload(b);
-        }
-        let resp = test::call_service(&app, req.to_request()).await;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = test::read_body(resp).await.to_vec();
-        (status, headers, bytes)
+        self.send(method, path, token, body, headers).await
     }
 
     async fn json(
@@ -144,27 +62,6 @@ impl App {
             )
             .await;
         (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
-    }
-
-    async fn login(&self, email: &str) -> String {
-        let (s, _, b) = self
-            .call(
-                "POST",
-                "/api/session",
-                None,
-                Some(
-                    json!({"email": email, "password": "correct horse"})
-                        .to_string()
-                        .into_bytes(),
-                ),
-                &[("content-type", "application/json".into())],
-            )
-            .await;
-        assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
-        serde_json::from_slice::<Value>(&b).expect("json")["token"]
-            .as_str()
-            .expect("token")
-            .to_owned()
     }
 
     async fn roster(&self, token: &str) -> Roster {

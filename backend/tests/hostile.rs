@@ -6,74 +6,31 @@
 use std::sync::{Arc, Mutex};
 
 use actix_web::http::StatusCode;
-use actix_web::test;
-use rollcall_backend::db::apply::hash_password;
-use rollcall_backend::db::{Db, StoreCommon};
-use rollcall_backend::http::{self, AppState, Config, Limits};
+use rollcall_backend::db::StoreCommon;
+use rollcall_backend::http::{self, Config, Limits};
 use rollcall_backend::with_conn;
 use rollcall_shared::plan::{codec, plan, Roster};
 use rollcall_shared::wire::{ChangeRequest, Options};
 use rollcall_shared::{validate_bytes, ImportOptions};
 use serde_json::{json, Value};
 
-fn backends() -> Vec<String> {
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let file = std::env::temp_dir().join(format!("rollcall-hostile-{}-{n}.db", std::process::id()));
-    let _ = std::fs::remove_file(&file);
-    let mut v = vec![format!("sqlite://{}", file.display())];
-    if let Ok(base) = std::env::var("ROLLCALL_TEST_PG") {
-        let schema = format!("h_{}_{n}", std::process::id());
-        let mut c = <diesel::PgConnection as diesel::Connection>::establish(&base).expect("pg");
-        diesel::connection::SimpleConnection::batch_execute(
-            &mut c,
-            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"),
-        )
-        .expect("schema");
-        v.push(format!("{base}?options=-csearch_path%3D{schema}"));
-    }
-    v
-}
+mod common;
+use common::{backends as fresh, spawn_app, App};
 
-struct App {
-    state: actix_web::web::Data<AppState>,
-    a: String,
-    b: String,
+fn backends() -> Vec<String> {
+    fresh("h")
 }
 
 async fn app(url: &str, limits: Limits) -> App {
-    let db = Db::connect(url).expect("db");
-    {
-        let mut conn = db.get().expect("conn");
-        with_conn!(conn, |c| -> Result<(), rollcall_backend::db::DbError> {
-            for (short, email) in [("alpha", "admin@alpha.org"), ("beta", "admin@beta.org")] {
-                let d = c.create_district(short, short)?;
-                for code in ["101", "102", "103"] {
-                    c.upsert_school(d.id, code, code)?;
-                }
-                c.create_group(d.id, "Readers")?;
-                c.create_admin(d.id, email, "Admin", &hash_password("correct horse"))?;
-            }
-            Ok(())
-        })
-        .expect("seed");
-    }
-    let state = AppState::new(
-        db,
+    spawn_app(
+        url,
         Config {
             session_hours: 12,
             limits,
             ..Config::default()
         },
-    );
-    let mut a = App {
-        state,
-        a: String::new(),
-        b: String::new(),
-    };
-    a.a = a.login("admin@alpha.org").await;
-    a.b = a.login("admin@beta.org").await;
-    a
+    )
+    .await
 }
 
 impl App {
@@ -85,45 +42,14 @@ impl App {
         body: Vec<u8>,
         headers: &[(&str, String)],
     ) -> (StatusCode, Value, Vec<u8>) {
-        let svc = test::init_service(http::app(self.state.clone())).await;
-        let mut req = match method {
-            "GET" => test::TestRequest::get(),
-            "POST" => test::TestRequest::post(),
-            "PUT" => test::TestRequest::put(),
-            _ => test::TestRequest::delete(),
-        }
-        .uri(path)
-        .insert_header(("content-type", "application/json"));
-        if let Some(t) = token {
-            req = req.insert_header(("authorization", format!("Bearer {t}")));
-        }
-        for (k, v) in headers {
-            req = req.insert_header((*k, v.clone()));
-        }
-        let resp = test::call_service(&svc, req.set_payload(body).to_request()).await;
-        let status = resp.status();
-        let bytes = test::read_body(resp).await.to_vec();
+        let mut all = vec![("content-type", "application/json".to_owned())];
+        all.extend(headers.iter().map(|(k, v)| (*k, v.clone())));
+        let (status, _, bytes) = self.send(method, path, token, Some(body), &all).await;
         (
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
             bytes,
         )
-    }
-
-    async fn login(&self, email: &str) -> String {
-        let (s, v, _) = self
-            .call(
-                "POST",
-                "/api/session",
-                None,
-                json!({"email": email, "password": "correct horse"})
-                    .to_string()
-                    .into_bytes(),
-                &[],
-            )
-            .await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        v["token"].as_str().expect("token").to_owned()
     }
 
     async fn request(&self, csv: &str) -> ChangeRequest {

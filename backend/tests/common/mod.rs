@@ -1,0 +1,144 @@
+//! What the API test binaries share (zero2prod's `spawn_app` habit): a fresh database per test
+//! on every backend, two districts with an admin each, and a way to call the real HTTP app.
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actix_web::http::header::HeaderMap;
+use actix_web::http::StatusCode;
+use actix_web::test;
+use rollcall_backend::db::apply::hash_password;
+use rollcall_backend::db::{Db, StoreCommon};
+use rollcall_backend::http::{self, AppState, Config};
+use rollcall_backend::with_conn;
+use serde_json::json;
+
+static N: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh database on each backend a test runs on: a new SQLite file, and a new schema on the
+/// PostgreSQL server `ROLLCALL_TEST_PG` names (which CI must set; `make test` does).
+pub fn backends(tag: &str) -> Vec<String> {
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    let file = std::env::temp_dir().join(format!("rollcall-{tag}-{}-{n}.db", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let mut v = vec![format!("sqlite://{}", file.display())];
+    match std::env::var("ROLLCALL_TEST_PG") {
+        Ok(base) if !base.is_empty() => {
+            let schema = format!("{tag}_{}_{n}", std::process::id());
+            let mut c = <diesel::PgConnection as diesel::Connection>::establish(&base)
+                .expect("test postgres");
+            diesel::connection::SimpleConnection::batch_execute(
+                &mut c,
+                &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"),
+            )
+            .expect("schema");
+            let sep = if base.contains('?') { '&' } else { '?' };
+            v.push(format!("{base}{sep}options=-csearch_path%3D{schema}"));
+        }
+        _ => assert!(
+            std::env::var("CI").is_err(),
+            "CI must run the PostgreSQL tests: set ROLLCALL_TEST_PG (make test does)"
+        ),
+    }
+    v
+}
+
+pub const SCHOOLS: [(&str, &str); 3] = [
+    ("101", "First Street Elementary"),
+    ("102", "Lincoln Middle School"),
+    ("103", "Roosevelt High School"),
+];
+
+/// The app on a fresh database: districts `alpha` and `beta`, each with the three schools, a
+/// group and an admin (`admin@alpha.org`, `admin@beta.org`, password `correct horse`), signed
+/// in: `a` and `b` are their session tokens.
+pub struct App {
+    pub state: actix_web::web::Data<AppState>,
+    pub a: String,
+    pub b: String,
+    pub url: String,
+}
+
+pub async fn spawn_app(url: &str, config: Config) -> App {
+    let db = Db::connect(url).expect("database");
+    {
+        let mut conn = db.get().expect("conn");
+        with_conn!(conn, |c| -> Result<(), rollcall_backend::db::DbError> {
+            for (short, email) in [("alpha", "admin@alpha.org"), ("beta", "admin@beta.org")] {
+                let d = c.create_district(short, &format!("{short} district"))?;
+                for (code, name) in SCHOOLS {
+                    c.upsert_school(d.id, code, name)?;
+                }
+                c.create_group(d.id, "Readers")?;
+                c.create_admin(d.id, email, "Admin", &hash_password("correct horse"))?;
+            }
+            Ok(())
+        })
+        .expect("seed");
+    }
+    let state = AppState::new(db, config);
+    let mut app = App {
+        state,
+        a: String::new(),
+        b: String::new(),
+        url: url.to_owned(),
+    };
+    app.a = app.login("admin@alpha.org").await;
+    app.b = app.login("admin@beta.org").await;
+    app
+}
+
+impl App {
+    /// One request through the real HTTP app: status, headers, body.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, String)],
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let app = test::init_service(http::app(self.state.clone())).await;
+        let mut req = match method {
+            "GET" => test::TestRequest::get(),
+            "POST" => test::TestRequest::post(),
+            "PUT" => test::TestRequest::put(),
+            "DELETE" => test::TestRequest::delete(),
+            m => panic!("{m}"),
+        }
+        .uri(path);
+        if let Some(t) = token {
+            req = req.insert_header(("authorization", format!("Bearer {t}")));
+        }
+        for (k, v) in headers {
+            req = req.insert_header((*k, v.clone()));
+        }
+        if let Some(b) = body {
+            req = req.set_payload(b);
+        }
+        let resp = test::call_service(&app, req.to_request()).await;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = test::read_body(resp).await.to_vec();
+        (status, headers, bytes)
+    }
+
+    pub async fn login(&self, email: &str) -> String {
+        let (s, _, b) = self
+            .send(
+                "POST",
+                "/api/session",
+                None,
+                Some(
+                    json!({"email": email, "password": "correct horse"})
+                        .to_string()
+                        .into_bytes(),
+                ),
+                &[("content-type", "application/json".into())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+        let v: serde_json::Value = serde_json::from_slice(&b).expect("json");
+        v["token"].as_str().expect("token").to_owned()
+    }
+}
