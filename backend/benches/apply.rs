@@ -10,32 +10,16 @@ use rollcall_backend::db::apply::{self, Submission};
 use rollcall_backend::db::models::UserRow;
 use rollcall_backend::db::{Backend, Db, StoreCommon};
 use rollcall_backend::with_conn;
-use rollcall_shared::map::{School, SchoolDirectory};
 use rollcall_shared::plan::{plan, Roster, UserStatus};
+use rollcall_shared::testgen::import_options as opts;
+use rollcall_shared::validate_bytes;
 use rollcall_shared::wire::Options;
-use rollcall_shared::{validate_bytes, ImportOptions};
 
 fn rows() -> u64 {
     std::env::var("ROLLCALL_BENCH_ROWS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000)
-}
-
-fn opts() -> ImportOptions {
-    let schools = SchoolDirectory::new(
-        ["101", "102", "103"]
-            .iter()
-            .map(|c| School {
-                sis_code: (*c).into(),
-                name: String::new(),
-            })
-            .collect(),
-    );
-    ImportOptions {
-        schools: Some(schools),
-        ..ImportOptions::default()
-    }
 }
 
 fn bench(label: &str, url: &str, out: &mut String) {

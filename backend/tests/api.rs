@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use actix_web::http::StatusCode;
 use rollcall_backend::db::apply;
 use rollcall_backend::db::Db;
-use rollcall_backend::http::{self, AppState, Config};
+use rollcall_backend::http::{self, AppState, Config, Limits};
 use rollcall_backend::with_conn;
 use rollcall_shared::plan::{codec, plan, Roster};
 use rollcall_shared::wire::{ChangeRequest, Options};
@@ -23,28 +23,10 @@ fn backends() -> Vec<String> {
 }
 
 async fn spawn_app(url: &str) -> App {
-    spawn(
-        url,
-        Config {
-            session_hours: 12,
-            ..Config::default()
-        },
-    )
-    .await
+    spawn(url, Limits::default()).await
 }
 
 impl App {
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Vec<u8>>,
-        headers: &[(&str, String)],
-    ) -> (StatusCode, actix_web::http::header::HeaderMap, Vec<u8>) {
-        self.send(method, path, token, body, headers).await
-    }
-
     async fn json(
         &self,
         method: &str,

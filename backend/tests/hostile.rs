@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::http::StatusCode;
 use rollcall_backend::db::StoreCommon;
-use rollcall_backend::http::{self, Config, Limits};
+use rollcall_backend::http::{self, Limits};
 use rollcall_backend::with_conn;
 use rollcall_shared::plan::{codec, plan, Roster};
 use rollcall_shared::wire::{ChangeRequest, Options};
@@ -21,20 +21,8 @@ fn backends() -> Vec<String> {
     fresh("h")
 }
 
-async fn app(url: &str, limits: Limits) -> App {
-    spawn_app(
-        url,
-        Config {
-            session_hours: 12,
-            limits,
-            ..Config::default()
-        },
-    )
-    .await
-}
-
 impl App {
-    async fn call(
+    async fn call_json(
         &self,
         method: &str,
         path: &str,
@@ -44,7 +32,7 @@ impl App {
     ) -> (StatusCode, Value, Vec<u8>) {
         let mut all = vec![("content-type", "application/json".to_owned())];
         all.extend(headers.iter().map(|(k, v)| (*k, v.clone())));
-        let (status, _, bytes) = self.send(method, path, token, Some(body), &all).await;
+        let (status, _, bytes) = self.call(method, path, token, Some(body), &all).await;
         (
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
@@ -54,7 +42,7 @@ impl App {
 
     async fn request(&self, csv: &str) -> ChangeRequest {
         let (_, _, b) = self
-            .call("GET", "/api/roster", Some(&self.a), vec![], &[])
+            .call_json("GET", "/api/roster", Some(&self.a), vec![], &[])
             .await;
         let roster: Roster = codec::decode(&b).expect("snapshot");
         let (_, v) = validate_bytes(csv.as_bytes(), &ImportOptions::default()).expect("valid");
@@ -79,7 +67,7 @@ fn csv(n: usize, name: &str) -> String {
 #[actix_web::test]
 async fn concurrent_submits_from_one_revision_apply_exactly_once() {
     for url in backends() {
-        let app = app(&url, Limits::default()).await;
+        let app = spawn_app(&url, Limits::default()).await;
         let req = app.request(&csv(20, "Ann")).await;
         let body = req.to_json();
         let calls = (0..8).map(|i| {
@@ -90,7 +78,7 @@ async fn concurrent_submits_from_one_revision_apply_exactly_once() {
             let body = body.clone();
             let app = &app;
             async move {
-                app.call("POST", "/api/imports", Some(&app.a), body, &h)
+                app.call_json("POST", "/api/imports", Some(&app.a), body, &h)
                     .await
                     .0
             }
@@ -106,7 +94,7 @@ async fn concurrent_submits_from_one_revision_apply_exactly_once() {
             .count();
         assert_eq!((applied, stale), (1, 7), "{url}: {statuses:?}");
         let (_, list, _) = app
-            .call("GET", "/api/imports", Some(&app.a), vec![], &[])
+            .call_json("GET", "/api/imports", Some(&app.a), vec![], &[])
             .await;
         assert_eq!(list.as_array().map(Vec::len), Some(1));
     }
@@ -115,14 +103,14 @@ async fn concurrent_submits_from_one_revision_apply_exactly_once() {
 #[actix_web::test]
 async fn concurrent_retries_with_one_key_apply_once_and_answer_alike() {
     for url in backends() {
-        let app = app(&url, Limits::default()).await;
+        let app = spawn_app(&url, Limits::default()).await;
         let body = app.request(&csv(20, "Ann")).await.to_json();
         let calls = (0..6).map(|_| {
             let h = vec![("idempotency-key", "same-key".to_owned())];
             let body = body.clone();
             let app = &app;
             async move {
-                app.call("POST", "/api/imports", Some(&app.a), body, &h)
+                app.call_json("POST", "/api/imports", Some(&app.a), body, &h)
                     .await
             }
         });
@@ -139,7 +127,9 @@ async fn concurrent_retries_with_one_key_apply_once_and_answer_alike() {
                 .count(),
             1
         );
-        let (_, me, _) = app.call("GET", "/api/me", Some(&app.a), vec![], &[]).await;
+        let (_, me, _) = app
+            .call_json("GET", "/api/me", Some(&app.a), vec![], &[])
+            .await;
         assert_eq!(me["district"]["revision"], 1, "applied once");
     }
 }
@@ -147,7 +137,7 @@ async fn concurrent_retries_with_one_key_apply_once_and_answer_alike() {
 #[actix_web::test]
 async fn hostile_and_broken_input_is_refused_clearly_and_changes_nothing() {
     for url in backends() {
-        let app = app(
+        let app = spawn_app(
             &url,
             Limits {
                 max_body: 4 << 20,
@@ -157,7 +147,7 @@ async fn hostile_and_broken_input_is_refused_clearly_and_changes_nothing() {
         .await;
         let post = |body: Vec<u8>, path: &'static str| {
             let app = &app;
-            async move { app.call("POST", path, Some(&app.a), body, &[]).await }
+            async move { app.call_json("POST", path, Some(&app.a), body, &[]).await }
         };
         // Oversized body.
         let (s, _, _) = post(vec![b'a'; 5 << 20], "/api/imports/csv").await;
@@ -214,10 +204,12 @@ async fn hostile_and_broken_input_is_refused_clearly_and_changes_nothing() {
             "read, decoded, and reported: {v}"
         );
         // Nothing of it was applied.
-        let (_, me, _) = app.call("GET", "/api/me", Some(&app.a), vec![], &[]).await;
+        let (_, me, _) = app
+            .call_json("GET", "/api/me", Some(&app.a), vec![], &[])
+            .await;
         assert_eq!(me["district"]["revision"], 0);
         let (_, users, _) = app
-            .call("GET", "/api/users", Some(&app.a), vec![], &[])
+            .call_json("GET", "/api/users", Some(&app.a), vec![], &[])
             .await;
         assert_eq!(users["total"], 0);
     }
@@ -226,10 +218,10 @@ async fn hostile_and_broken_input_is_refused_clearly_and_changes_nothing() {
 #[actix_web::test]
 async fn every_csv_rollcall_writes_neutralises_formula_cells() {
     for url in backends() {
-        let app = app(&url, Limits::default()).await;
+        let app = spawn_app(&url, Limits::default()).await;
         let file = "District ID,First Name,Last Name,User Type,Grade,Email Address,School SIS ID\nS1,=cmd|'/c calc'!A0,+Lee,0,5,a@b.org,101\nS2,@SUM(A1),-Kim,0,5,b@b.org,101\n";
         let (s, v, _) = app
-            .call(
+            .call_json(
                 "POST",
                 "/api/imports/csv?scope=f",
                 Some(&app.a),
@@ -239,7 +231,7 @@ async fn every_csv_rollcall_writes_neutralises_formula_cells() {
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         for path in ["/api/users/export.csv", "/api/imports/1/download"] {
-            let (s, _, body) = app.call("GET", path, Some(&app.a), vec![], &[]).await;
+            let (s, _, body) = app.call_json("GET", path, Some(&app.a), vec![], &[]).await;
             assert_eq!(s, StatusCode::OK);
             let text = String::from_utf8(body).expect("utf8");
             for cell in text.lines().skip(1).flat_map(|l| l.split(',')) {
@@ -262,10 +254,10 @@ async fn every_csv_rollcall_writes_neutralises_formula_cells() {
         }
         // The round trip holds: the exported file re-imports to nothing.
         let (_, _, master) = app
-            .call("GET", "/api/users/export.csv", Some(&app.a), vec![], &[])
+            .call_json("GET", "/api/users/export.csv", Some(&app.a), vec![], &[])
             .await;
         let (s, v, _) = app
-            .call(
+            .call_json(
                 "POST",
                 "/api/imports/csv?scope=f&dry_run=true",
                 Some(&app.a),
@@ -301,9 +293,9 @@ fn cross_district(route: &str) -> Option<(&'static str, StatusCode)> {
 #[actix_web::test]
 async fn the_access_matrix_covers_every_route() {
     for url in backends() {
-        let app = app(&url, Limits::default()).await;
+        let app = spawn_app(&url, Limits::default()).await;
         let (s, _, _) = app
-            .call(
+            .call_json(
                 "POST",
                 "/api/imports/csv?scope=f.csv",
                 Some(&app.a),
@@ -313,7 +305,7 @@ async fn the_access_matrix_covers_every_route() {
             .await;
         assert_eq!(s, StatusCode::CREATED);
         let (s, _, _) = app
-            .call(
+            .call_json(
                 "PUT",
                 "/api/mappings/f.csv",
                 Some(&app.a),
@@ -344,7 +336,9 @@ async fn the_access_matrix_covers_every_route() {
             }
             let path = route.replace("/{number}", id).replace("{scope}", id);
             for token in [None, Some(expired)] {
-                let (s, _, _) = app.call(method, &path, token, b"{}".to_vec(), &[]).await;
+                let (s, _, _) = app
+                    .call_json(method, &path, token, b"{}".to_vec(), &[])
+                    .await;
                 assert_eq!(
                     s,
                     StatusCode::UNAUTHORIZED,
@@ -357,7 +351,7 @@ async fn the_access_matrix_covers_every_route() {
             } else {
                 vec![]
             };
-            let (s, v, raw) = app.call(method, &path, Some(&b), body, &[]).await;
+            let (s, v, raw) = app.call_json(method, &path, Some(&b), body, &[]).await;
             match (*method, *route) {
                 ("POST", "/api/imports") => assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY),
                 ("POST", "/api/imports/csv") => assert_ne!(s, StatusCode::CREATED),
@@ -380,7 +374,7 @@ async fn the_access_matrix_covers_every_route() {
 #[actix_web::test]
 async fn brute_force_sign_in_is_rate_limited() {
     for url in backends() {
-        let app = app(
+        let app = spawn_app(
             &url,
             Limits {
                 login_attempts: 5,
@@ -391,7 +385,7 @@ async fn brute_force_sign_in_is_rate_limited() {
         let mut last = StatusCode::OK;
         for _ in 0..7 {
             let (s, _, _) = app
-                .call(
+                .call_json(
                     "POST",
                     "/api/session",
                     None,
@@ -405,7 +399,7 @@ async fn brute_force_sign_in_is_rate_limited() {
         }
         assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
         let (s, v, _) = app
-            .call(
+            .call_json(
                 "POST",
                 "/api/session",
                 None,
@@ -450,9 +444,9 @@ async fn tokens_and_password_hashes_never_reach_the_logs() {
         "the only test of this binary that installs a subscriber"
     );
     let url = backends().remove(0);
-    let app = app(&url, Limits::default()).await;
+    let app = spawn_app(&url, Limits::default()).await;
     let (_, _, _) = app
-        .call(
+        .call_json(
             "POST",
             "/api/imports/csv?scope=f",
             Some(&app.a),
@@ -461,10 +455,10 @@ async fn tokens_and_password_hashes_never_reach_the_logs() {
         )
         .await;
     let (_, _, _) = app
-        .call("GET", "/api/users", Some(&app.a), vec![], &[])
+        .call_json("GET", "/api/users", Some(&app.a), vec![], &[])
         .await;
     let (_, _, _) = app
-        .call(
+        .call_json(
             "POST",
             "/api/session",
             None,

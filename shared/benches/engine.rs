@@ -1,4 +1,4 @@
-//! `make bench`: the import engine on a generated 1,000,000-row roster (~110 MB), against a bare
+//! `make bench`: the import engine on a generated 1,000,000-row roster (~99 MB), against a bare
 //! `csv::ByteRecord` loop over the same bytes in the same run. Prints MB/s, rows/s, the ratio,
 //! where the time goes, and the engine's peak memory (measured in a child process that streams
 //! the file from disk, as the CLI and the browser do).
@@ -7,33 +7,15 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use rollcall_shared::map::{School, SchoolDirectory};
 use rollcall_shared::read::RowReader;
-use rollcall_shared::{open, ImportOptions, Pipeline};
+use rollcall_shared::{open, Pipeline};
 
 const ROWS: u64 = 1_000_000;
 const CHUNK: usize = 1 << 20;
 /// Rounds of (bare loop, reader, engine); medians are taken over them.
 const RUNS: usize = 7;
 
-fn schools() -> SchoolDirectory {
-    SchoolDirectory::new(
-        ["101", "102", "103"]
-            .iter()
-            .map(|c| School {
-                sis_code: (*c).into(),
-                name: format!("School {c}"),
-            })
-            .collect(),
-    )
-}
-
-fn opts() -> ImportOptions {
-    ImportOptions {
-        schools: Some(schools()),
-        ..ImportOptions::default()
-    }
-}
+use rollcall_shared::testgen::import_options as opts;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

@@ -21,3 +21,10 @@ pub mod write;
 pub use engine::{
     open, read_rows, validate_bytes, ColumnRef, EngineError, ImportOptions, Opened, Pipeline,
 };
+
+/// A key's 64-bit fingerprint (district IDs, emails): the same on every target (FxHash is 32-bit
+/// on wasm32) and in every run (a fixed seed), so the validator's duplicate check and the
+/// planner's roster index agree. Texts are always compared before a match is trusted.
+pub(crate) fn fingerprint(s: &str) -> u64 {
+    std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), s)
+}

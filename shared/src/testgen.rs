@@ -1,7 +1,9 @@
 //! A deterministic roster generator for tests and benchmarks: realistic columns, names with
 //! accents, some quoting, every role; the same seed always gives the same bytes. Pure (no I/O).
 
+use crate::map::{School, SchoolDirectory};
 use crate::write::push_row;
+use crate::ImportOptions;
 
 /// SplitMix64: tiny, fast, good enough for test data, identical on every platform.
 #[derive(Debug, Clone)]
@@ -83,6 +85,27 @@ pub const GRADES: &[&str] = &[
     "Pre-K", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
 ];
 pub const SCHOOLS: &[&str] = &["101", "102", "103"];
+
+/// The district's schools for the generated rosters (`SCHOOLS`, named "School 101", …).
+pub fn schools() -> SchoolDirectory {
+    SchoolDirectory::new(
+        SCHOOLS
+            .iter()
+            .map(|c| School {
+                sis_code: (*c).into(),
+                name: format!("School {c}"),
+            })
+            .collect(),
+    )
+}
+
+/// What tests and benchmarks read a generated roster with: its schools, the rest detected.
+pub fn import_options() -> ImportOptions {
+    ImportOptions {
+        schools: Some(schools()),
+        ..ImportOptions::default()
+    }
+}
 
 pub const HEADINGS: [&str; 11] = [
     "First Name",

@@ -4,28 +4,16 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use rollcall_shared::fields::{Field, Role};
-use rollcall_shared::map::{School, SchoolDirectory};
 use rollcall_shared::plan::{
     codec, plan, verify, Change, Plan, Roster, SkipReason, UserId, UserStatus, VerifyError,
 };
+use rollcall_shared::testgen::schools;
 use rollcall_shared::validate::{IssueCode, Validation};
 use rollcall_shared::wire::{ArchiveReason, ChangeRequest, Conflict, Options};
 use rollcall_shared::{validate_bytes, ImportOptions};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-
-fn schools() -> SchoolDirectory {
-    SchoolDirectory::new(
-        ["101", "102", "103"]
-            .iter()
-            .map(|c| School {
-                sis_code: (*c).into(),
-                name: format!("School {c}"),
-            })
-            .collect(),
-    )
-}
 
 fn file(csv: &str) -> Validation {
     let opts = ImportOptions {

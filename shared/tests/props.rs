@@ -319,7 +319,6 @@ proptest! {
 
 mod planner {
     use super::*;
-    use rollcall_shared::map::{School, SchoolDirectory};
     use rollcall_shared::plan::{plan, Plan, Roster, UserId};
     use rollcall_shared::testgen::{person, Rng, HEADINGS};
     use rollcall_shared::validate::Validation;
@@ -327,20 +326,9 @@ mod planner {
     use rollcall_shared::write::push_row;
 
     fn validate(csv: &str) -> Validation {
-        let schools = SchoolDirectory::new(
-            ["101", "102", "103"]
-                .iter()
-                .map(|c| School {
-                    sis_code: (*c).into(),
-                    name: String::new(),
-                })
-                .collect(),
-        );
-        let opts = ImportOptions {
-            schools: Some(schools),
-            ..ImportOptions::default()
-        };
-        validate_bytes(csv.as_bytes(), &opts).expect("reads").1
+        validate_bytes(csv.as_bytes(), &rollcall_shared::testgen::import_options())
+            .expect("reads")
+            .1
     }
 
     fn csv(rows: &[[String; 11]]) -> String {

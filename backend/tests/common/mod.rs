@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::test;
 use rollcall_backend::db::apply::hash_password;
 use rollcall_backend::db::{Db, StoreCommon};
-use rollcall_backend::http::{self, AppState, Config};
+use rollcall_backend::http::{self, AppState, Config, Limits};
 use rollcall_backend::with_conn;
 use serde_json::json;
 
@@ -59,7 +59,7 @@ pub struct App {
     pub url: String,
 }
 
-pub async fn spawn_app(url: &str, config: Config) -> App {
+pub async fn spawn_app(url: &str, limits: Limits) -> App {
     let db = Db::connect(url).expect("database");
     {
         let mut conn = db.get().expect("conn");
@@ -76,7 +76,14 @@ pub async fn spawn_app(url: &str, config: Config) -> App {
         })
         .expect("seed");
     }
-    let state = AppState::new(db, config);
+    let state = AppState::new(
+        db,
+        Config {
+            session_hours: 12,
+            limits,
+            ..Config::default()
+        },
+    );
     let mut app = App {
         state,
         a: String::new(),
@@ -90,7 +97,7 @@ pub async fn spawn_app(url: &str, config: Config) -> App {
 
 impl App {
     /// One request through the real HTTP app: status, headers, body.
-    pub async fn send(
+    pub async fn call(
         &self,
         method: &str,
         path: &str,
@@ -125,7 +132,7 @@ impl App {
 
     pub async fn login(&self, email: &str) -> String {
         let (s, _, b) = self
-            .send(
+            .call(
                 "POST",
                 "/api/session",
                 None,

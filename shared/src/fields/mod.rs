@@ -56,21 +56,18 @@ impl Field {
 
     /// The fields a user keeps (all but status and password, which are actions, not values), in
     /// the master CSV's order: what an update compares and what the master file writes.
-    pub const MANAGED: [Field; 13] = [
-        Field::DistrictId,
-        Field::FirstName,
-        Field::LastName,
-        Field::MiddleName,
-        Field::Email,
-        Field::Role,
-        Field::Grade,
-        Field::School,
-        Field::StateId,
-        Field::AltId,
-        Field::LimitedEnglish,
-        Field::EconDisadvantaged,
-        Field::Scope,
-    ];
+    pub const MANAGED: [Field; 13] = {
+        let mut out = [Field::DistrictId; 13];
+        let (mut i, mut j) = (0, 0);
+        while i < Field::ALL.len() {
+            if !matches!(Field::ALL[i], Field::Status | Field::Password) {
+                out[j] = Field::ALL[i];
+                j += 1;
+            }
+            i += 1;
+        }
+        out
+    };
 
     /// The stable snake_case name used on the CLI, in JSON and in the master CSV's heading.
     pub fn name(self) -> &'static str {

@@ -19,6 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::fingerprint;
+
 use crate::fields::{DistrictId, Email, Field, Role, Status};
 use crate::validate::{Issue, IssueCode, RecordRef, Severity, Validation};
 use crate::wire::{
@@ -359,11 +361,6 @@ pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> 
     plan_indexed(v, roster, &RosterIndex::new(roster), scope, options)
 }
 
-fn fingerprint(s: &str) -> u64 {
-    // 64 bits on every target, the same on every target (a fixed seed).
-    std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), s)
-}
-
 /// A roster's users by district id and by email (the active user first, when an address is
 /// also an archived user's). Keys are fingerprints checked against the text on every lookup, so
 /// the index owns no strings and can be built once, when the roster is loaded, not per plan.
@@ -401,40 +398,36 @@ impl RosterIndex {
     }
 
     fn id(&self, users: &[RosterUser], d: &str) -> Option<u32> {
-        let same = |i: usize| {
-            users[i]
-                .data
-                .district_id
-                .as_ref()
-                .is_some_and(|x| x.as_str() == d)
-        };
-        match self.by_id.get(&fingerprint(d)) {
-            None => None,
-            Some(&i) if same(i as usize) => Some(i),
-            Some(_) => (0..users.len()).find(|&i| same(i)).map(|i| i as u32),
-        }
+        lookup(&self.by_id, users, d, false, |u| {
+            u.data.district_id.as_ref().map(DistrictId::as_str)
+        })
     }
 
     fn email(&self, users: &[RosterUser], e: &str) -> Option<u32> {
-        let same = |i: usize| {
-            users[i]
-                .data
-                .email
-                .as_ref()
-                .is_some_and(|x| x.as_str() == e)
-        };
-        match self.by_email.get(&fingerprint(e)) {
-            None => None,
-            Some(&i) if same(i as usize) => Some(i),
-            Some(_) => {
-                let all: Vec<usize> = (0..users.len()).filter(|&i| same(i)).collect();
-                all.iter()
-                    .find(|&&i| users[i].status == UserStatus::Active)
-                    .or(all.first())
-                    .map(|&i| i as u32)
-            }
-        }
+        lookup(&self.by_email, users, e, true, |u| {
+            u.data.email.as_ref().map(Email::as_str)
+        })
     }
+}
+
+/// The user `map` holds for `key`'s fingerprint, once its text is checked. When the slot holds
+/// another key (two fingerprints collided), the users are searched for the key: the first, or
+/// with `prefer_active` the active one first — what the slot would have held.
+fn lookup<'u>(
+    map: &FxHashMap<u64, u32>,
+    users: &'u [RosterUser],
+    key: &str,
+    prefer_active: bool,
+    text: impl Fn(&'u RosterUser) -> Option<&'u str>,
+) -> Option<u32> {
+    let same = |u: &'u RosterUser| text(u) == Some(key);
+    let &i = map.get(&fingerprint(key))?;
+    if users.get(i as usize).is_some_and(same) {
+        return Some(i);
+    }
+    let all: Vec<usize> = (0..users.len()).filter(|&i| same(&users[i])).collect();
+    let active = |i: &&usize| prefer_active && users[**i].status == UserStatus::Active;
+    all.iter().find(active).or(all.first()).map(|&i| i as u32)
 }
 
 /// [`plan`] with an index built beforehand (the browser builds it when the roster arrives).

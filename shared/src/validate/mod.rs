@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::fingerprint;
+
 use crate::fields::{
     parse_bool, same_bytes, trim, DistrictId, DistrictIdError, Email, EmailCheck, Field, Grade,
     GradeError, GradeParse, Role, RoleError, Status,
@@ -173,11 +175,6 @@ pub struct Validator {
     labels: BTreeMap<Field, String>,
     role_const: Option<Role>,
     email_check: EmailCheck,
-}
-
-fn fingerprint(s: &str) -> u64 {
-    // 64 bits on every target, the same on every target (a fixed seed).
-    std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), s)
 }
 
 /// `'=…`, `'+…`, `'-…`, `'@…`: text that a CSV writer protected from spreadsheets; the reader
@@ -610,40 +607,36 @@ impl Validator {
             }
         }
 
-        // Names.
+        // Names. A middle name may be blank (about as often as not: no branch on that).
         let mut names = [""; 3];
-        // A middle name is blank about as often as not: no branch on it.
-        if let Some(v) = cell(Field::MiddleName).filter(|v| v.len() <= MAX_NAME) {
-            names[2] = v;
-        }
-        for (i, f) in [Field::FirstName, Field::LastName, Field::MiddleName]
-            .into_iter()
-            .enumerate()
-        {
-            let Some(v) = cell(f) else {
-                continue;
-            };
-            if f == Field::MiddleName && v.len() <= MAX_NAME {
-                continue;
-            }
-            if v.is_empty() {
-                if f != Field::MiddleName {
-                    err!(
-                        Some(f),
-                        IssueCode::MissingRequired,
-                        format!("{} is blank.", f.label()),
-                        Some(format!("Fill in the {}.", f.label().to_lowercase()))
-                    );
-                }
-            } else if v.len() > MAX_NAME {
+        let too_long = |f: Field| format!("{} is longer than {MAX_NAME} characters.", f.label());
+        if let Some(v) = cell(Field::MiddleName) {
+            if v.len() > MAX_NAME {
                 err!(
-                    Some(f),
+                    Some(Field::MiddleName),
                     IssueCode::TooLong,
-                    format!("{} is longer than {MAX_NAME} characters.", f.label()),
+                    too_long(Field::MiddleName),
                     None
                 );
             } else {
-                if f != Field::MiddleName && bad_name_case(v) {
+                names[2] = v;
+            }
+        }
+        for (i, f) in [Field::FirstName, Field::LastName].into_iter().enumerate() {
+            let Some(v) = cell(f) else {
+                continue;
+            };
+            if v.is_empty() {
+                err!(
+                    Some(f),
+                    IssueCode::MissingRequired,
+                    format!("{} is blank.", f.label()),
+                    Some(format!("Fill in the {}.", f.label().to_lowercase()))
+                );
+            } else if v.len() > MAX_NAME {
+                err!(Some(f), IssueCode::TooLong, too_long(f), None);
+            } else {
+                if bad_name_case(v) {
                     let all_caps = !v.chars().any(char::is_lowercase);
                     warn!(Some(f), IssueCode::NameCase,
                         format!("{} `{v}` is all {}.", f.label(), if all_caps { "capitals" } else { "lower case" }),
