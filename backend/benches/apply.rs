@@ -42,37 +42,30 @@ fn bench(label: &str, url: &str, out: &mut String) {
             revision: 0,
             users: vec![],
         };
+        // One timed apply of a plan, as the CLI submits it.
+        let timed_submit = |c: &mut _, req: &rollcall_shared::wire::ChangeRequest, what: &str| {
+            let t = Instant::now();
+            let sub = Submission {
+                district: d.id,
+                request: req,
+                submitted_by: "bench",
+                kind: "cli",
+                idempotency_key: None,
+                if_match: None,
+                run_at: None,
+            };
+            apply::submit(c, &sub).expect(what);
+            t.elapsed().as_secs_f64()
+        };
         let p1 = plan(&v1, &empty, "students.csv", &Options::default());
         let req1 = p1.to_request(&d.short_name, &Options::default(), true, None);
-        let t = Instant::now();
-        let sub = Submission {
-            district: d.id,
-            request: &req1,
-            submitted_by: "bench",
-            kind: "cli",
-            idempotency_key: None,
-            if_match: None,
-            run_at: None,
-        };
-        apply::submit(c, &sub).expect("first import");
-        let first = t.elapsed().as_secs_f64();
+        let first = timed_submit(&mut *c, &req1, "first import");
 
         let dist = c.district(d.id).expect("district");
         let roster = apply::roster_of(&dist, &c.users(d.id).expect("users"));
         let p2 = plan(&v2, &roster, "students.csv", &Options::default());
         let req2 = p2.to_request(&d.short_name, &Options::default(), true, None);
-        let t = Instant::now();
-        let sub = Submission {
-            district: d.id,
-            request: &req2,
-            submitted_by: "bench",
-            kind: "cli",
-            idempotency_key: None,
-            if_match: None,
-            run_at: None,
-        };
-        apply::submit(c, &sub).expect("re-import");
-        let second = t.elapsed().as_secs_f64();
+        let second = timed_submit(&mut *c, &req2, "re-import");
 
         // Baseline: the same rows, bulk-loaded as plainly as the backend allows, in one transaction.
         let base_d = c
