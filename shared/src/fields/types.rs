@@ -253,8 +253,8 @@ fn split_email(s: &str) -> Option<(&[u8], &[u8])> {
     local_form(local).map(|_| (local, domain))
 }
 
-/// Checks a local part (1–64 allowed bytes, no dot at either end, no two dots in a row) in
-/// one pass without an early exit: `Some(UPPER and HIGH bits seen)`.
+/// Checks a local part (1–64 allowed bytes, no dot at either end, no two dots in a row):
+/// `Some(UPPER and HIGH bits seen)`.
 fn local_form(local: &[u8]) -> Option<u8> {
     let (Some(&first), Some(&last)) = (local.first(), local.last()) else {
         return None;
@@ -262,6 +262,82 @@ fn local_form(local: &[u8]) -> Option<u8> {
     if local.len() > 64 || first == b'.' || last == b'.' {
         return None;
     }
+    local_form_words(local).unwrap_or_else(|| local_form_bytes(local))
+}
+
+const LANE_LOW: u64 = 0x0101_0101_0101_0101;
+const LANE_HIGH: u64 = 0x8080_8080_8080_8080;
+const LANE_LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte lane of `x` (all lanes < 0x80) that is ≥ `c` (≤ 0x80): setting
+/// every lane's high bit first means no lane borrows from the next.
+fn lanes_ge(x: u64, c: u8) -> u64 {
+    ((x | LANE_HIGH) - LANE_LOW * u64::from(c)) & LANE_HIGH
+}
+
+/// The high bit of each byte lane of `x` (all lanes < 0x80) in `lo..=hi` (`hi` < 0x80).
+fn lanes_in(x: u64, lo: u8, hi: u8) -> u64 {
+    lanes_ge(x, lo) & !lanes_ge(x, hi + 1)
+}
+
+/// The high bit of each byte lane of `x` equal to `c` (exactly: no carries between lanes).
+fn lanes_eq(x: u64, c: u8) -> u64 {
+    let y = x ^ (LANE_LOW * u64::from(c));
+    !(((y & LANE_LOW7) + LANE_LOW7) | y | LANE_LOW7)
+}
+
+/// [`local_form_bytes`] eight bytes at a time for the bytes nearly every address is made of
+/// (ASCII letters, digits, `-./_`): about a third of the instructions of the byte loop.
+/// `None` when a byte is not one of them (the byte loop decides).
+fn local_form_words(local: &[u8]) -> Option<Option<u8>> {
+    let (mut upper, mut adjacent_dots, mut carry) = (0u64, 0u64, 0u64);
+    // `overlap`: the word repeats bytes already seen (the dot pair across is inside it).
+    let mut word = |x: u64, overlap: bool| -> Option<()> {
+        if x & LANE_HIGH != 0 {
+            return None;
+        }
+        // `| 0x20` folds capitals onto small letters and nothing else into a–z.
+        let letter = lanes_in(x | (LANE_LOW * 0x20), b'a', b'z');
+        let usual = letter | lanes_in(x, b'-', b'9') | lanes_eq(x, b'_');
+        if usual != LANE_HIGH {
+            return None;
+        }
+        // A capital is a letter whose 0x20 bit (moved to the lane's high bit) is clear.
+        upper |= letter & !(x << 2);
+        let dot = lanes_eq(x, b'.');
+        adjacent_dots |= dot & ((dot << 8) | if overlap { 0 } else { carry });
+        carry = dot >> 56;
+        Some(())
+    };
+    let load = |w: &[u8]| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        u64::from_le_bytes(b)
+    };
+    let mut words = local.chunks_exact(8);
+    for w in &mut words {
+        word(load(w), false)?;
+    }
+    let rest = words.remainder().len();
+    if rest > 0 {
+        match local.len().checked_sub(8) {
+            // The last eight bytes, some seen already: seeing them again changes nothing.
+            Some(at) => word(load(local.get(at..)?), true)?,
+            // Shorter than a word: padded with letters, which change nothing.
+            None => word(
+                local
+                    .iter()
+                    .rev()
+                    .fold(LANE_LOW * u64::from(b'a'), |w, &c| (w << 8) | u64::from(c)),
+                false,
+            )?,
+        }
+    }
+    Some((adjacent_dots == 0).then_some(if upper != 0 { UPPER } else { 0 }))
+}
+
+/// The byte-by-byte check, in one pass without an early exit.
+fn local_form_bytes(local: &[u8]) -> Option<u8> {
     let (mut bad, mut prev_dot, mut seen) = (false, false, 0u8);
     for &c in local {
         let class = LOCAL_CLASS[usize::from(c)];
@@ -701,6 +777,53 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The word-at-a-time local-part check agrees with the byte loop: every string of up to
+    /// three bytes over an alphabet of lane edges, then longer random ones.
+    #[test]
+    fn local_part_words_agree_with_bytes() {
+        let alphabet: &[u8] = b"aAzZ09.-/_@`{[:, +'\x7f\x80\xc3\xa9\x00";
+        let usual = |c: &u8| c.is_ascii_alphanumeric() || b"-./_".contains(c);
+        let check = |s: &[u8]| match local_form_words(s) {
+            Some(fast) => assert_eq!(fast, local_form_bytes(s), "{s:?}"),
+            None => assert!(!s.iter().all(usual), "{s:?} has only usual bytes"),
+        };
+        for a in alphabet {
+            check(&[*a]);
+            for b in alphabet {
+                check(&[*a, *b]);
+                for c in alphabet {
+                    check(&[*a, *b, *c]);
+                }
+            }
+        }
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut fast_paths = 0;
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize + 1;
+            // Mostly usual bytes, so that the word path is taken and dots meet across words.
+            let s: Vec<u8> = (0..len)
+                .map(|_| match next() % 10 {
+                    0..=5 => b"abcXYZ19"[(next() % 8) as usize],
+                    6 | 7 => b'.',
+                    8 => b"-/_"[(next() % 3) as usize],
+                    _ => alphabet[(next() % alphabet.len() as u64) as usize],
+                })
+                .collect();
+            fast_paths += usize::from(local_form_words(&s).is_some());
+            check(&s);
+        }
+        assert!(
+            fast_paths > 2_000,
+            "the word path was taken {fast_paths} times"
+        );
+    }
 
     macro_rules! parses_to {
         ($($name:ident: $f:expr, $input:expr => $expected:expr,)*) => {$(
