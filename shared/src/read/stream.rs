@@ -365,8 +365,8 @@ impl RowReader {
         }
         let line = inp.get(..pos)?;
         let mut buf = std::mem::take(&mut self.line_ends);
-        if buf.len() < line.len() + 2 {
-            buf.resize(line.len() + 2, 0);
+        if buf.len() < line.len() + POSITIONS_SLACK {
+            buf.resize(line.len() + POSITIONS_SLACK, 0);
         }
         let n = positions(line, self.delimiter, &mut buf);
         buf[n] = line.len();
@@ -465,59 +465,92 @@ fn utf8_prefix(b: &[u8]) -> &str {
     }
 }
 
-/// Writes the position of every `byte` in `hay` into `out` (which has room for `hay.len() + 2`)
-/// and returns how many there are. Eight bytes at a time (SWAR: a row's fields are a few bytes
-/// apart, too close for a SIMD search per field to pay for its set-up), and without a branch on
-/// the data for words holding up to two of them.
+/// Room `positions` needs in `out` beyond one entry per byte of `hay`.
+const POSITIONS_SLACK: usize = 2 * BLOCK_HITS + 2;
+/// Positions written per 64-byte block without looking at how many there are.
+const BLOCK_HITS: usize = 8;
+
+/// Writes the position of every `byte` in `hay` into `out` (which has room for
+/// `hay.len() + POSITIONS_SLACK`) and returns how many there are. Eight bytes at a time (SWAR:
+/// a row's fields are a few bytes apart, too close for a SIMD search per field to pay for its
+/// set-up), gathered into one bit per byte for each 64-byte block, whose set bits are then
+/// written out eight at a time without a branch on how many there are (the way simdjson
+/// flattens its bitmaps): the usual block holds fewer than nine.
 fn positions(hay: &[u8], byte: u8, out: &mut [usize]) -> usize {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    debug_assert!(out.len() >= hay.len() + 2);
+    debug_assert!(out.len() >= hay.len() + POSITIONS_SLACK);
     let splat = u64::from_le_bytes([byte; 8]);
-    let mut words = hay.chunks_exact(8);
-    let (mut base, mut n) = (0, 0);
-    for w in &mut words {
-        let mut x = [0u8; 8];
-        x.copy_from_slice(w);
-        let x = u64::from_le_bytes(x) ^ splat;
-        // The high bit of each byte of `hits` is set exactly where `x` has a zero byte.
-        let mut hits = !(((x & LOW7) + LOW7) | x | LOW7);
-        // n ≤ base here, so n + 1 < hay.len() + 2.
-        let one = hits != 0;
-        out[n] = base + (hits.trailing_zeros() / 8) as usize;
-        hits &= hits.wrapping_sub(1);
-        let two = hits != 0;
-        out[n + 1] = base + (hits.trailing_zeros() / 8) as usize;
-        hits &= hits.wrapping_sub(1);
-        n += usize::from(one) + usize::from(two);
-        while hits != 0 {
-            out[n] = base + (hits.trailing_zeros() / 8) as usize;
-            n += 1;
-            hits &= hits - 1;
+    let mut n = 0;
+    let mut blocks = hay.chunks_exact(64);
+    let mut base = 0;
+    for block in &mut blocks {
+        let mut mask = 0u64;
+        for (i, w) in block.chunks_exact(8).enumerate() {
+            mask |= lane_bits(load_word(w) ^ splat) << (8 * i);
         }
-        base += 8;
+        n = flatten(mask, base, out, n);
+        base += 64;
+    }
+    let tail = blocks.remainder();
+    let mut mask = 0u64;
+    let mut words = tail.chunks_exact(8);
+    for (i, w) in (&mut words).enumerate() {
+        mask |= lane_bits(load_word(w) ^ splat) << (8 * i);
     }
     let rest = words.remainder().len();
-    if rest > 0 && hay.len() >= 8 {
-        // The tail as the last eight bytes, the ones already seen masked off: no loop of a
-        // varying length.
-        let mut x = [0u8; 8];
-        x.copy_from_slice(&hay[hay.len() - 8..]);
-        let x = u64::from_le_bytes(x) ^ splat;
-        let seen = 8 - rest;
-        let mut hits = !(((x & LOW7) + LOW7) | x | LOW7) & (u64::MAX << (8 * seen));
-        let at = hay.len() - 8;
-        while hits != 0 {
-            out[n] = at + (hits.trailing_zeros() / 8) as usize;
-            n += 1;
-            hits &= hits - 1;
-        }
-    } else {
-        for (i, &b) in words.remainder().iter().enumerate() {
-            out[n] = base + i;
-            n += usize::from(b == byte);
+    if rest > 0 {
+        let full = tail.len() - rest;
+        if hay.len() >= 8 {
+            // The last eight bytes, the ones already seen shifted out: no loop of a varying
+            // length.
+            let last = lane_bits(load_word(&hay[hay.len() - 8..]) ^ splat) >> (8 - rest);
+            mask |= last << full;
+        } else {
+            for (i, &b) in words.remainder().iter().enumerate() {
+                mask |= u64::from(b == byte) << (full + i);
+            }
         }
     }
-    n
+    flatten(mask, base, out, n)
+}
+
+fn load_word(w: &[u8]) -> u64 {
+    let mut x = [0u8; 8];
+    x.copy_from_slice(w);
+    u64::from_le_bytes(x)
+}
+
+/// One bit per zero byte of `x`, byte `i`'s at bit `i`.
+fn lane_bits(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // The high bit of each byte of `hits` is set exactly where `x` has a zero byte
+    // (no carries between bytes).
+    let hits = !(((x & LOW7) + LOW7) | x | LOW7);
+    // Gathers the eight high bits into the top byte (the products land on distinct bits).
+    ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Appends `base +` the index of each set bit of `mask` to `out[n..]`; returns the new `n`.
+fn flatten(mut mask: u64, base: usize, out: &mut [usize], n: usize) -> usize {
+    let count = mask.count_ones() as usize;
+    // Eight entries whatever the count (the extra ones are overwritten later or ignored:
+    // `out` has room), then eight more, then one at a time.
+    for slot in &mut out[n..n + BLOCK_HITS] {
+        *slot = base + mask.trailing_zeros() as usize;
+        mask &= mask.wrapping_sub(1);
+    }
+    if count > BLOCK_HITS {
+        for slot in &mut out[n + BLOCK_HITS..n + 2 * BLOCK_HITS] {
+            *slot = base + mask.trailing_zeros() as usize;
+            mask &= mask.wrapping_sub(1);
+        }
+        let mut i = n + 2 * BLOCK_HITS;
+        while mask != 0 {
+            out[i] = base + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            i += 1;
+        }
+    }
+    n + count
 }
 
 #[cfg(test)]
@@ -556,9 +589,9 @@ mod tests {
         let hay: Vec<u8> = (0..200u32)
             .map(|i| [b',', b'a', 0xAC, 0x2C ^ 0x80][(i * i % 7 % 4) as usize])
             .collect();
-        for start in 0..9 {
+        for start in 0..80 {
             let h = &hay[start..];
-            let mut out = vec![0; h.len() + 2];
+            let mut out = vec![0; h.len() + POSITIONS_SLACK];
             let n = positions(h, b',', &mut out);
             let got = out[..n].to_vec();
             let want: Vec<usize> = (0..h.len()).filter(|&i| h[i] == b',').collect();
