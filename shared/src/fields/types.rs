@@ -290,9 +290,13 @@ fn lanes_eq(x: u64, c: u8) -> u64 {
 /// (ASCII letters, digits, `-./_`): about a third of the instructions of the byte loop.
 /// `None` when a byte is not one of them (the byte loop decides).
 fn local_form_words(local: &[u8]) -> Option<Option<u8>> {
-    let (mut upper, mut adjacent_dots, mut carry) = (0u64, 0u64, 0u64);
-    // `overlap`: the word repeats bytes already seen (the dot pair across is inside it).
-    let mut word = |x: u64, overlap: bool| -> Option<()> {
+    let (mut upper, mut adjacent_dots) = (0u64, 0u64);
+    // Checks the word at byte `at`; `carry` is the dot bit of the byte just before it when
+    // that byte is not inside the previous word checked. Returns the word's dot lanes.
+    let mut word = |at: usize, carry: u64| -> Option<u64> {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(local.get(at..at + 8)?);
+        let x = u64::from_le_bytes(b);
         if x & LANE_HIGH != 0 {
             return None;
         }
@@ -305,32 +309,41 @@ fn local_form_words(local: &[u8]) -> Option<Option<u8>> {
         // A capital is a letter whose 0x20 bit (moved to the lane's high bit) is clear.
         upper |= letter & !(x << 2);
         let dot = lanes_eq(x, b'.');
-        adjacent_dots |= dot & ((dot << 8) | if overlap { 0 } else { carry });
-        carry = dot >> 56;
-        Some(())
+        adjacent_dots |= dot & ((dot << 8) | carry);
+        Some(dot)
     };
-    let load = |w: &[u8]| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        u64::from_le_bytes(b)
-    };
-    let mut words = local.chunks_exact(8);
-    for w in &mut words {
-        word(load(w), false)?;
-    }
-    let rest = words.remainder().len();
-    if rest > 0 {
-        match local.len().checked_sub(8) {
-            // The last eight bytes, some seen already: seeing them again changes nothing.
-            Some(at) => word(load(local.get(at..)?), true)?,
+    // Words at `a` then `b` (a < b ≤ a + 8): the byte pair across `b` is inside word `a`
+    // unless `b = a + 8`, when the dot bit of word `a`'s last lane carries over.
+    let carry = |dot: u64, a: usize, b: usize| if b - a == 8 { dot >> 56 } else { 0 };
+    let len = local.len();
+    match len {
+        0..8 => {
             // Shorter than a word: padded with letters, which change nothing.
-            None => word(
-                local
-                    .iter()
-                    .rev()
-                    .fold(LANE_LOW * u64::from(b'a'), |w, &c| (w << 8) | u64::from(c)),
-                false,
-            )?,
+            let mut b = [b'a'; 16];
+            b.get_mut(..len)?.copy_from_slice(local);
+            return local_form_words(b.get(..8)?);
+        }
+        8 => {
+            word(0, 0)?;
+        }
+        // The usual address: three words whatever the length (the later ones overlapping
+        // the earlier; seeing a byte twice changes nothing), so no loop whose length varies.
+        9..=24 => {
+            let (m, e) = (8.min(len - 8), len - 8);
+            let d0 = word(0, 0)?;
+            let d1 = word(m, carry(d0, 0, m))?;
+            word(e, carry(d1, m, e))?;
+        }
+        _ => {
+            let mut dot = word(0, 0)?;
+            let mut at = 0;
+            while at + 16 <= len {
+                dot = word(at + 8, dot >> 56)?;
+                at += 8;
+            }
+            if at + 8 < len {
+                word(len - 8, carry(dot, at, len - 8))?;
+            }
         }
     }
     Some((adjacent_dots == 0).then_some(if upper != 0 { UPPER } else { 0 }))
@@ -806,7 +819,7 @@ mod tests {
         };
         let mut fast_paths = 0;
         for _ in 0..20_000 {
-            let len = (next() % 40) as usize + 1;
+            let len = (next() % 64) as usize + 1;
             // Mostly usual bytes, so that the word path is taken and dots meet across words.
             let s: Vec<u8> = (0..len)
                 .map(|_| match next() % 10 {

@@ -213,11 +213,14 @@ static FORMULA_START: [bool; 256] = {
 
 /// Two or more cased letters, all upper case or all lower case.
 fn bad_name_case(s: &str) -> bool {
-    // The usual name starts with a capital and a small letter: it has both, done.
-    if let [a, b, ..] = *s.as_bytes() {
-        if a.is_ascii_uppercase() && b.is_ascii_lowercase() {
-            return false;
+    // The usual name starts with a capital and a small letter: it has both, done. The small
+    // letter may be one of Latin-1's (`ü` is C3 BC: C3 then 9F–BF, but not ÷'s B7).
+    match *s.as_bytes() {
+        [a, b, ..] if a.is_ascii_uppercase() && b.is_ascii_lowercase() => return false,
+        [a, 0xc3, c, ..] if a.is_ascii_uppercase() && (0x9f..=0xbf).contains(&c) && c != 0xb7 => {
+            return false
         }
+        _ => {}
     }
     // One pass over the bytes, counting without branching on each letter's case.
     let (mut upper, mut lower, mut other) = (0usize, 0usize, 0u8);
@@ -1081,6 +1084,27 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn bad_name_case_agrees_with_unicode() {
+        let reference = |s: &str| {
+            let upper = s.chars().filter(|c| c.is_uppercase()).count();
+            let lower = s.chars().filter(|c| c.is_lowercase()).count();
+            (upper >= 2 && lower == 0) || (lower >= 2 && upper == 0)
+        };
+        for c in (0u32..0x250).filter_map(char::from_u32) {
+            for name in [
+                format!("J{c}"),
+                format!("J{c}RGEN"),
+                format!("J{c}rgen"),
+                format!("j{c}rgen"),
+                format!("{c}{c}"),
+                format!("Ö{c}"),
+            ] {
+                assert_eq!(bad_name_case(&name), reference(&name), "{name:?}");
+            }
+        }
+    }
 
     #[test]
     fn letter_case_agrees_with_unicode() {
