@@ -53,6 +53,7 @@ impl DistrictId {
     }
 
     /// Validates without allocating; returns the normalized text.
+    #[inline]
     pub fn check(raw: &str) -> Result<&str, DistrictIdError> {
         let s = trim(raw);
         if s.is_empty() {
@@ -453,7 +454,17 @@ pub enum RoleError {
 impl Role {
     pub const ALL: [Role; 4] = [Role::Student, Role::Teacher, Role::Staff, Role::Admin];
 
+    /// The usual cell, a User Type `0` or `1`, inline; the rest in [`Role::parse_words`].
+    #[inline]
     pub fn parse(raw: &str) -> Result<Role, RoleError> {
+        match *raw.as_bytes() {
+            [b'0'] => Ok(Role::Student),
+            [b'1'] => Ok(Role::Staff),
+            _ => Role::parse_words(raw),
+        }
+    }
+
+    fn parse_words(raw: &str) -> Result<Role, RoleError> {
         let s = trim(raw);
         match s {
             "" => return Err(RoleError::Blank),
@@ -585,7 +596,16 @@ impl Grade {
         (1..=12).contains(&n).then_some(Grade(n + 1))
     }
 
+    /// The usual cell, `1`–`12` or `01`–`12`, inline; the rest in [`Grade::parse_words`].
+    #[inline]
     pub fn parse(raw: &str) -> Result<GradeParse, GradeError> {
+        match numbered_grade(raw.as_bytes()) {
+            Some(g) => Ok(GradeParse::Exact(g)),
+            None => Grade::parse_words(raw),
+        }
+    }
+
+    fn parse_words(raw: &str) -> Result<GradeParse, GradeError> {
         let s = trim(raw);
         if s.is_empty() {
             return Err(GradeError::Blank);
@@ -732,6 +752,7 @@ static ONE_BYTE_BOOL: [u8; 256] = {
 };
 
 /// `Y`/`N`, `Yes`/`No`, `1`/`0`, `TRUE`/`FALSE`, any case. Blank is `None`.
+#[inline]
 pub fn parse_bool(raw: &str) -> Result<Option<bool>, BoolError> {
     // The usual one-letter cell, without a branch on which letter it is (they alternate at
     // random down a file, which a branch predictor cannot learn).
@@ -741,6 +762,10 @@ pub fn parse_bool(raw: &str) -> Result<Option<bool>, BoolError> {
             return Ok(Some(v == 2));
         }
     }
+    parse_bool_words(raw)
+}
+
+fn parse_bool_words(raw: &str) -> Result<Option<bool>, BoolError> {
     if raw.is_empty() {
         return Ok(None);
     }
