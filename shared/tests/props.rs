@@ -273,7 +273,7 @@ proptest! {
             prop_assert_eq!(r.district_id(), Some(p.id.as_str()));
             prop_assert_eq!(r.role(), Some(p.role));
             prop_assert_eq!(r.grade().map(Grade::as_str), p.grade);
-            prop_assert_eq!(r.email().map(str::to_owned), Some(p.email.to_lowercase()));
+            prop_assert_eq!(r.email().map(|e| e.to_string()), Some(p.email.to_lowercase()));
             prop_assert_eq!(v.school_of(&r), Some(p.school));
             prop_assert_eq!(r.middle_name().unwrap_or(""), p.middle.as_str());
             prop_assert_eq!(r.limited_english(), p.flag);

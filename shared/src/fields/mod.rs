@@ -7,7 +7,7 @@ mod types;
 pub use aliases::{field_for_heading, heading_match, normalize_heading};
 pub use types::{
     fold_ascii, parse_bool, BoolError, DistrictId, DistrictIdError, Email, EmailCheck, EmailError,
-    EmailText, Grade, GradeError, GradeParse, Role, RoleError, Status, StatusError,
+    EmailShape, EmailText, Grade, GradeError, GradeParse, Role, RoleError, Status, StatusError,
 };
 pub(crate) use types::{same_bytes, trim};
 

@@ -184,9 +184,19 @@ fn form(bits: u8) -> EmailText {
     }
 }
 
+/// A valid address as [`EmailCheck`] found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmailShape {
+    pub text: EmailText,
+    /// Where its `@` is.
+    pub at: usize,
+    /// Its domain is byte for byte the one of the previous valid address checked.
+    pub same_domain: bool,
+}
+
 impl EmailCheck {
     /// `None` when `s` is not a valid address; else how it is written.
-    pub fn check(&mut self, s: &str) -> Option<EmailText> {
+    pub fn check(&mut self, s: &str) -> Option<EmailShape> {
         let b = s.as_bytes();
         if b.len() > Email::MAX_LEN {
             return None;
@@ -215,7 +225,11 @@ impl EmailCheck {
         };
         // An `@` in the local part is not an allowed byte there.
         let local_form = local_form(b.get(..at)?)?;
-        Some(form(local_form | self.domain_form))
+        Some(EmailShape {
+            text: form(local_form | self.domain_form),
+            at,
+            same_domain: known,
+        })
     }
 }
 
@@ -976,15 +990,22 @@ mod tests {
         // The remembered domain never lets a bad address through: each bad one is checked
         // right after a good address with the same domain as far as it goes.
         let mut check = EmailCheck::default();
-        assert_eq!(check.check("A@B.org"), Some(EmailText::Ascii));
-        assert_eq!(check.check("a@b.org"), Some(EmailText::Lower));
-        assert_eq!(check.check("é@b.org"), Some(EmailText::Unicode));
-        assert_eq!(check.check("a@é.org"), Some(EmailText::Unicode));
+        let shape = |text, at, same_domain| {
+            Some(EmailShape {
+                text,
+                at,
+                same_domain,
+            })
+        };
+        assert_eq!(check.check("A@B.org"), shape(EmailText::Ascii, 1, false));
+        assert_eq!(check.check("a@b.org"), shape(EmailText::Lower, 1, false));
+        assert_eq!(check.check("é@b.org"), shape(EmailText::Unicode, 2, true));
+        assert_eq!(check.check("a@é.org"), shape(EmailText::Unicode, 1, false));
         // The remembered domain keeps its form.
-        assert_eq!(check.check("b@é.org"), Some(EmailText::Unicode));
-        assert_eq!(check.check("b@e.org"), Some(EmailText::Lower));
-        assert_eq!(check.check("b@E.org"), Some(EmailText::Ascii));
-        assert_eq!(check.check("c@E.org"), Some(EmailText::Ascii));
+        assert_eq!(check.check("b@é.org"), shape(EmailText::Unicode, 1, true));
+        assert_eq!(check.check("b@e.org"), shape(EmailText::Lower, 1, false));
+        assert_eq!(check.check("b@E.org"), shape(EmailText::Ascii, 1, false));
+        assert_eq!(check.check("cc@E.org"), shape(EmailText::Ascii, 2, true));
         for b in bad {
             assert!(check.check("x@b.org").is_some());
             assert!(check.check("y@c.org").is_some());

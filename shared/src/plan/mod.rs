@@ -258,7 +258,7 @@ fn target(
         email: if keep(Field::Email) {
             base.and_then(|b| b.email.clone())
         } else {
-            r.email().and_then(|e| Email::parse(e).ok())
+            r.email().and_then(|e| Email::parse(&e.to_string()).ok())
         },
         first_name: r.first_name().to_owned(),
         last_name: r.last_name().to_owned(),
@@ -308,7 +308,10 @@ fn differs(u: &UserData, r: &RecordRef<'_>, school: &str, scope: &str, f: Field)
         Field::DistrictId => r
             .district_id()
             .is_some_and(|d| u.district_id.as_ref().map(DistrictId::as_str) != Some(d)),
-        Field::Email => opt(u.email.as_ref().map(Email::as_str), r.email()),
+        Field::Email => match (u.email.as_ref(), r.email()) {
+            (Some(a), Some(b)) => b != *a.as_str(),
+            (a, b) => a.is_some() != b.is_some(),
+        },
         Field::FirstName => u.first_name != r.first_name(),
         Field::LastName => u.last_name != r.last_name(),
         Field::MiddleName => opt(u.middle_name.as_deref(), r.middle_name()),
@@ -332,7 +335,11 @@ fn differs(u: &UserData, r: &RecordRef<'_>, school: &str, scope: &str, f: Field)
 }
 
 fn key_of(r: &RecordRef<'_>) -> String {
-    r.district_id().or(r.email()).unwrap_or("").to_owned()
+    match (r.district_id(), r.email()) {
+        (Some(d), _) => d.to_owned(),
+        (None, Some(e)) => e.to_string(),
+        (None, None) => String::new(),
+    }
 }
 
 fn plan_issue(
@@ -453,6 +460,8 @@ pub fn plan_indexed(
     let mut skipped = Vec::new();
 
     let mut last_scope: Option<&str> = None;
+    // The record's address in one piece, for the roster's index (reused from row to row).
+    let mut address = String::new();
     for (ri, r) in v.records.iter().enumerate() {
         let rscope = r.scope().unwrap_or(scope);
         // Rows of one scope follow each other: the set is asked only when the scope changes.
@@ -465,14 +474,19 @@ pub fn plan_indexed(
         let by_district = r.district_id().and_then(|d| index.id(users, d));
         let mut m = by_district;
         if m.is_none() {
-            if let Some(ui) = r.email().and_then(|e| index.email(users, e)) {
+            let email = r.email().map(|e| {
+                address.clear();
+                e.push_to(&mut address);
+                address.as_str()
+            });
+            if let Some(ui) = email.and_then(|e| index.email(users, e)) {
                 let u = &users[ui as usize];
                 match &u.data.district_id {
                     None => m = Some(ui),
                     Some(other) if u.status == UserStatus::Active => {
                         if !r.has_error() {
                             issues.push(plan_issue(r.row(), Field::Email, Severity::Error, IssueCode::EmailOwnedByOther,
-                                format!("Email `{}` belongs to another user (District ID {}).", r.email().unwrap_or(""), other.as_str()),
+                                format!("Email `{}` belongs to another user (District ID {}).", email.unwrap_or(""), other.as_str()),
                                 "Two people cannot share an address: correct the email or the District ID."));
                         }
                         continue;

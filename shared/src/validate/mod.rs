@@ -10,7 +10,7 @@ mod records;
 mod repeats;
 
 pub use issue::{Issue, IssueCode, Severity};
-pub use records::{Record, RecordRef, Records};
+pub use records::{EmailRef, Record, RecordRef, Records};
 
 use std::collections::BTreeMap;
 
@@ -284,6 +284,15 @@ fn short_key(v: &[u8]) -> (u64, usize) {
         .rev()
         .fold(0u64, |k, &b| (k << 8) | u64::from(b));
     (head, v.len())
+}
+
+/// The repeated-key fingerprint of a stored address, from its local part and its domain's
+/// number (the same address always has the same pair; the domain is not hashed again).
+fn email_fingerprint(local: &str, domain: u32) -> u64 {
+    fingerprint(local)
+        ^ u64::from(domain)
+            .wrapping_add(1)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 fn rows_list(rows: &[u32]) -> String {
@@ -839,9 +848,9 @@ impl Validator {
         b.set(Text::MiddleName, names[2]);
         // A valid address is stored lower-cased (matching is case-insensitive); an invalid
         // one is not stored.
-        if let (Some(v), Some(form)) = (email_raw, email_ok) {
-            let stored = b.set_email(v, form);
-            emails.insert(fingerprint(stored));
+        if let (Some(v), Some(shape)) = (email_raw, email_ok) {
+            let (local, domain) = b.set_email(v, shape);
+            emails.insert(email_fingerprint(local, domain));
         }
         b.set(Text::StateId, other[0]);
         b.set(Text::AltId, other[1]);
@@ -943,11 +952,13 @@ impl Validator {
         if repeated.is_empty() {
             return;
         }
-        fn key<'a>(r: &RecordRef<'a>, field: Field) -> Option<&'a str> {
+        // The fingerprint `push` computed.
+        fn key(r: &RecordRef<'_>, field: Field) -> Option<u64> {
             if field == Field::Email {
-                r.email()
+                r.email_key()
+                    .map(|(local, domain)| email_fingerprint(local, domain))
             } else {
-                r.district_id()
+                r.district_id().map(fingerprint)
             }
         }
         let mut keys: Vec<(u64, u32)> = self
@@ -955,7 +966,7 @@ impl Validator {
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
-                let fp = repeats::stored(fingerprint(key(&r, field)?));
+                let fp = repeats::stored(key(&r, field)?);
                 repeated
                     .binary_search(&fp)
                     .is_ok()
@@ -967,12 +978,12 @@ impl Validator {
             recs.get(i as usize)
                 .and_then(|r| {
                     if field == Field::Email {
-                        r.email()
+                        r.email().map(|e| e.to_string())
                     } else {
-                        r.district_id()
+                        r.district_id().map(str::to_owned)
                     }
                 })
-                .unwrap_or("")
+                .unwrap_or_default()
                 .to_owned()
         };
         let mut groups: Vec<Vec<u32>> = Vec::new();
@@ -1170,6 +1181,68 @@ mod tests {
                 ("ABCDEFGHJ", vec![9]),
             ]
         );
+    }
+
+    #[test]
+    fn emails_are_stored_lower_cased_with_each_domain_once() {
+        let rows = [
+            "Ann.Lee@School.ORG",
+            "bo@school.org",
+            "ann.lee@SCHOOL.org",
+            "bo@other.org",
+            "Émile@school.org",
+            "émile@School.org",
+            "cy@school.org",
+            "cy@other.org",
+        ];
+        let mut csv = String::from("District ID,First Name,Last Name,User Type,Grade,Email\n");
+        for (i, e) in rows.iter().enumerate() {
+            csv.push_str(&format!("S{i},Ann,Lee,0,5,{e}\n"));
+        }
+        let (_, v) =
+            crate::validate_bytes(csv.as_bytes(), &crate::ImportOptions::default()).expect("reads");
+        let stored: Vec<String> = v
+            .records
+            .iter()
+            .filter_map(|r| r.email().map(|e| e.to_string()))
+            .collect();
+        assert_eq!(
+            stored,
+            [
+                "ann.lee@school.org",
+                "bo@school.org",
+                "ann.lee@school.org",
+                "bo@other.org",
+                "émile@school.org",
+                "émile@school.org",
+                "cy@school.org",
+                "cy@other.org",
+            ]
+        );
+        let domains: Vec<&str> = v
+            .records
+            .iter()
+            .filter_map(|r| r.email().map(|e| e.domain()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert_eq!(domains, ["other.org", "school.org"]);
+        let e = v.records.get(0).and_then(|r| r.email()).expect("an email");
+        assert!(e == *"ann.lee@school.org");
+        assert!(
+            e != *"ann.lee@school.orgx" && e != *"ann.lee.school.org" && e != *"ann.le@school.org"
+        );
+        // The same address in other cases is a repeat; the same local part at another
+        // domain is not.
+        let mut dup_rows: Vec<(u32, Vec<u32>)> = v
+            .issues
+            .iter()
+            .filter(|i| i.code == IssueCode::DuplicateEmail)
+            .map(|i| (i.row.unwrap_or(0), i.rows.clone()))
+            .collect();
+        dup_rows.sort();
+        let flagged: Vec<u32> = dup_rows.iter().map(|d| d.0).collect();
+        assert_eq!(flagged, [2, 4, 6, 7]);
     }
 
     #[test]

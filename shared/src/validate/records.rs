@@ -1,11 +1,17 @@
 //! Normalized records, stored compactly: one text arena and a fixed-size slot per record
-//! (~36 bytes plus the text), so a million records cost about the size of their text and
-//! building them allocates almost nothing per row. Every value in here passed its field's
-//! parser in `validate`; this module cannot be filled from outside the crate.
+//! (~40 bytes plus the text), so a million records cost about the size of their text and
+//! building them allocates almost nothing per row. An email address is stored as its local
+//! part and the number of its domain, each distinct (lower-cased) domain once: a district's
+//! addresses share a handful of domains, which were a third of the text. Every value in here
+//! passed its field's parser in `validate`; this module cannot be filled from outside the
+//! crate.
 
+use std::fmt;
+
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::fields::{DistrictId, Email, EmailText, Grade, Role, Status};
+use crate::fields::{same_bytes, DistrictId, Email, EmailShape, EmailText, Grade, Role, Status};
 
 /// Text fields, in slot order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +34,8 @@ struct Slot {
     start: u32,
     lens: [u16; TEXTS],
     school: u32,
+    /// Index into `Records::domains`, or `NO_DOMAIN` (no valid email).
+    domain: u32,
     role: u8,
     grade: u8,
     status: u8,
@@ -37,6 +45,7 @@ struct Slot {
 }
 
 const NONE: u8 = u8::MAX;
+const NO_DOMAIN: u32 = u32::MAX;
 
 fn tri(b: Option<bool>) -> u8 {
     match b {
@@ -54,10 +63,27 @@ fn untri(b: u8) -> Option<bool> {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Records {
     text: String,
     slots: Vec<Slot>,
+    /// Each distinct email domain once, lower-cased.
+    domains: Vec<Box<str>>,
+    domain_ids: FxHashMap<Box<str>, u32>,
+    /// The domain of the last address stored.
+    last_domain: u32,
+}
+
+impl Default for Records {
+    fn default() -> Self {
+        Records {
+            text: String::new(),
+            slots: Vec::new(),
+            domains: Vec::new(),
+            domain_ids: FxHashMap::default(),
+            last_domain: NO_DOMAIN,
+        }
+    }
 }
 
 /// One record being built; texts are appended to the arena as they are validated. The slot is
@@ -68,6 +94,9 @@ pub(crate) struct Builder<'r> {
     text: &'r mut String,
     slot: &'r mut Slot,
     index: u32,
+    domains: &'r mut Vec<Box<str>>,
+    domain_ids: &'r mut FxHashMap<Box<str>, u32>,
+    last_domain: &'r mut u32,
 }
 
 impl<'r> Builder<'r> {
@@ -81,10 +110,12 @@ impl<'r> Builder<'r> {
         self.text.push_str(value.get(..len).unwrap_or(""));
         self.slot.lens[t as usize] = len as u16;
     }
-    /// Sets an email address, lower-cased (in place for ASCII), and returns it as stored.
-    pub(crate) fn set_email(&mut self, value: &str, form: EmailText) -> &str {
+    /// Sets a valid email address (as `EmailCheck` shaped it), lower-cased; returns its key
+    /// as stored: the local part and the domain's number.
+    pub(crate) fn set_email(&mut self, value: &str, shape: EmailShape) -> (&str, u32) {
         let start = self.text.len();
-        match form {
+        // The whole address is copied and lower-cased where it lands, then cut at its `@`.
+        match shape.text {
             EmailText::Lower => self.text.push_str(value),
             EmailText::Ascii => {
                 self.text.push_str(value);
@@ -92,14 +123,41 @@ impl<'r> Builder<'r> {
                     t.make_ascii_lowercase();
                 }
             }
+            // Lower-casing may move the `@` (it never makes one).
             EmailText::Unicode => self.text.push_str(&value.to_lowercase()),
         }
-        // Valid addresses are at most 254 bytes; lower-casing may lengthen a Unicode one.
-        let len = (self.text.len() - start).min(usize::from(u16::MAX));
+        let at = match shape.text {
+            EmailText::Unicode => self
+                .text
+                .get(start..)
+                .and_then(|t| t.find('@'))
+                .map_or(self.text.len(), |i| start + i),
+            _ => start + shape.at,
+        };
+        // The usual address has the previous one's domain: no lookup.
+        let id = if shape.same_domain && *self.last_domain != NO_DOMAIN {
+            *self.last_domain
+        } else {
+            let domain = self.text.get(at + 1..).unwrap_or("");
+            match self.domain_ids.get(domain) {
+                Some(&id) => id,
+                None => {
+                    let id = self.domains.len() as u32;
+                    self.domains.push(domain.into());
+                    self.domain_ids.insert(domain.into(), id);
+                    id
+                }
+            }
+        };
+        *self.last_domain = id;
+        self.slot.domain = id;
+        // A valid local part is at most 64 bytes (a little more once lower-cased).
+        let len = (at - start).min(usize::from(u16::MAX));
         self.text.truncate(start + len);
         self.slot.lens[Text::Email as usize] = len as u16;
-        self.text.get(start..).unwrap_or("")
+        (self.text.get(start..).unwrap_or(""), id)
     }
+
     pub(crate) fn role(&mut self, r: Option<Role>) {
         self.slot.role = r.map_or(NONE, Role::code);
     }
@@ -129,11 +187,19 @@ impl Records {
     pub(crate) fn start(&mut self, row: u32) -> Builder<'_> {
         let start = self.text.len() as u32;
         let index = self.slots.len() as u32;
-        let slot = self.slots.push_mut(Slot {
+        let Records {
+            text,
+            slots,
+            domains,
+            domain_ids,
+            last_domain,
+        } = self;
+        let slot = slots.push_mut(Slot {
             row,
             start,
             lens: [0; TEXTS],
             school: u32::MAX,
+            domain: NO_DOMAIN,
             role: NONE,
             grade: NONE,
             status: 0,
@@ -142,9 +208,12 @@ impl Records {
             has_error: false,
         });
         Builder {
-            text: &mut self.text,
+            text,
             slot,
             index,
+            domains,
+            domain_ids,
+            last_domain,
         }
     }
 
@@ -177,7 +246,9 @@ impl Records {
 
     /// Bytes held (for progress and memory reports).
     pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.slots.capacity() * std::mem::size_of::<Slot>()
+        self.text.capacity()
+            + self.slots.capacity() * std::mem::size_of::<Slot>()
+            + self.domains.iter().map(|d| 2 * d.len()).sum::<usize>()
     }
 }
 
@@ -209,8 +280,17 @@ impl<'a> RecordRef<'a> {
     pub fn district_id(&self) -> Option<&'a str> {
         self.opt(Text::DistrictId)
     }
-    pub fn email(&self) -> Option<&'a str> {
-        self.opt(Text::Email)
+    pub fn email(&self) -> Option<EmailRef<'a>> {
+        let domain = self.recs.domains.get(self.slot.domain as usize)?;
+        Some(EmailRef {
+            local: self.text(Text::Email),
+            domain,
+        })
+    }
+    /// The address's key as stored: its local part and its domain's number in this file
+    /// (equal keys, equal addresses).
+    pub(crate) fn email_key(&self) -> Option<(&'a str, u32)> {
+        (self.slot.domain != NO_DOMAIN).then(|| (self.text(Text::Email), self.slot.domain))
     }
     pub fn first_name(&self) -> &'a str {
         self.text(Text::FirstName)
@@ -262,7 +342,7 @@ impl<'a> RecordRef<'a> {
         Record {
             row: self.row(),
             district_id: self.district_id().and_then(|s| DistrictId::parse(s).ok()),
-            email: self.email().and_then(|s| Email::parse(s).ok()),
+            email: self.email().and_then(|e| Email::parse(&e.to_string()).ok()),
             first_name: self.first_name().to_owned(),
             last_name: self.last_name().to_owned(),
             middle_name: self.middle_name().map(str::to_owned),
@@ -285,10 +365,50 @@ impl std::fmt::Debug for RecordRef<'_> {
         f.debug_struct("Record")
             .field("row", &self.row())
             .field("district_id", &self.district_id())
-            .field("email", &self.email())
+            .field("email", &self.email().map(|e| e.to_string()))
             .field("first_name", &self.first_name())
             .field("last_name", &self.last_name())
             .finish_non_exhaustive()
+    }
+}
+
+/// A stored email address, lower-cased: its local part and its domain, kept apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmailRef<'a> {
+    local: &'a str,
+    domain: &'a str,
+}
+
+impl<'a> EmailRef<'a> {
+    pub fn local(&self) -> &'a str {
+        self.local
+    }
+    pub fn domain(&self) -> &'a str {
+        self.domain
+    }
+    /// Appends the whole address to `out`.
+    pub fn push_to(&self, out: &mut String) {
+        out.push_str(self.local);
+        out.push('@');
+        out.push_str(self.domain);
+    }
+}
+
+impl fmt::Display for EmailRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.local, self.domain)
+    }
+}
+
+impl PartialEq<str> for EmailRef<'_> {
+    fn eq(&self, other: &str) -> bool {
+        let (l, o) = (self.local.len(), other.as_bytes());
+        o.len() == l + 1 + self.domain.len()
+            && o.get(l) == Some(&b'@')
+            && o.get(..l)
+                .is_some_and(|x| same_bytes(x, self.local.as_bytes()))
+            && o.get(l + 1..)
+                .is_some_and(|x| same_bytes(x, self.domain.as_bytes()))
     }
 }
 
