@@ -35,6 +35,8 @@ pub struct Dialect {
 
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 const SAMPLE_ROWS: usize = 200;
+/// Bytes fed to the sample's reader at a time.
+const SAMPLE_PIECE: usize = 16 * 1024;
 
 /// Detects the dialect from the file's first bytes (`complete`: they are the whole file) and
 /// returns it with the sample rows it saw (heading split off when there is one).
@@ -100,14 +102,24 @@ fn read_sample(prefix: &[u8], complete: bool, dialect: Dialect, limits: Limits) 
         limits,
     );
     let mut rows = Vec::new();
-    let mut sink = |row: super::Row<'_>| {
+    let keep = |rows: &mut Vec<(u32, Vec<String>)>, row: super::Row<'_>| {
         if rows.len() <= SAMPLE_ROWS {
             rows.push((row.number, row.to_vec()));
         }
     };
-    reader.feed(prefix, &mut sink);
-    if complete {
-        reader.finish(&mut sink);
+    // Fed a piece at a time, and no further once the sample is full: each delimiter is tried
+    // on a few hundred rows, not on the whole prefix (reading does not depend on where the
+    // input is cut).
+    let mut full = false;
+    for piece in prefix.chunks(SAMPLE_PIECE) {
+        reader.feed(piece, &mut |row| keep(&mut rows, row));
+        if rows.len() > SAMPLE_ROWS {
+            full = true;
+            break;
+        }
+    }
+    if complete && !full {
+        reader.finish(&mut |row| keep(&mut rows, row));
     } else if rows.len() > 1 {
         rows.pop();
     }

@@ -94,10 +94,7 @@ pub fn detect(sample: &[u8], complete: bool) -> Result<Detected, ReadError> {
             bom_len: 0,
         });
     }
-    let controls = sample
-        .iter()
-        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1a)))
-        .count();
+    let controls = count_controls(sample);
     if controls * 100 > sample.len().max(1) || sample.contains(&0) {
         return Err(ReadError::NotText {
             kind: "binary data".into(),
@@ -126,6 +123,22 @@ pub fn detect(sample: &[u8], complete: bool) -> Result<Detected, ReadError> {
         encoding,
         bom_len: 0,
     })
+}
+
+/// Bytes that are control characters no text file holds (all below 0x20 but tab, line feed,
+/// form feed, carriage return and the DOS end-of-file mark). Counted 255 bytes at a time in
+/// one-byte counters, with no branch, which the compiler turns into vector instructions.
+fn count_controls(b: &[u8]) -> usize {
+    b.chunks(255)
+        .map(|c| {
+            c.iter().fold(0u8, |n, &x| {
+                let allowed =
+                    (x == b'\t') | (x == b'\n') | (x == 0x0c) | (x == b'\r') | (x == 0x1a);
+                n.wrapping_add(u8::from((x < 0x20) & !allowed))
+            })
+        })
+        .map(usize::from)
+        .sum()
 }
 
 fn magic(b: &[u8]) -> Option<(&'static str, &'static str)> {
@@ -219,6 +232,19 @@ fn plausibility(enc: &'static Encoding, sample: &[u8]) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn controls_are_counted_as_byte_by_byte() {
+        let bytes: Vec<u8> = (0..5_000u32).map(|i| (i * 7 % 256) as u8).collect();
+        for start in [0, 1, 254, 255, 256, 1000] {
+            let s = &bytes[start..];
+            let want = s
+                .iter()
+                .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1a))
+                .count();
+            assert_eq!(super::count_controls(s), want);
+        }
+    }
+
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
