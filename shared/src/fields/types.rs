@@ -233,6 +233,20 @@ impl EmailCheck {
     }
 }
 
+/// The longest name (first, middle, last), in characters.
+pub const MAX_NAME: usize = 100;
+/// The longest other text (ids, school, scope), in characters.
+pub const MAX_TEXT: usize = 255;
+/// The longest password, in characters.
+pub const MAX_PASSWORD: usize = 256;
+
+/// Whether `s` has more than `max` characters (counted only when it has more than `max` bytes,
+/// which nearly no value has). The browser and the server both ask this.
+#[inline]
+pub fn longer_than(s: &str, max: usize) -> bool {
+    s.len() > max && s.chars().count() > max
+}
+
 /// Equal byte strings, compared a word at a time inline: the first and last words (which may
 /// overlap) and every whole word between, with no loop over single bytes. A district's domain
 /// is compared on every row and the planner compares every field of every record: `memcmp`

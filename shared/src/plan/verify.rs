@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use thiserror::Error;
 
 use super::{Change, Guard, Roster, ScopeGuard, UserData, UserId, UserStatus};
-use crate::fields::Field;
+use crate::fields::{longer_than, Field, MAX_NAME, MAX_TEXT};
 use crate::map::SchoolDirectory;
 use crate::wire::{ChangeRequest, SCHEMA_VERSION};
 
@@ -61,9 +61,6 @@ impl VerifyError {
     }
 }
 
-const MAX_NAME: usize = 100;
-const MAX_TEXT: usize = 255;
-
 /// The rules a user's data must satisfy wherever it comes from (a create, or a user after its
 /// updates), as in `validate`.
 fn check_data(
@@ -80,19 +77,22 @@ fn check_data(
         if v.trim().is_empty() {
             return bad(format!("{} is blank", f.label()));
         }
-        if v.len() > MAX_NAME {
+        if longer_than(v, MAX_NAME) {
             return bad(format!(
                 "{} is longer than {MAX_NAME} characters",
                 f.label()
             ));
         }
     }
-    for v in [&d.middle_name, &d.state_id, &d.alt_id]
-        .into_iter()
-        .flatten()
+    if d.middle_name
+        .as_deref()
+        .is_some_and(|v| longer_than(v, MAX_NAME))
     {
-        if v.len() > MAX_TEXT {
-            return bad("a value is longer than 255 characters".into());
+        return bad(format!("middle name is longer than {MAX_NAME} characters"));
+    }
+    for v in [&d.state_id, &d.alt_id].into_iter().flatten() {
+        if longer_than(v, MAX_TEXT) {
+            return bad(format!("a value is longer than {MAX_TEXT} characters"));
         }
     }
     if d.district_id.is_none() && d.email.is_none() {
@@ -118,7 +118,7 @@ fn check_data(
             ));
         }
     }
-    if d.scope.trim().is_empty() || d.scope.len() > MAX_TEXT {
+    if d.scope.trim().is_empty() || longer_than(&d.scope, MAX_TEXT) {
         return bad("scope is blank or too long".into());
     }
     Ok(())
@@ -317,4 +317,42 @@ pub fn verify(
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fields::{DistrictId, Role};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn user(first: &str, middle: Option<&str>) -> UserData {
+        UserData {
+            district_id: DistrictId::parse("S1").ok(),
+            email: None,
+            first_name: first.into(),
+            last_name: "Lee".into(),
+            middle_name: middle.map(str::to_owned),
+            role: Role::Student,
+            grade: None,
+            school: "101".into(),
+            state_id: None,
+            alt_id: None,
+            limited_english: None,
+            econ_disadvantaged: None,
+            scope: "students.csv".into(),
+        }
+    }
+
+    /// Limits count characters, as the browser's validation does: 100 three-byte characters
+    /// are a valid name; 101 of anything are not, for the middle name too.
+    #[test]
+    fn name_limits_count_characters_like_validation() {
+        let ok = |d: &UserData| check_data(2, d, None, false).is_ok();
+        assert!(ok(&user(&"語".repeat(100), None)));
+        assert!(!ok(&user(&"語".repeat(101), None)));
+        assert!(!ok(&user(&"a".repeat(101), None)));
+        assert!(ok(&user("Ann", Some(&"é".repeat(100)))));
+        assert!(!ok(&user("Ann", Some(&"e".repeat(101)))));
+    }
 }

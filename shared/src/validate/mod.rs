@@ -20,18 +20,14 @@ use serde::{Deserialize, Serialize};
 use crate::fingerprint;
 
 use crate::fields::{
-    parse_bool, same_bytes, trim, DistrictId, DistrictIdError, Email, EmailCheck, Field, Grade,
-    GradeError, GradeParse, Role, RoleError, Status,
+    longer_than, parse_bool, same_bytes, trim, DistrictId, DistrictIdError, Email, EmailCheck,
+    Field, Grade, GradeError, GradeParse, Role, RoleError, Status, MAX_NAME, MAX_PASSWORD,
+    MAX_TEXT,
 };
 use crate::map::{column_label, Mapping, SchoolDirectory, Source};
 use crate::read::{Row, RowProblem};
 use records::Text;
 use repeats::Repeats;
-
-/// The longest value each text field may hold.
-const MAX_NAME: usize = 100;
-const MAX_TEXT: usize = 255;
-const MAX_PASSWORD: usize = 256;
 
 /// What the validator needs to know about the file before its first row.
 #[derive(Debug, Clone)]
@@ -638,7 +634,7 @@ impl Validator {
         let mut names = [""; 3];
         let too_long = |f: Field| format!("{} is longer than {MAX_NAME} characters.", f.label());
         if let Some(v) = cell(Field::MiddleName) {
-            if v.len() > MAX_NAME {
+            if longer_than(v, MAX_NAME) {
                 err!(
                     Some(Field::MiddleName),
                     IssueCode::TooLong,
@@ -660,7 +656,7 @@ impl Validator {
                     format!("{} is blank.", f.label()),
                     Some(format!("Fill in the {}.", f.label().to_lowercase()))
                 );
-            } else if v.len() > MAX_NAME {
+            } else if longer_than(v, MAX_NAME) {
                 err!(Some(f), IssueCode::TooLong, too_long(f), None);
             } else {
                 if bad_name_case(v) {
@@ -728,7 +724,7 @@ impl Validator {
                     "School is blank.".into(),
                     Some("Fill in the school's SIS code or name.".into())
                 );
-            } else if v.len() > MAX_TEXT {
+            } else if longer_than(v, MAX_TEXT) {
                 err!(
                     Some(Field::School),
                     IssueCode::TooLong,
@@ -831,7 +827,7 @@ impl Validator {
         .enumerate()
         {
             if let Some(v) = cell(f) {
-                if v.len() > max {
+                if longer_than(v, max) {
                     let msg = format!("{} is longer than {max} characters.", f.label());
                     err!(Some(f), IssueCode::TooLong, msg, None);
                 } else {
@@ -1243,6 +1239,25 @@ mod tests {
         dup_rows.sort();
         let flagged: Vec<u32> = dup_rows.iter().map(|d| d.0).collect();
         assert_eq!(flagged, [2, 4, 6, 7]);
+    }
+
+    #[test]
+    fn length_limits_count_characters() {
+        let csv = format!(
+            "District ID,First Name,Last Name,Middle Name,User Type,Grade\nS1,{},Lee,{},0,5\nS2,{},Lee,,0,5\n",
+            "語".repeat(100),
+            "é".repeat(100),
+            "a".repeat(101),
+        );
+        let (_, v) =
+            crate::validate_bytes(csv.as_bytes(), &crate::ImportOptions::default()).expect("reads");
+        let too_long: Vec<u32> = v
+            .issues
+            .iter()
+            .filter(|i| i.code == IssueCode::TooLong)
+            .filter_map(|i| i.row)
+            .collect();
+        assert_eq!(too_long, [3]);
     }
 
     #[test]
