@@ -67,14 +67,7 @@ fn view_of(v: &Validation) -> ValidationView {
         schools: v
             .school_values
             .iter()
-            .map(|sv| {
-                (
-                    sv.value.clone(),
-                    sv.rows.len() as u32,
-                    sv.rows.first().copied().unwrap_or(0),
-                    sv.code.clone(),
-                )
-            })
+            .map(|sv| (sv.value.clone(), sv.count, sv.first_row, sv.code.clone()))
             .collect(),
     }
 }
