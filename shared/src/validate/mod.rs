@@ -1160,6 +1160,21 @@ mod tests {
         }
     }
 
+    /// A file of students S0, S1… (Ann Lee, grade 5) with `heading` holding `values` in turn.
+    fn students_with(heading: &str, values: &[&str]) -> String {
+        let mut csv = format!("District ID,First Name,Last Name,User Type,Grade,{heading}\n");
+        for (i, v) in values.iter().enumerate() {
+            csv.push_str(&format!("S{i},Ann,Lee,0,5,{v}\n"));
+        }
+        csv
+    }
+
+    fn validated(csv: &str) -> Validation {
+        let (_, v) =
+            crate::validate_bytes(csv.as_bytes(), &crate::ImportOptions::default()).expect("reads");
+        v
+    }
+
     #[test]
     fn school_values_are_told_apart_by_every_byte_and_their_length() {
         // Prefixes of each other, the same bytes in another order, values of 8 and 9+ bytes
@@ -1176,12 +1191,8 @@ mod tests {
             "10",
             "ABCDEFGHI",
         ];
-        let mut csv = String::from("District ID,First Name,Last Name,User Type,Grade,School\n");
-        for (i, v) in values.iter().enumerate() {
-            csv.push_str(&format!("S{i},Ann,Lee,0,5,{v}\n"));
-        }
-        let (_, v) =
-            crate::validate_bytes(csv.as_bytes(), &crate::ImportOptions::default()).expect("reads");
+        let csv = students_with("School", &values);
+        let v = validated(&csv);
         let seen: Vec<(&str, u32, u32)> = v
             .school_values
             .iter()
@@ -1236,12 +1247,7 @@ mod tests {
             "cy@school.org",
             "cy@other.org",
         ];
-        let mut csv = String::from("District ID,First Name,Last Name,User Type,Grade,Email\n");
-        for (i, e) in rows.iter().enumerate() {
-            csv.push_str(&format!("S{i},Ann,Lee,0,5,{e}\n"));
-        }
-        let (_, v) =
-            crate::validate_bytes(csv.as_bytes(), &crate::ImportOptions::default()).expect("reads");
+        let v = validated(&students_with("Email", &rows));
         let stored: Vec<String> = v
             .records
             .iter()
@@ -1294,8 +1300,7 @@ mod tests {
             "é".repeat(100),
             "a".repeat(101),
         );
-        let (_, v) =
-            crate::validate_bytes(csv.as_bytes(), &crate::ImportOptions::default()).expect("reads");
+        let v = validated(&csv);
         let too_long: Vec<u32> = v
             .issues
             .iter()
