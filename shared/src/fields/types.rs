@@ -7,7 +7,7 @@ use thiserror::Error;
 /// `str::trim` (Unicode white space, so a no-break space from a spreadsheet goes too), with a
 /// fast exit for the usual cell, whose first and last characters are not white space: every
 /// parser trims, and the validator trims each cell once before that.
-#[inline]
+#[inline(always)]
 pub(crate) fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     match (b.first(), b.last()) {
