@@ -105,11 +105,14 @@ fn plan_bench(this_month: &[u8]) {
     let back = codec::decode(&snapshot).expect("decode");
     let dec = t_dec.elapsed();
     assert_eq!(back.users.len(), roster.users.len());
-    println!();
-    println!(
-        "plan 1,000,000 rows against 1,000,000 users: {:.3} s (median of 3; target ≤ 1 s)",
-        t.as_secs_f64()
-    );
+    say(&format!(
+        "\nPlan 1,000,000 rows against 1,000,000 users: {:.3} s (median of 3; target ≤ 1 s): creates {}, updates {}, archives {}, unchanged {}.",
+        t.as_secs_f64(),
+        s.creates,
+        s.updates,
+        s.archives,
+        s.unchanged
+    ));
     report(&format!(
         "plan_native_s: {:.3}\nchange_request_bytes: {}\nchange_request_pct_of_csv: {:.2}\nsnapshot_bytes: {}\nsnapshot_decode_s: {:.3}\n",
         t.as_secs_f64(),
@@ -118,24 +121,26 @@ fn plan_bench(this_month: &[u8]) {
         snapshot.len(),
         dec.as_secs_f64()
     ));
-    println!(
-        "  creates {}, updates {}, archives {}, unchanged {}",
-        s.creates, s.updates, s.archives, s.unchanged
-    );
-    println!(
-        "change request: {} bytes of JSON = {:.2}% of the CSV's {} bytes (target ≤ 5%)",
+    say(&format!(
+        "Change request: {} bytes of JSON = {:.2}% of the CSV's {} bytes (target ≤ 5%).",
         req.len(),
         req.len() as f64 * 100.0 / next.len() as f64,
         next.len()
-    );
-    println!(
-        "roster snapshot: {:.1} MB encoded, decoded in {:.3} s",
+    ));
+    say(&format!(
+        "Roster snapshot: {:.1} MB encoded, decoded in {:.3} s.",
         snapshot.len() as f64 / 1e6,
         dec.as_secs_f64()
-    );
+    ));
 }
 
 /// Appends `name: value` lines to target/bench/engine.txt (report.js gathers them).
+/// Prints a line and writes it to the report.
+fn say(line: &str) {
+    println!("{line}");
+    report(&format!("{line}\n"));
+}
+
 fn report(lines: &str) {
     use std::io::Write;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
@@ -227,29 +232,25 @@ fn main() {
     let (emb, ers) = rate(full);
     ratios.sort_by(f64::total_cmp);
     let ratio = ratios[ratios.len() / 2];
-    println!();
-    println!("| run (median of {RUNS}) | time | MB/s | rows/s |");
-    println!("|---|---|---|---|");
-    println!(
-        "| bare csv::ByteRecord loop | {:.3} s | {bmb:.0} | {brs:.0} |",
-        bare.as_secs_f64()
-    );
-    println!(
-        "| engine: read + map + validate | {:.3} s | {emb:.0} | {ers:.0} |",
-        full.as_secs_f64()
-    );
-    println!();
-    println!(
-        "engine_vs_bare_throughput: {:.0}% (target ≥ 40%; median of the {RUNS} rounds' ratios, which ranged {:.0}–{:.0}%)",
+    let read_s = read.as_secs_f64();
+    let fin_s = fin.as_secs_f64();
+    let rules_s = (full.as_secs_f64() - read_s - fin_s).max(0.0);
+    // Printed, and written to the report (whose `name: value` lines are its figures).
+    let summary = format!(
+        "\n| run (median of {RUNS}) | time | MB/s | rows/s |\n|---|---|---|---|\n\
+         | bare csv::ByteRecord loop | {:.3} s | {bmb:.0} | {brs:.0} |\n\
+         | engine: read + map + validate | {:.3} s | {emb:.0} | {ers:.0} |\n\n\
+         Engine vs bare loop throughput: {:.0}% (target ≥ 40%; median of the {RUNS} rounds' ratios, which ranged {:.0}–{:.0}%).\n\
+         Where the time goes: decode + split {read_s:.3} s, row rules + record store {rules_s:.3} s, file rules (duplicates, schools) {fin_s:.3} s.\n",
+        bare.as_secs_f64(),
+        full.as_secs_f64(),
         ratio * 100.0,
         ratios[0] * 100.0,
         ratios[ratios.len() - 1] * 100.0
     );
+    print!("{summary}");
+    report(&summary);
     report(&format!("bare_csv_mb_s: {bmb:.0}\nengine_mb_s: {emb:.0}\nengine_rows_s: {ers:.0}\nengine_vs_bare_pct: {:.0}\n", ratio * 100.0));
-    let read_s = read.as_secs_f64();
-    let fin_s = fin.as_secs_f64();
-    let rules_s = (full.as_secs_f64() - read_s - fin_s).max(0.0);
-    println!("where the time goes: decode + split {read_s:.3} s, row rules + record store {rules_s:.3} s, file rules (duplicates, schools) {fin_s:.3} s");
 
     plan_bench(&bytes);
 
@@ -270,7 +271,7 @@ fn main() {
         .collect();
     if let [_, peak, _] = nums[..] {
         let peak_mb = peak as f64 * 1024.0 / 1e6;
-        println!("peak memory (whole process, file streamed from disk): {peak_mb:.0} MB = {:.2}× the file (target < 2×)", peak_mb / mb);
+        say(&format!("Peak memory (whole process, file streamed from disk): {peak_mb:.0} MB = {:.2}× the file (target < 2×).", peak_mb / mb));
         report(&format!(
             "engine_peak_memory_mb: {peak_mb:.0}\nengine_peak_memory_x_file: {:.2}\n",
             peak_mb / mb
