@@ -23,6 +23,14 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Rust itself: at least the workspace's rust-version (the record store uses Vec::push_mut, 1.95).
+need_rust=$(awk -F'"' '/^rust-version = / {print $2; exit}' Cargo.toml)
+have_rust=$(rustc --version 2>/dev/null | awk '{print $2}' || true)
+if [ -n "$need_rust" ] && [ "$(printf '%s\n%s\n' "$need_rust" "${have_rust:-0}" | sort -V | head -1)" != "$need_rust" ]; then
+  log "rustup update stable (have rustc ${have_rust:-none}, need $need_rust)"
+  rustup update stable --no-self-update
+fi
+
 # The wasm target.
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   log "rustup target add wasm32-unknown-unknown"
