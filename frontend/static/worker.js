@@ -17,12 +17,16 @@ const ready = init().then((exports) => {
 async function validate(id, file, mapping) {
   engine.start(mapping, file.size);
   let rows = 0;
+  const read = (at) => file.slice(at, Math.min(at + CHUNK, file.size)).arrayBuffer();
+  // The next slice is read while the engine works on this one.
+  let next = read(0);
   for (let at = 0; at < file.size; at += CHUNK) {
     if (cancelled.has(id)) {
       cancelled.delete(id);
       throw new Error('cancelled');
     }
-    const buf = new Uint8Array(await file.slice(at, Math.min(at + CHUNK, file.size)).arrayBuffer());
+    const buf = new Uint8Array(await next);
+    if (at + CHUNK < file.size) next = read(at + CHUNK);
     rows = engine.feed(buf);
     postMessage({ id, type: 'progress', done: Math.min(at + CHUNK, file.size), total: file.size, rows });
   }
