@@ -35,7 +35,13 @@ fn bare_csv(bytes: &[u8]) -> u64 {
 }
 
 fn read_only(bytes: &[u8]) -> u32 {
-    let o = open(&bytes[..bytes.len().min(256 * 1024)], false, &opts()).expect("open");
+    let opts = opts();
+    let o = open(
+        &bytes[..bytes.len().min(opts.limits.sniff_bytes)],
+        false,
+        &opts,
+    )
+    .expect("open");
     let mut r = RowReader::new(&o.dialect, Default::default());
     let mut n = 0u32;
     for c in bytes.chunks(CHUNK) {
@@ -55,7 +61,12 @@ fn engine<C: AsRef<[u8]>>(
     let opts = opts();
     let first = chunks.next().expect("data");
     let first = first.as_ref();
-    let o = open(&first[..first.len().min(256 * 1024)], false, &opts).expect("open");
+    let o = open(
+        &first[..first.len().min(opts.limits.sniff_bytes)],
+        false,
+        &opts,
+    )
+    .expect("open");
     let mut p = Pipeline::new(&o, &opts);
     p.expect_bytes(size);
     p.feed(first);
@@ -68,14 +79,9 @@ fn engine<C: AsRef<[u8]>>(
 }
 
 fn validate_all(bytes: &[u8]) -> rollcall_shared::validate::Validation {
-    let opts = opts();
-    let o = open(&bytes[..bytes.len().min(256 * 1024)], false, &opts).expect("open");
-    let mut p = Pipeline::new(&o, &opts);
-    p.expect_bytes(bytes.len() as u64);
-    for c in bytes.chunks(CHUNK) {
-        p.feed(c);
-    }
-    p.finish().expect("valid")
+    rollcall_shared::validate_bytes(bytes, &opts())
+        .expect("valid")
+        .1
 }
 
 /// Plan next month's 1,000,000-row file (1% edits, 0.5% new, 0.5% gone) against the

@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use rollcall_shared::{open, ImportOptions, Pipeline};
+use rollcall_shared::{open, validate_bytes, ImportOptions, Pipeline};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -23,7 +23,12 @@ fn main() {
     let mut best = f64::MAX;
     for _ in 0..runs {
         let t = Instant::now();
-        let o = open(&bytes[..bytes.len().min(256 * 1024)], false, &opts).expect("open");
+        let o = open(
+            &bytes[..bytes.len().min(opts.limits.sniff_bytes)],
+            false,
+            &opts,
+        )
+        .expect("open");
         let mut p = Pipeline::new(&o, &opts);
         p.expect_bytes(bytes.len() as u64);
         for c in bytes.chunks(1 << 20) {
@@ -46,13 +51,7 @@ fn main() {
 }
 
 fn validate(bytes: &[u8], opts: &ImportOptions) -> rollcall_shared::validate::Validation {
-    let o = open(&bytes[..bytes.len().min(256 * 1024)], false, opts).expect("open");
-    let mut p = Pipeline::new(&o, opts);
-    p.expect_bytes(bytes.len() as u64);
-    for c in bytes.chunks(1 << 20) {
-        p.feed(c);
-    }
-    p.finish().expect("a readable file")
+    validate_bytes(bytes, opts).expect("a readable file").1
 }
 
 fn plan(bytes: &[u8], roster_file: &str, runs: usize, opts: &ImportOptions) {

@@ -206,6 +206,7 @@ pub fn validate_bytes(
     let prefix = &bytes[..bytes.len().min(opts.limits.sniff_bytes)];
     let opened = open(prefix, prefix.len() == bytes.len(), opts)?;
     let mut p = Pipeline::new(&opened, opts);
+    p.expect_bytes(bytes.len() as u64);
     p.feed(bytes);
     let v = p.finish()?;
     Ok((opened, v))

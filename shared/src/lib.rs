@@ -13,6 +13,7 @@ pub mod fields;
 pub mod map;
 pub mod plan;
 pub mod read;
+mod swar;
 pub mod testgen;
 pub mod validate;
 pub mod wire;

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::swar;
+
 /// `str::trim` (Unicode white space, so a no-break space from a spreadsheet goes too), with a
 /// fast exit for the usual cell, whose first and last characters are not white space: every
 /// parser trims, and the validator trims each cell once before that.
@@ -138,7 +140,10 @@ impl Email {
     /// allowed characters without leading, trailing or doubled dots; a domain of at least two
     /// dot-separated labels of letters, digits and inner hyphens.
     pub fn is_valid(s: &str) -> bool {
-        split_email(s).is_some_and(|(_, domain)| valid_domain(domain))
+        let b = s.as_bytes();
+        split_at_valid_domain(b)
+            .and_then(|(at, _)| local_form(b.get(..at)?))
+            .is_some()
     }
 
     pub fn as_str(&self) -> &str {
@@ -190,7 +195,7 @@ pub struct EmailShape {
     pub text: EmailText,
     /// Where its `@` is.
     pub at: usize,
-    /// Its domain is byte for byte the one of the previous valid address checked.
+    /// Its domain is byte for byte the one of the previous valid address this checker saw.
     pub same_domain: bool,
 }
 
@@ -210,17 +215,10 @@ impl EmailCheck {
         let at = if known {
             b.len() - d - 1
         } else {
-            // Split at the first `@` (any other makes the domain invalid).
-            let at = memchr::memchr(b'@', b)?;
-            let domain = b.get(at + 1..)?;
-            if !valid_domain(domain) {
-                return None;
-            }
+            let (at, form) = split_at_valid_domain(b)?;
             self.domain.clear();
-            self.domain.extend_from_slice(domain);
-            self.domain_form = domain.iter().fold(0, |f, &c| {
-                f | (LOCAL_CLASS[usize::from(c)] & (UPPER | HIGH))
-            });
+            self.domain.extend_from_slice(b.get(at + 1..)?);
+            self.domain_form = form;
             at
         };
         // An `@` in the local part is not an allowed byte there.
@@ -257,13 +255,7 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if n != b.len() {
         return false;
     }
-    fn at<const W: usize>(s: &[u8], i: usize) -> u64 {
-        let mut w = [0u8; 8];
-        if let (Some(d), Some(x)) = (w.get_mut(..W), s.get(i..i + W)) {
-            d.copy_from_slice(x);
-        }
-        u64::from_le_bytes(w)
-    }
+    use swar::load as at;
     match n {
         0 => true,
         1 => a.first() == b.first(),
@@ -281,15 +273,19 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// The local part (checked) and the domain (not yet) of an address of plausible length.
-fn split_email(s: &str) -> Option<(&[u8], &[u8])> {
-    let b = s.as_bytes();
+/// Where the `@` of an address of plausible length is, when what follows it is a valid
+/// domain (the first `@`: any other makes the domain invalid), and the domain's `UPPER` and
+/// `HIGH` bits. The local part is not checked.
+fn split_at_valid_domain(b: &[u8]) -> Option<(usize, u8)> {
     if b.len() > Email::MAX_LEN {
         return None;
     }
     let at = memchr::memchr(b'@', b)?;
-    let (local, domain) = (b.get(..at)?, b.get(at + 1..)?);
-    local_form(local).map(|_| (local, domain))
+    let domain = b.get(at + 1..)?;
+    let form = domain.iter().fold(0, |f, &c| {
+        f | (LOCAL_CLASS[usize::from(c)] & (UPPER | HIGH))
+    });
+    valid_domain(domain).then_some((at, form))
 }
 
 /// Checks a local part (1–64 allowed bytes, no dot at either end, no two dots in a row):
@@ -304,27 +300,6 @@ fn local_form(local: &[u8]) -> Option<u8> {
     local_form_words(local).unwrap_or_else(|| local_form_bytes(local))
 }
 
-const LANE_LOW: u64 = 0x0101_0101_0101_0101;
-const LANE_HIGH: u64 = 0x8080_8080_8080_8080;
-const LANE_LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-/// The high bit of each byte lane of `x` (all lanes < 0x80) that is ≥ `c` (≤ 0x80): setting
-/// every lane's high bit first means no lane borrows from the next.
-fn lanes_ge(x: u64, c: u8) -> u64 {
-    ((x | LANE_HIGH) - LANE_LOW * u64::from(c)) & LANE_HIGH
-}
-
-/// The high bit of each byte lane of `x` (all lanes < 0x80) in `lo..=hi` (`hi` < 0x80).
-fn lanes_in(x: u64, lo: u8, hi: u8) -> u64 {
-    lanes_ge(x, lo) & !lanes_ge(x, hi + 1)
-}
-
-/// The high bit of each byte lane of `x` equal to `c` (exactly: no carries between lanes).
-fn lanes_eq(x: u64, c: u8) -> u64 {
-    let y = x ^ (LANE_LOW * u64::from(c));
-    !(((y & LANE_LOW7) + LANE_LOW7) | y | LANE_LOW7)
-}
-
 /// [`local_form_bytes`] eight bytes at a time for the bytes nearly every address is made of
 /// (ASCII letters, digits, `-./_`): about 45 instructions a word where the byte loop takes
 /// about 12 a byte. `None` when a byte is not one of them (the byte loop decides).
@@ -333,21 +308,21 @@ fn local_form_words(local: &[u8]) -> Option<Option<u8>> {
     // Checks the word at byte `at`; `carry` is the dot bit of the byte just before it when
     // that byte is not inside the previous word checked. Returns the word's dot lanes.
     let mut word = |at: usize, carry: u64| -> Option<u64> {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(local.get(at..at + 8)?);
-        let x = u64::from_le_bytes(b);
-        if x & LANE_HIGH != 0 {
+        // Offsets are inside `local` by construction (a word past it would read as zeros,
+        // which are not usual bytes: the byte loop would decide).
+        let x = swar::load::<8>(local, at);
+        if x & swar::HIGH != 0 {
             return None;
         }
         // `| 0x20` folds capitals onto small letters and nothing else into a–z.
-        let letter = lanes_in(x | (LANE_LOW * 0x20), b'a', b'z');
-        let usual = letter | lanes_in(x, b'-', b'9') | lanes_eq(x, b'_');
-        if usual != LANE_HIGH {
+        let letter = swar::in_lanes(x | (swar::LOW * 0x20), b'a', b'z');
+        let usual = letter | swar::in_lanes(x, b'-', b'9') | swar::eq_lanes(x, b'_');
+        if usual != swar::HIGH {
             return None;
         }
         // A capital is a letter whose 0x20 bit (moved to the lane's high bit) is clear.
         upper |= letter & !(x << 2);
-        let dot = lanes_eq(x, b'.');
+        let dot = swar::eq_lanes(x, b'.');
         adjacent_dots |= dot & ((dot << 8) | carry);
         Some(dot)
     };
@@ -648,13 +623,9 @@ impl Grade {
         if s.is_empty() {
             return Err(GradeError::Blank);
         }
-        // Fast path for the common codes, `1`–`12` and `01`–`12`, computed rather than matched
-        // (grades alternate at random down a file: a branch per pattern mispredicts).
+        // `1`–`12` and `01`–`12` with white space around them.
         if let Some(g) = numbered_grade(s.as_bytes()) {
             return Ok(GradeParse::Exact(g));
-        }
-        if let [b'K' | b'k'] = *s.as_bytes() {
-            return Ok(GradeParse::Exact(Grade::KG));
         }
         let invalid = || GradeError::Invalid(s.to_owned());
         let mut buf = [0u8; 32];
@@ -666,13 +637,6 @@ impl Grade {
         };
         if let Some(g) = exact {
             return Ok(GradeParse::Exact(g));
-        }
-        // Digits alone: `1`–`12`, `01`–`12`.
-        if key.len() <= 2 && !key.is_empty() && key.bytes().all(|c| c.is_ascii_digit()) {
-            let n: u8 = key.parse().map_err(|_| invalid())?;
-            return Grade::numbered(n)
-                .map(GradeParse::Exact)
-                .ok_or_else(invalid);
         }
         let spelled = match key {
             "kindergarten" | "kinder" | "kindergartner" => Some(Grade::KG),
@@ -941,6 +905,9 @@ mod tests {
         grade_digit_letter: grade, "9Z" => Err(GradeError::Invalid("9Z".into())),
         grade_high_bytes: grade, "ÿ" => Err(GradeError::Invalid("ÿ".into())),
         grade_13: grade, "13" => Err(GradeError::Invalid("13".into())),
+        // Digits joined by punctuation are not a grade (`1.0` is not grade 10).
+        grade_decimal: grade, "1.0" => Err(GradeError::Invalid("1.0".into())),
+        grade_range: grade, "1-2" => Err(GradeError::Invalid("1-2".into())),
         grade_0: grade, "0" => Err(GradeError::Invalid("0".into())),
         grade_kindergarten: grade, "kindergarten" => Ok(("KG", true)),
         grade_1st: grade, "1st" => Ok(("01", true)),
@@ -1045,6 +1012,11 @@ mod tests {
         assert_eq!(check.check("b@e.org"), shape(EmailText::Lower, 1, false));
         assert_eq!(check.check("b@E.org"), shape(EmailText::Ascii, 1, false));
         assert_eq!(check.check("cc@E.org"), shape(EmailText::Ascii, 2, true));
+        // A file's checker and the one-off check agree on every address.
+        for s in bad.iter().chain(&["a@b.org", "A.B@c.d", "é@b.org"]) {
+            let mut fresh = EmailCheck::default();
+            assert_eq!(fresh.check(s).is_some(), Email::is_valid(s), "{s}");
+        }
         for b in bad {
             assert!(check.check("x@b.org").is_some());
             assert!(check.check("y@c.org").is_some());

@@ -217,8 +217,6 @@ impl Plan {
 /// The fields compared for an update, in display order.
 const COMPARED: [Field; 13] = Field::MANAGED;
 
-/// A record as the user it describes. Fields the file does not map come from `base` (the
-/// matched user), or are empty for a new user.
 /// The fields a file maps, looked up by index (the planner asks for every field of every row).
 struct FieldSet([bool; Field::ALL.len()]);
 
@@ -236,6 +234,8 @@ impl FieldSet {
     }
 }
 
+/// A record as the user it describes. Fields the file does not map come from `base` (the
+/// matched user), or are empty for a new user.
 fn target(
     r: &RecordRef<'_>,
     school: &str,
@@ -468,7 +468,7 @@ pub fn plan_indexed(
     for (ri, r) in v.records.iter().enumerate() {
         let rscope = r.scope().unwrap_or(scope);
         // Rows of one scope follow each other: the set is asked only when the scope changes.
-        if last_scope != Some(rscope) {
+        if !last_scope.is_some_and(|s| same_bytes(s.as_bytes(), rscope.as_bytes())) {
             if !touched.contains(rscope) {
                 touched.insert(rscope.to_owned());
             }

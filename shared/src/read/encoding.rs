@@ -232,6 +232,10 @@ fn plausibility(enc: &'static Encoding, sample: &[u8]) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     #[test]
     fn controls_are_counted_as_byte_by_byte() {
         let bytes: Vec<u8> = (0..5_000u32).map(|i| (i * 7 % 256) as u8).collect();
@@ -241,13 +245,9 @@ mod tests {
                 .iter()
                 .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1a))
                 .count();
-            assert_eq!(super::count_controls(s), want);
+            assert_eq!(count_controls(s), want);
         }
     }
-
-    use super::*;
-    #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn enc(bytes: &[u8]) -> &'static str {
         detect(bytes, true)

@@ -11,6 +11,7 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use encoding_rs::{Decoder, WINDOWS_1252};
 
 use super::{Dialect, Limits};
+use crate::swar;
 
 /// Something wrong with a row as a whole, found while splitting it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -478,55 +479,37 @@ const BLOCK_HITS: usize = 8;
 /// flattens its bitmaps): the usual block holds fewer than nine.
 fn positions(hay: &[u8], byte: u8, out: &mut [usize]) -> usize {
     debug_assert!(out.len() >= hay.len() + POSITIONS_SLACK);
-    let splat = u64::from_le_bytes([byte; 8]);
     let mut n = 0;
     let mut blocks = hay.chunks_exact(64);
     let mut base = 0;
     for block in &mut blocks {
         let mut mask = 0u64;
-        for (i, w) in block.chunks_exact(8).enumerate() {
-            mask |= lane_bits(load_word(w) ^ splat) << (8 * i);
+        for i in 0..8 {
+            mask |= swar::mask(swar::eq_lanes(swar::load::<8>(block, 8 * i), byte)) << (8 * i);
         }
         n = flatten(mask, base, out, n);
         base += 64;
     }
     let tail = blocks.remainder();
     let mut mask = 0u64;
-    let mut words = tail.chunks_exact(8);
-    for (i, w) in (&mut words).enumerate() {
-        mask |= lane_bits(load_word(w) ^ splat) << (8 * i);
+    let full = tail.len() / 8 * 8;
+    for i in 0..full / 8 {
+        mask |= swar::mask(swar::eq_lanes(swar::load::<8>(tail, 8 * i), byte)) << (8 * i);
     }
-    let rest = words.remainder().len();
+    let rest = tail.len() - full;
     if rest > 0 {
-        let full = tail.len() - rest;
         if hay.len() >= 8 {
             // The last eight bytes, the ones already seen shifted out: no loop of a varying
             // length.
-            let last = lane_bits(load_word(&hay[hay.len() - 8..]) ^ splat) >> (8 - rest);
-            mask |= last << full;
+            let last = swar::mask(swar::eq_lanes(swar::load::<8>(hay, hay.len() - 8), byte));
+            mask |= (last >> (8 - rest)) << full;
         } else {
-            for (i, &b) in words.remainder().iter().enumerate() {
-                mask |= u64::from(b == byte) << (full + i);
+            for (i, &b) in tail.iter().enumerate() {
+                mask |= u64::from(b == byte) << i;
             }
         }
     }
     flatten(mask, base, out, n)
-}
-
-fn load_word(w: &[u8]) -> u64 {
-    let mut x = [0u8; 8];
-    x.copy_from_slice(w);
-    u64::from_le_bytes(x)
-}
-
-/// One bit per zero byte of `x`, byte `i`'s at bit `i`.
-fn lane_bits(x: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // The high bit of each byte of `hits` is set exactly where `x` has a zero byte
-    // (no carries between bytes).
-    let hits = !(((x & LOW7) + LOW7) | x | LOW7);
-    // Gathers the eight high bits into the top byte (the products land on distinct bits).
-    ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
 /// Appends `base +` the index of each set bit of `mask` to `out[n..]`; returns the new `n`.

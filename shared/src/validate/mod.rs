@@ -20,9 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::fingerprint;
 
 use crate::fields::{
-    longer_than, parse_bool, same_bytes, trim, DistrictId, DistrictIdError, Email, EmailCheck,
-    Field, Grade, GradeError, GradeParse, Role, RoleError, Status, MAX_NAME, MAX_PASSWORD,
-    MAX_TEXT,
+    longer_than, parse_bool, trim, DistrictId, DistrictIdError, Email, EmailCheck, Field, Grade,
+    GradeError, GradeParse, Role, RoleError, Status, MAX_NAME, MAX_PASSWORD, MAX_TEXT,
 };
 use crate::map::{column_label, Mapping, SchoolDirectory, Source};
 use crate::read::{Row, RowProblem};
@@ -303,13 +302,24 @@ fn short_key(v: &[u8]) -> (u64, usize) {
     (head, v.len())
 }
 
-/// The repeated-key fingerprint of a stored address, from its local part and its domain's
-/// number (the same address always has the same pair; the domain is not hashed again).
-fn email_fingerprint(local: &str, domain: u32) -> u64 {
-    fingerprint(local)
-        ^ u64::from(domain)
-            .wrapping_add(1)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+/// A record's key for repeated-key checks as stored: the district ID, or the email's local part
+/// and its domain's number (equal keys, equal texts).
+fn stored_key<'a>(r: &RecordRef<'a>, field: Field) -> Option<(&'a str, Option<u32>)> {
+    if field == Field::Email {
+        r.email_key().map(|(local, domain)| (local, Some(domain)))
+    } else {
+        r.district_id().map(|id| (id, None))
+    }
+}
+
+/// The fingerprint of a stored key (the domain's number is mixed in, not its text hashed).
+fn key_fingerprint(text: &str, domain: Option<u32>) -> u64 {
+    fingerprint(text)
+        ^ domain.map_or(0, |d| {
+            u64::from(d)
+                .wrapping_add(1)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        })
 }
 
 fn rows_list(rows: &[u32]) -> String {
@@ -753,23 +763,17 @@ impl Validator {
                     None
                 );
             } else {
-                // A file has a handful of school values: look through them inline before
-                // hashing.
-                let few = school_values.len() <= 16;
+                // A file has a handful of school values, usually codes of a few bytes: those
+                // are compared as numbers, every one looked at and the match kept without a
+                // branch (which school a row names is as good as random); anything else is
+                // hashed.
                 let key = short_key(v.as_bytes());
-                let seen = if few && key.1 <= 8 {
-                    // Every key looked at, the match kept without a branch: which of a
-                    // handful of schools a row names is as good as random.
+                let seen = if school_values.len() <= 16 && key.1 <= 8 {
                     let mut found = u32::MAX;
                     for (i, &k) in school_keys.iter().enumerate() {
                         found = if k == key { i as u32 } else { found };
                     }
                     (found != u32::MAX).then_some(found)
-                } else if few {
-                    school_values
-                        .iter()
-                        .position(|sv| same_bytes(sv.value.as_bytes(), v.as_bytes()))
-                        .map(|i| i as u32)
                 } else {
                     school_index.get(v).copied()
                 };
@@ -868,7 +872,7 @@ impl Validator {
         // one is not stored.
         if let (Some(v), Some(shape)) = (email_raw, email_ok) {
             let (local, domain) = b.set_email(v, shape);
-            emails.insert(email_fingerprint(local, domain));
+            emails.insert(key_fingerprint(local, Some(domain)));
         }
         b.set(Text::StateId, other[0]);
         b.set(Text::AltId, other[1]);
@@ -884,7 +888,7 @@ impl Validator {
         }
         b.finish();
         if let Some(id) = district_id {
-            ids.insert(fingerprint(id));
+            ids.insert(key_fingerprint(id, None));
         }
     }
 
@@ -970,21 +974,18 @@ impl Validator {
         if repeated.is_empty() {
             return;
         }
-        // The fingerprint `push` computed.
-        fn key(r: &RecordRef<'_>, field: Field) -> Option<u64> {
-            if field == Field::Email {
-                r.email_key()
-                    .map(|(local, domain)| email_fingerprint(local, domain))
-            } else {
-                r.district_id().map(fingerprint)
-            }
-        }
+        let key = |i: u32| {
+            self.records
+                .get(i as usize)
+                .and_then(|r| stored_key(&r, field))
+        };
         let mut keys: Vec<(u64, u32)> = self
             .records
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
-                let fp = repeats::stored(key(&r, field)?);
+                let (text, domain) = stored_key(&r, field)?;
+                let fp = repeats::stored(key_fingerprint(text, domain));
                 repeated
                     .binary_search(&fp)
                     .is_ok()
@@ -992,26 +993,14 @@ impl Validator {
             })
             .collect();
         keys.sort_unstable();
-        let text = |recs: &Records, i: u32| -> String {
-            recs.get(i as usize)
-                .and_then(|r| {
-                    if field == Field::Email {
-                        r.email().map(|e| e.to_string())
-                    } else {
-                        r.district_id().map(str::to_owned)
-                    }
-                })
-                .unwrap_or_default()
-                .to_owned()
-        };
         let mut groups: Vec<Vec<u32>> = Vec::new();
         for run in keys.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
-            // In row order.
+            // In row order; a collision of two fingerprints is told apart by the keys.
             let mut pending: Vec<u32> = run.iter().map(|&(_, i)| i).collect();
             while let Some(first) = pending.first().copied() {
-                let t = text(&self.records, first);
+                let k = key(first);
                 let (same, rest): (Vec<u32>, Vec<u32>) =
-                    pending.iter().partition(|&&i| text(&self.records, i) == t);
+                    pending.iter().partition(|&&i| key(i) == k);
                 if same.len() > 1 {
                     groups.push(same);
                 }
@@ -1024,7 +1013,17 @@ impl Validator {
                 .iter()
                 .filter_map(|&i| self.records.get(i as usize).map(|r| r.row()))
                 .collect();
-            let value = text(&self.records, g[0]);
+            let value = self
+                .records
+                .get(g[0] as usize)
+                .and_then(|r| {
+                    if field == Field::Email {
+                        r.email().map(|e| e.to_string())
+                    } else {
+                        r.district_id().map(str::to_owned)
+                    }
+                })
+                .unwrap_or_default();
             for (k, &i) in g.iter().enumerate() {
                 self.records.mark_error(i);
                 let others: Vec<u32> = rows

@@ -70,7 +70,8 @@ pub struct Records {
     /// Each distinct email domain once, lower-cased.
     domains: Vec<Box<str>>,
     domain_ids: FxHashMap<Box<str>, u32>,
-    /// The domain of the last address stored.
+    /// The domain of the last address stored. The validator stores every address its
+    /// `EmailCheck` finds valid, so "same domain as the last one checked" means this one.
     last_domain: u32,
 }
 
@@ -134,11 +135,12 @@ impl<'r> Builder<'r> {
                 .map_or(self.text.len(), |i| start + i),
             _ => start + shape.at,
         };
-        // The usual address has the previous one's domain: no lookup.
+        // The usual address has the previous one's domain (EmailCheck compared it already):
+        // no lookup.
+        let domain = self.text.get(at + 1..).unwrap_or("");
         let id = if shape.same_domain && *self.last_domain != NO_DOMAIN {
             *self.last_domain
         } else {
-            let domain = self.text.get(at + 1..).unwrap_or("");
             match self.domain_ids.get(domain) {
                 Some(&id) => id,
                 None => {
@@ -149,6 +151,11 @@ impl<'r> Builder<'r> {
                 }
             }
         };
+        debug_assert_eq!(
+            self.domains.get(id as usize).map(|d| &**d),
+            Some(domain),
+            "a domain hinted as the last one stored is that one"
+        );
         *self.last_domain = id;
         self.slot.domain = id;
         // A valid local part is at most 64 bytes (a little more once lower-cased).
