@@ -212,17 +212,21 @@ impl EmailCheck {
             && b.len() > d
             && b.get(b.len() - d - 1) == Some(&b'@')
             && same_bytes(b.get(b.len() - d..)?, &self.domain);
-        let at = if known {
-            b.len() - d - 1
+        let (at, new_domain) = if known {
+            (b.len() - d - 1, None)
         } else {
             let (at, form) = split_at_valid_domain(b)?;
-            self.domain.clear();
-            self.domain.extend_from_slice(b.get(at + 1..)?);
-            self.domain_form = form;
-            at
+            (at, Some(form))
         };
         // An `@` in the local part is not an allowed byte there.
         let local_form = local_form(b.get(..at)?)?;
+        // Only a valid address's domain is remembered: `same_domain` promises the previous
+        // *valid* address had it (the validator stores exactly those).
+        if let Some(form) = new_domain {
+            self.domain.clear();
+            self.domain.extend_from_slice(b.get(at + 1..)?);
+            self.domain_form = form;
+        }
         Some(EmailShape {
             text: form(local_form | self.domain_form),
             at,
@@ -1012,6 +1016,9 @@ mod tests {
         assert_eq!(check.check("b@e.org"), shape(EmailText::Lower, 1, false));
         assert_eq!(check.check("b@E.org"), shape(EmailText::Ascii, 1, false));
         assert_eq!(check.check("cc@E.org"), shape(EmailText::Ascii, 2, true));
+        // An invalid address's domain is not remembered.
+        assert_eq!(check.check("a..b@f.org"), None);
+        assert_eq!(check.check("d@f.org"), shape(EmailText::Lower, 1, false));
         // A file's checker and the one-off check agree on every address.
         for s in bad.iter().chain(&["a@b.org", "A.B@c.d", "é@b.org"]) {
             let mut fresh = EmailCheck::default();

@@ -1245,6 +1245,9 @@ mod tests {
             "émile@School.org",
             "cy@school.org",
             "cy@other.org",
+            // An invalid address at a new domain, then a valid one there: stored at that domain.
+            "a..b@third.org",
+            "dee@third.org",
         ];
         let v = validated(&students_with("Email", &rows));
         let stored: Vec<String> = v
@@ -1263,6 +1266,7 @@ mod tests {
                 "émile@school.org",
                 "cy@school.org",
                 "cy@other.org",
+                "dee@third.org",
             ]
         );
         let domains: Vec<&str> = v
@@ -1272,7 +1276,7 @@ mod tests {
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        assert_eq!(domains, ["other.org", "school.org"]);
+        assert_eq!(domains, ["other.org", "school.org", "third.org"]);
         let e = v.records.get(0).and_then(|r| r.email()).expect("an email");
         assert!(e == *"ann.lee@school.org");
         assert!(
