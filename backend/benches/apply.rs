@@ -43,7 +43,7 @@ fn bench(label: &str, url: &str, out: &mut String) {
             users: vec![],
         };
         // One timed apply of a plan, as the CLI submits it.
-        let timed_submit = |c: &mut _, req: &rollcall_shared::wire::ChangeRequest, what: &str| {
+        let timed_submit = |c: &mut _, req: &rollcall_shared::wire::SealedRequest, what: &str| {
             let t = Instant::now();
             let sub = Submission {
                 district: d.id,
@@ -51,6 +51,7 @@ fn bench(label: &str, url: &str, out: &mut String) {
                 submitted_by: "bench",
                 kind: "cli",
                 idempotency_key: None,
+                fingerprint: None,
                 if_match: None,
                 run_at: None,
             };
@@ -58,13 +59,15 @@ fn bench(label: &str, url: &str, out: &mut String) {
             t.elapsed().as_secs_f64()
         };
         let p1 = plan(&v1, &empty, "students.csv", &Options::default());
-        let req1 = p1.to_request(&d.short_name, &Options::default(), true, None);
+        let req1 = apply::seal(p1.to_request(&d.short_name, &Options::default(), true, None))
+            .expect("seal");
         let first = timed_submit(&mut *c, &req1, "first import");
 
         let dist = c.district(d.id).expect("district");
         let roster = apply::roster_of(&dist, &c.users(d.id).expect("users"));
         let p2 = plan(&v2, &roster, "students.csv", &Options::default());
-        let req2 = p2.to_request(&d.short_name, &Options::default(), true, None);
+        let req2 = apply::seal(p2.to_request(&d.short_name, &Options::default(), true, None))
+            .expect("seal");
         let second = timed_submit(&mut *c, &req2, "re-import");
 
         // Baseline: the same rows, bulk-loaded as plainly as the backend allows, in one transaction.

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use rollcall_shared::wire::ChangeRequest;
+use rollcall_shared::wire::SealedRequest;
 
-use crate::db::apply::{apply_rows, roster_of, ApplyError};
+use crate::db::apply::{apply_rows, mail_after, roster_of, ApplyError};
 use crate::db::{now_ms, Db, DbError, Store, StoreCommon};
 use crate::with_conn;
 
@@ -59,7 +59,7 @@ fn run_one<C: Store>(
     c: &mut C,
     import: &mut crate::db::models::ImportRow,
 ) -> Result<(), ApplyError> {
-    let req = ChangeRequest::from_json(import.request.as_bytes())
+    let req = SealedRequest::from_stored_json(import.request.as_bytes())
         .map_err(|e| ApplyError::Db(DbError::Conflict(e.to_string())))?;
     let d = import.district_id;
     let mut out = import.clone();
@@ -68,12 +68,15 @@ fn run_one<C: Store>(
         let rows = c.users(d)?;
         let roster = roster_of(&district, &rows);
         let dir = crate::db::apply::directory(c, d)?;
-        rollcall_shared::plan::verify(&req, &roster, Some(&dir))
+        // The district's policy as it is when the import runs.
+        rollcall_shared::plan::verify(&req, &roster, Some(&dir), district.guard())
             .map_err(|e| DbError::Conflict(e.to_string()))?;
         apply_rows(c, &mut district, &req, &rows, &mut out, now_ms())
             .map_err(|e| DbError::Conflict(e.to_string()))?;
         out.status = "completed".into();
         c.update_import(&out)?;
+        // The same mail an immediate apply sends, in the same transaction.
+        mail_after(c, &district, &out, &req)?;
         Ok(())
     })?;
     *import = out;

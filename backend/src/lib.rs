@@ -6,3 +6,4 @@ pub mod db;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod maintenance;

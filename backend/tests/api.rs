@@ -377,7 +377,8 @@ async fn a_failure_mid_apply_leaves_the_database_as_before() {
         let mut next = roster_csv(30).replace("Lee,0", "Leigh,0");
         next.push_str("S9999,Zed,Ng,0,5,zed@alpha.org,102\n");
         let (p, short) = app.plan(&app.a, &next, "f.csv").await;
-        let req = p.to_request(&short, &Options::default(), false, None);
+        let req =
+            apply::seal(p.to_request(&short, &Options::default(), false, None)).expect("seal");
         let db = Db::connect(&app.url).expect("db");
         let mut conn = db.get().expect("conn");
         apply::FAIL_AFTER.store(10, Ordering::SeqCst);
@@ -388,6 +389,7 @@ async fn a_failure_mid_apply_leaves_the_database_as_before() {
                 submitted_by: apply::FAIL_TAG,
                 kind: "cli",
                 idempotency_key: None,
+                fingerprint: None,
                 if_match: None,
                 run_at: None,
             };

@@ -39,7 +39,7 @@ fn seed(url: &str) -> Db {
             d.id,
             "admin@demo.example.org",
             "Admin",
-            &hash_password("rollcall-demo"),
+            &hash_password("rollcall-demo").expect("hash"),
         )?;
         Ok(())
     })
@@ -128,6 +128,7 @@ fn crash_mid_apply_leaves_each_import_whole_or_absent() {
                     true,
                     None,
                 );
+                let req = apply::seal(req).expect("seal");
                 let mut conn = db.get().expect("conn");
                 let at = rollcall_backend::db::now_ms() + 50;
                 with_conn!(conn, |c| apply::submit(
@@ -138,6 +139,7 @@ fn crash_mid_apply_leaves_each_import_whole_or_absent() {
                         submitted_by: "soak",
                         kind: "api",
                         idempotency_key: None,
+                        fingerprint: None,
                         if_match: None,
                         run_at: Some(at)
                     }

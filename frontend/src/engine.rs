@@ -258,7 +258,19 @@ impl Engine {
             .roster
             .as_ref()
             .ok_or_else(|| err("load the roster first"))?;
-        self.plan_options = serde_json::from_str(options).map_err(err)?;
+        /// The wire's options and, beside them, the district's guard policy (never sent back).
+        #[derive(serde::Deserialize)]
+        struct PlanOptions {
+            #[serde(flatten)]
+            options: Options,
+            #[serde(default)]
+            guard: rollcall_shared::wire::GuardLimits,
+        }
+        let o: PlanOptions = serde_json::from_str(options).map_err(err)?;
+        self.plan_options = Options {
+            guard: o.guard,
+            ..o.options
+        };
         let t0 = now_ms();
         let p = plan_indexed(v, r, &self.index, scope, &self.plan_options);
         let plan_ms = now_ms() - t0;

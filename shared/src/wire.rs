@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::fields::Field;
+use crate::fields::{longer_than, Field, MAX_PASSWORD};
 use crate::plan::{Change, Secret, UserData, UserId};
 
 /// The schema version this build writes and accepts.
@@ -63,7 +63,9 @@ pub struct Options {
     /// Apply at this time (RFC 3339) instead of now.
     #[serde(default)]
     pub apply_at: Option<String>,
-    #[serde(default)]
+    /// The district's mass-archive policy, for the planner. Never part of a change request:
+    /// the server sets it from the district's settings and decides whether a request trips it.
+    #[serde(skip)]
     pub guard: GuardLimits,
 }
 
@@ -137,6 +139,76 @@ pub enum WireError {
     Invalid(String),
 }
 
+/// Why a request could not be sealed.
+#[derive(Debug, Error)]
+pub enum SealError<E> {
+    #[error("row {row}: the password is longer than {MAX_PASSWORD} characters")]
+    PasswordTooLong { row: u32 },
+    #[error("a password is already hashed or redacted: only passwords as typed are accepted")]
+    NotClear,
+    #[error("hashing a password failed: {0}")]
+    Hash(E),
+}
+
+/// A change request whose passwords are hashed: the only form the server writes down (the
+/// import's history, a scheduled import waiting for its time). It can only be made by
+/// [`SealedRequest::seal`] or read back by [`SealedRequest::from_stored_json`], both of which
+/// refuse a password as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedRequest(ChangeRequest);
+
+impl std::ops::Deref for SealedRequest {
+    type Target = ChangeRequest;
+    fn deref(&self) -> &ChangeRequest {
+        &self.0
+    }
+}
+
+impl SealedRequest {
+    /// Hashes every password (each checked for length first, so no unbounded input reaches the
+    /// hash).
+    pub fn seal<E>(
+        mut req: ChangeRequest,
+        mut hash: impl FnMut(&str) -> Result<String, E>,
+    ) -> Result<SealedRequest, SealError<E>> {
+        for (row, s) in req.secrets_mut() {
+            let Secret::Clear(p) = s else {
+                return Err(SealError::NotClear);
+            };
+            if longer_than(p, MAX_PASSWORD) {
+                return Err(SealError::PasswordTooLong { row });
+            }
+            *s = Secret::Hashed(hash(p).map_err(SealError::Hash)?);
+        }
+        Ok(SealedRequest(req))
+    }
+
+    /// Reads a stored request back; one holding a password as typed is refused.
+    pub fn from_stored_json(bytes: &[u8]) -> Result<SealedRequest, WireError> {
+        let mut req: ChangeRequest =
+            serde_json::from_slice(bytes).map_err(|e| WireError::Invalid(e.to_string()))?;
+        if req.secrets_mut().any(|(_, s)| s.is_clear()) {
+            return Err(WireError::Invalid(
+                "a stored request holds a password as typed".into(),
+            ));
+        }
+        Ok(SealedRequest(req))
+    }
+
+    /// The same request with every password replaced by [`Secret::Redacted`].
+    pub fn redacted(&self) -> SealedRequest {
+        let mut req = self.0.clone();
+        for (_, s) in req.secrets_mut() {
+            *s = Secret::Redacted;
+        }
+        SealedRequest(req)
+    }
+
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(&self.0)
+    }
+}
+
 impl WireError {
     pub fn code(&self) -> &'static str {
         match self {
@@ -166,11 +238,34 @@ impl ChangeRequest {
             }
             None => return Err(WireError::Invalid("missing field `version`".into())),
         }
-        serde_json::from_slice(bytes).map_err(|e| WireError::Invalid(e.to_string()))
+        let mut req: ChangeRequest =
+            serde_json::from_slice(bytes).map_err(|e| WireError::Invalid(e.to_string()))?;
+        if req.secrets_mut().any(|(_, s)| !s.is_clear()) {
+            return Err(WireError::Invalid(
+                "a password must be sent as typed (the server hashes it), not hashed".into(),
+            ));
+        }
+        Ok(req)
     }
 
     pub fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// Every password of the request, with its file row.
+    pub fn secrets_mut(&mut self) -> impl Iterator<Item = (u32, &mut Secret)> {
+        let creates = self
+            .creates
+            .iter_mut()
+            .filter_map(|c| Some((c.row, c.password.as_mut()?)));
+        let updates = self.updates.iter_mut().flat_map(|u| {
+            let row = u.row;
+            u.changes.iter_mut().filter_map(move |c| match c {
+                Change::Password(s) => Some((row, s)),
+                _ => None,
+            })
+        });
+        creates.chain(updates)
     }
 }
 
@@ -199,6 +294,71 @@ mod tests {
             ChangeRequest::from_json(b"[1,2"),
             Err(WireError::Invalid(_))
         ));
+    }
+
+    fn with_password(p: &str) -> ChangeRequest {
+        let json = format!(
+            r#"{{"version":1,"district":"d","scope":"s","scopes":["s"],"base_revision":0,"mapped":[],
+            "creates":[{{"row":2,"data":{{"district_id":"1","email":null,"first_name":"A","last_name":"B","middle_name":null,
+            "role":"student","grade":"05","school":"101","state_id":null,"alt_id":null,"limited_english":null,
+            "econ_disadvantaged":null,"scope":"s"}},"password":{p}}}],
+            "updates":[{{"id":7,"row":3,"changes":[{{"password":{p}}}]}}],"archives":[],"restores":[]}}"#
+        );
+        ChangeRequest::from_json(json.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn sealing_hashes_every_password_and_nothing_typed_is_written() {
+        let req = with_password(r#""hunter2-typed""#);
+        let sealed = SealedRequest::seal(req, |p| Ok::<_, ()>(format!("H({})", p.len()))).unwrap();
+        let json = sealed.to_json().unwrap();
+        assert!(!json.contains("hunter2-typed"), "{json}");
+        assert_eq!(json.matches(r#"{"hash":"H(13)"}"#).count(), 2, "{json}");
+        // Read back as stored: fine. As a client's request: refused (a hash is not a password).
+        let back = SealedRequest::from_stored_json(json.as_bytes()).unwrap();
+        assert_eq!(back, sealed);
+        assert!(ChangeRequest::from_json(json.as_bytes()).is_err());
+        let red = sealed.redacted().to_json().unwrap();
+        assert_eq!(red.matches(r#"{"redacted":true}"#).count(), 2, "{red}");
+        assert!(!red.contains("H(13)"));
+        // A stored request with a typed password is refused.
+        let clear = serde_json::to_string(&with_password(r#""x""#)).unwrap();
+        assert!(SealedRequest::from_stored_json(clear.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn a_password_over_the_limit_is_refused_before_hashing() {
+        let long = format!("\"{}\"", "p".repeat(MAX_PASSWORD + 1));
+        let mut hashed = 0;
+        let r = SealedRequest::seal(with_password(&long), |_| {
+            hashed += 1;
+            Ok::<_, ()>(String::new())
+        });
+        assert!(matches!(r, Err(SealError::PasswordTooLong { row: 2 })));
+        assert_eq!(hashed, 0);
+    }
+
+    #[test]
+    fn the_guard_never_travels_in_a_request() {
+        let mut req = with_password(r#""x""#);
+        req.options.guard = GuardLimits {
+            percent: 100,
+            min: 1_000_000,
+        };
+        let json = String::from_utf8(req.to_json()).unwrap();
+        assert!(!json.contains("1000000"), "{json}");
+        let sent = json.replace(
+            r#""options":{"#,
+            r#""options":{"guard":{"percent":100,"min":1000000},"#,
+        );
+        assert!(sent.contains("1000000"));
+        assert_eq!(
+            ChangeRequest::from_json(sent.as_bytes())
+                .unwrap()
+                .options
+                .guard,
+            GuardLimits::default()
+        );
     }
 
     #[test]

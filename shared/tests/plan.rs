@@ -9,7 +9,7 @@ use rollcall_shared::plan::{
 };
 use rollcall_shared::testgen::schools;
 use rollcall_shared::validate::{IssueCode, Validation};
-use rollcall_shared::wire::{ArchiveReason, ChangeRequest, Conflict, Options};
+use rollcall_shared::wire::{ArchiveReason, ChangeRequest, Conflict, GuardLimits, Options};
 use rollcall_shared::{validate_bytes, ImportOptions};
 
 #[cfg(target_arch = "wasm32")]
@@ -341,7 +341,7 @@ fn verification_accepts_the_plan_and_refuses_inconsistent_requests() {
         "users.csv",
     );
     let req = p.to_request("demo", &Options::default(), false, None);
-    assert_eq!(verify(&req, &r, Some(&sch)), Ok(()));
+    assert_eq!(verify(&req, &r, Some(&sch), GuardLimits::default()), Ok(()));
     // Through JSON, as it travels.
     let back = ChangeRequest::from_json(&req.to_json()).expect("round trip");
     assert_eq!(back, req);
@@ -349,7 +349,7 @@ fn verification_accepts_the_plan_and_refuses_inconsistent_requests() {
     let mut stale = r.clone();
     stale.revision += 1;
     assert!(matches!(
-        verify(&req, &stale, Some(&sch)),
+        verify(&req, &stale, Some(&sch), GuardLimits::default()),
         Err(VerifyError::Stale { .. })
     ));
 
@@ -359,7 +359,7 @@ fn verification_accepts_the_plan_and_refuses_inconsistent_requests() {
         reason: ArchiveReason::Missing,
     });
     assert_eq!(
-        verify(&bad, &r, Some(&sch)),
+        verify(&bad, &r, Some(&sch), GuardLimits::default()),
         Err(VerifyError::UnknownUser(UserId(999)))
     );
 
@@ -368,21 +368,21 @@ fn verification_accepts_the_plan_and_refuses_inconsistent_requests() {
         rollcall_shared::fields::Email::parse("ann@d.org").expect("e"),
     ))];
     assert_eq!(
-        verify(&dup, &r, Some(&sch)),
+        verify(&dup, &r, Some(&sch), GuardLimits::default()),
         Err(VerifyError::DuplicateEmail("ann@d.org".into()))
     );
 
     let mut school = req.clone();
     school.creates[0].data.school = "999".into();
     assert!(matches!(
-        verify(&school, &r, Some(&sch)),
+        verify(&school, &r, Some(&sch), GuardLimits::default()),
         Err(VerifyError::InvalidRecord { .. })
     ));
 
     let mut restore_active = req.clone();
     restore_active.restores.push(r.users[0].id);
     assert_eq!(
-        verify(&restore_active, &r, Some(&sch)),
+        verify(&restore_active, &r, Some(&sch), GuardLimits::default()),
         Err(VerifyError::NotArchived(r.users[0].id))
     );
 
@@ -394,14 +394,23 @@ fn verification_accepts_the_plan_and_refuses_inconsistent_requests() {
     let half = plan_of(&pass(&all[..20]), &big, "f.csv");
     let unconfirmed = half.to_request("demo", &Options::default(), false, None);
     assert!(matches!(
-        verify(&unconfirmed, &big, Some(&sch)),
+        verify(&unconfirmed, &big, Some(&sch), GuardLimits::default()),
         Err(VerifyError::GuardNotAcknowledged {
             archives: 20,
             active: 40
         })
     ));
     let confirmed = half.to_request("demo", &Options::default(), true, None);
-    assert_eq!(verify(&confirmed, &big, Some(&sch)), Ok(()));
+    assert_eq!(
+        verify(&confirmed, &big, Some(&sch), GuardLimits::default()),
+        Ok(())
+    );
+    // The policy is the verifier's (the district's), not the request's.
+    let lenient = GuardLimits {
+        percent: 60,
+        min: 5,
+    };
+    assert_eq!(verify(&unconfirmed, &big, Some(&sch), lenient), Ok(()));
 }
 
 #[test]
@@ -444,7 +453,10 @@ fn the_group_option_names_every_existing_user_of_the_file() {
         vec![r.users[0].id, r.users[1].id],
         "unchanged Ann and updated Bo; Eve is created, Cy archived"
     );
-    assert_eq!(verify(&req, &r, Some(&schools())), Ok(()));
+    assert_eq!(
+        verify(&req, &r, Some(&schools()), GuardLimits::default()),
+        Ok(())
+    );
     assert!(p
         .to_request("demo", &Options::default(), true, None)
         .members

@@ -83,6 +83,7 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
         session_hours: 12,
     };
     let state = crate::http::AppState::new(db, config);
+    crate::maintenance::spawn(state.clone(), std::time::Duration::from_secs(300));
     let addr = a.addr.clone();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -114,6 +115,8 @@ pub const DEMO_ADMIN: &str = "admin@demo.example.org";
 pub const DEMO_PASSWORD: &str = "rollcall-demo";
 
 pub fn demo() -> anyhow::Result<ExitCode> {
+    let demo_hash =
+        apply::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("Hashing the password: {e}"))?;
     let db = connect()?;
     let mut conn = db.get()?;
     with_conn!(conn, |c| -> anyhow::Result<()> {
@@ -128,16 +131,9 @@ pub fn demo() -> anyhow::Result<ExitCode> {
             c.create_group(d.id, "Reading intervention")?;
         }
         match c.admin_by_email(DEMO_ADMIN)? {
-            Some((dist, id, _, _)) => {
-                c.set_admin_password(dist, id, &apply::hash_password(DEMO_PASSWORD))?
-            }
+            Some((dist, id, _, _)) => c.set_admin_password(dist, id, &demo_hash)?,
             None => {
-                c.create_admin(
-                    d.id,
-                    DEMO_ADMIN,
-                    "Demo Admin",
-                    &apply::hash_password(DEMO_PASSWORD),
-                )?;
+                c.create_admin(d.id, DEMO_ADMIN, "Demo Admin", &demo_hash)?;
             }
         }
         Ok(())
@@ -211,6 +207,7 @@ pub fn admin(cmd: AdminCmd) -> anyhow::Result<ExitCode> {
     if password.len() < 8 {
         bail!("The password must have at least 8 characters.");
     }
+    let hash = apply::hash_password(&password).map_err(|e| anyhow!("Hashing the password: {e}"))?;
     let db = connect()?;
     let mut conn = db.get()?;
     with_conn!(conn, |c| -> anyhow::Result<()> {
@@ -220,7 +217,7 @@ pub fn admin(cmd: AdminCmd) -> anyhow::Result<ExitCode> {
         if c.admin_by_email(&email)?.is_some() {
             bail!("An admin with the email {email} exists already.");
         }
-        c.create_admin(d.id, &email, &name, &apply::hash_password(&password))?;
+        c.create_admin(d.id, &email, &name, &hash)?;
         Ok(())
     })?;
     println!("Admin {email} created for district `{district}`.");
@@ -295,7 +292,10 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         Ok((d.clone(), roster_of(&d, &rows), directory(c, d.id)?, saved))
     })?;
     let (_, v) = super::validate::validate_with(&a.file, &a.read, Some(dir), saved)?;
-    let options = Options::default();
+    let options = Options {
+        guard: district.guard(),
+        ..Options::default()
+    };
     let p = plan(&v, &roster, &scope, &options);
     let issues: Vec<&Issue> = v.issues.iter().chain(&p.issues).collect();
     let errors = issues.iter().filter(|i| i.is_error()).count();
@@ -342,6 +342,7 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         a.confirm_archives,
         a.description.clone(),
     );
+    let req = apply::seal(req).map_err(|e| anyhow!("Not imported: {e}"))?;
     let outcome = with_conn!(conn, |c| {
         let s = Submission {
             district: district.id,
@@ -349,6 +350,7 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             submitted_by: "cli",
             kind: "cli",
             idempotency_key: None,
+            fingerprint: None,
             if_match: None,
             run_at: None,
         };

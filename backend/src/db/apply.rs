@@ -5,13 +5,15 @@
 use std::collections::BTreeMap;
 
 use rollcall_shared::map::{School, SchoolDirectory};
-use rollcall_shared::plan::{verify, Change, Roster, UserStatus, VerifyError};
-use rollcall_shared::wire::ChangeRequest;
+use rollcall_shared::plan::{
+    key_clash, verify, Change, Roster, Secret, UserId, UserStatus, VerifyError,
+};
+use rollcall_shared::wire::{ChangeRequest, SealError, SealedRequest};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::models::{status_str, ChangeRow, DistrictRow, ImportRow, UserRow};
-use super::{now_ms, DbError, Store};
+use super::{now_ms, DbError, Store, StoreCommon};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
@@ -33,6 +35,10 @@ pub enum ApplyError {
     Db(#[from] DbError),
     #[error("injected failure after {0} users (test hook)")]
     Injected(usize),
+    #[error("this Idempotency-Key was already used with another request")]
+    KeyReused,
+    #[error("a password of the stored request is not hashed")]
+    Unsealed,
 }
 
 impl From<diesel::result::Error> for ApplyError {
@@ -45,12 +51,15 @@ impl From<diesel::result::Error> for ApplyError {
 #[derive(Debug, Clone)]
 pub struct Submission<'a> {
     pub district: i64,
-    pub request: &'a ChangeRequest,
+    /// Passwords already hashed: nothing typed is ever written.
+    pub request: &'a SealedRequest,
     /// The admin's email, or `token:<name>` for API tokens.
     pub submitted_by: &'a str,
     /// `upload`, `api`, `cli`.
     pub kind: &'a str,
     pub idempotency_key: Option<&'a str>,
+    /// What the key is bound to: a second request with the key must have the same fingerprint.
+    pub fingerprint: Option<&'a str>,
     /// The revision the client says it planned against (`If-Match`).
     pub if_match: Option<u64>,
     /// When to apply (ms since the epoch); `None` or past: now.
@@ -97,13 +106,33 @@ pub fn directory<C: Store>(c: &mut C, d: i64) -> Result<SchoolDirectory, DbError
 }
 
 /// Hashes a password (argon2id, a fresh salt each time).
-pub fn hash_password(p: &str) -> String {
+pub fn hash_password(p: &str) -> Result<String, argon2::password_hash::Error> {
     use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
     let salt = SaltString::generate(&mut OsRng);
-    argon2::Argon2::default()
-        .hash_password(p.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .unwrap_or_default()
+    Ok(argon2::Argon2::default()
+        .hash_password(p.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// Seals a client's request: every password hashed (each length-checked first). Run it before
+/// the write transaction: hashing is slow on purpose.
+pub fn seal(req: ChangeRequest) -> Result<SealedRequest, SealError<argon2::password_hash::Error>> {
+    SealedRequest::seal(req, hash_password)
+}
+
+/// A valid argon2 hash of nothing anyone can type, made with the same parameters as every real
+/// one: a sign-in for an unknown email verifies against it, so it costs what a real one costs.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let mut b = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut b);
+        // A random 64-character hex string cannot fail to hash; if it ever did, a hash of a
+        // fixed text with the same parameters is just as good for timing.
+        hash_password(&hex::encode(b))
+            .or_else(|_| hash_password("rollcall dummy"))
+            .unwrap_or_default()
+    })
 }
 
 pub fn verify_password(p: &str, hash: &str) -> bool {
@@ -153,12 +182,17 @@ fn empty_import() -> ImportRow {
         error: None,
         created_from: None,
         created_to: None,
+        fingerprint: None,
+        sealed: true,
     }
 }
 
 fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, ApplyError> {
     if let Some(k) = s.idempotency_key {
         if let Some(row) = c.import_by_key(s.district, k)? {
+            if row.fingerprint.is_some() && row.fingerprint.as_deref() != s.fingerprint {
+                return Err(ApplyError::KeyReused);
+            }
             return Ok(Outcome::Replayed(row));
         }
     }
@@ -174,7 +208,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
     let rows = c.users(s.district)?;
     let roster = roster_of(&district, &rows);
     let dir = directory(c, s.district)?;
-    verify(req, &roster, Some(&dir))?;
+    verify(req, &roster, Some(&dir), district.guard())?;
     let now = now_ms();
     let number = district.next_import;
     district.next_import += 1;
@@ -193,10 +227,14 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
         applied_revision: None,
         idempotency_key: s.idempotency_key.map(str::to_owned),
         counts: String::new(),
-        request: String::from_utf8(req.to_json()).unwrap_or_default(),
+        request: req
+            .to_json()
+            .map_err(|e| DbError::Conflict(format!("the request cannot be stored: {e}")))?,
         error: None,
         created_from: None,
         created_to: None,
+        fingerprint: s.fingerprint.map(str::to_owned),
+        sealed: true,
     };
     let counts = Counts {
         creates: req.creates.len() as u32,
@@ -204,7 +242,8 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
         archives: req.archives.len() as u32,
         restores: req.restores.len() as u32,
     };
-    import.counts = serde_json::to_string(&counts).unwrap_or_default();
+    import.counts =
+        serde_json::to_string(&counts).map_err(|e| DbError::Conflict(format!("counts: {e}")))?;
     if let Some(at) = s.run_at.filter(|at| *at > now) {
         import.status = "queued".into();
         import.run_at = Some(at);
@@ -224,7 +263,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
 pub fn apply_rows<C: Store>(
     c: &mut C,
     district: &mut DistrictRow,
-    req: &ChangeRequest,
+    req: &SealedRequest,
     rows: &[UserRow],
     import: &mut ImportRow,
     now: i64,
@@ -257,7 +296,7 @@ pub fn apply_rows<C: Store>(
         let mut data = row.data();
         for ch in &u.changes {
             match ch {
-                Change::Password(p) => row.password_hash = Some(hash_password(&p.0)),
+                Change::Password(p) => row.password_hash = Some(stored_hash(p)?),
                 other => data.apply(other),
             }
         }
@@ -292,10 +331,11 @@ pub fn apply_rows<C: Store>(
             after.insert(id.0, row);
         }
     }
-    for row in after.values() {
-        c.update_user(row)?;
-        tick(1)?;
-    }
+    let pairs: Vec<(&UserRow, &UserRow)> = after
+        .values()
+        .map(|row| (&rows[index[&row.id]], row))
+        .collect();
+    write_users(c, &pairs, &mut tick)?;
     let changes: Vec<ChangeRow> = touched
         .into_iter()
         .map(|(id, (actions, before))| ChangeRow {
@@ -309,21 +349,21 @@ pub fn apply_rows<C: Store>(
     c.insert_changes(&changes)?;
 
     let first = district.next_user_id;
-    let new_rows: Vec<UserRow> = req
+    let new_rows = req
         .creates
         .iter()
         .enumerate()
         .map(|(k, n)| {
-            UserRow::from_data(
+            Ok(UserRow::from_data(
                 d,
                 first + k as i64,
                 &n.data,
                 UserStatus::Active,
-                n.password.as_ref().map(|p| hash_password(&p.0)),
+                n.password.as_ref().map(stored_hash).transpose()?,
                 now,
-            )
+            ))
         })
-        .collect();
+        .collect::<Result<Vec<UserRow>, ApplyError>>()?;
     for chunk in new_rows.chunks(10_000) {
         c.bulk_insert_users(chunk)?;
         tick(chunk.len())?;
@@ -347,7 +387,45 @@ pub fn apply_rows<C: Store>(
     Ok(())
 }
 
-fn mail_after<C: Store>(
+/// Writes each user's new row over its current one. The database holds every key unique among
+/// active users at every statement (a partial unique index), so users leaving the active set
+/// are written first, then those whose email or district id changes let go of their old keys,
+/// then every other final row: two users may swap keys in one import or one rollback.
+fn write_users<C: Store, E: From<DbError>>(
+    c: &mut C,
+    pairs: &[(&UserRow, &UserRow)],
+    tick: &mut impl FnMut(usize) -> Result<(), E>,
+) -> Result<(), E> {
+    let active = status_str(UserStatus::Active);
+    let leaves = |now: &UserRow, new: &UserRow| now.status == active && new.status != active;
+    for (now, new) in pairs {
+        if leaves(now, new) {
+            c.update_user(new)?;
+        } else if new.email != now.email || new.sis_id != now.sis_id {
+            let mut r = (*now).clone();
+            r.email = None;
+            r.sis_id = None;
+            c.update_user(&r)?;
+        }
+    }
+    for (now, new) in pairs {
+        if !leaves(now, new) {
+            c.update_user(new)?;
+        }
+        tick(1)?;
+    }
+    Ok(())
+}
+
+/// The hash a sealed request carries for a password (a typed or redacted one cannot be applied).
+fn stored_hash(s: &Secret) -> Result<String, ApplyError> {
+    match s {
+        Secret::Hashed(h) => Ok(h.clone()),
+        Secret::Clear(_) | Secret::Redacted => Err(ApplyError::Unsealed),
+    }
+}
+
+pub fn mail_after<C: Store>(
     c: &mut C,
     district: &DistrictRow,
     import: &ImportRow,
@@ -384,6 +462,12 @@ pub enum RollbackError {
     NotCompleted(i64, String),
     #[error("later imports changed {} of the same users", .0.len())]
     ChangedLater(Vec<String>),
+    #[error("rolling back would give two users the {field} `{value}`: {}", .users.join(" and "))]
+    KeyClash {
+        field: &'static str,
+        value: String,
+        users: Vec<String>,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -442,16 +526,108 @@ fn rollback_in_txn<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow
             .collect();
         return Err(RollbackError::ChangedLater(keys));
     }
-    for ch in &changes {
-        if let Some(before) = ch.before_row() {
-            c.update_user(&before)?;
-        }
+    // The district after the rollback must keep what every apply keeps (the shared rule):
+    // someone created since may hold a key a restored user would take back.
+    let current = c.users(d)?;
+    let befores: std::collections::HashMap<i64, UserRow> = changes
+        .iter()
+        .filter_map(|ch| Some((ch.user_id, ch.before_row()?)))
+        .collect();
+    let created_set: std::collections::HashSet<i64> = created.iter().copied().collect();
+    let final_rows: Vec<(i64, UserRow)> = current
+        .iter()
+        .filter(|r| !created_set.contains(&r.id))
+        .map(|r| (r.id, befores.get(&r.id).unwrap_or(r).clone()))
+        .collect();
+    let users: Vec<_> = final_rows
+        .iter()
+        .map(|(id, r)| (*id, r.to_roster_user()))
+        .collect();
+    if let Some(k) = key_clash(
+        users
+            .iter()
+            .map(|(id, u)| (Some(UserId(*id)), &u.data, u.status)),
+    ) {
+        let name = |id: Option<UserId>| {
+            id.and_then(|id| final_rows.iter().find(|(i, _)| *i == id.0))
+                .map(|(id, r)| format!("user {id} ({} {})", r.first_name, r.last_name))
+                .unwrap_or_default()
+        };
+        return Err(RollbackError::KeyClash {
+            field: k.field.label(),
+            value: k.value.to_owned(),
+            users: k.users.iter().map(|u| name(*u)).collect(),
+        });
     }
+    let by_id: std::collections::HashMap<i64, &UserRow> =
+        current.iter().map(|r| (r.id, r)).collect();
+    let pairs: Vec<(&UserRow, &UserRow)> = befores
+        .iter()
+        .filter_map(|(id, before)| Some((*by_id.get(id)?, before)))
+        .collect();
+    // Those it created go first: a restored user may take back a key one of them holds.
     c.delete_users(d, &created)?;
+    write_users(c, &pairs, &mut |_| Ok::<(), RollbackError>(()))?;
     let mut district = c.district(d)?;
     district.revision += 1;
     c.set_district_counters(&district)?;
     import.status = "rolled_back".into();
     c.update_import(&import)?;
     Ok(import)
+}
+
+/// Seals the requests stored before passwords were hashed at submit: a queued import's
+/// passwords are hashed (it still needs them), every other import's are redacted (they were
+/// applied long ago). Run at every connect; a no-op once every row is sealed.
+pub fn seal_stored_requests(db: &super::Db) -> Result<usize, DbError> {
+    let mut conn = db.get()?;
+    let mut done = 0;
+    loop {
+        let n = crate::with_conn!(conn, |c| -> Result<usize, DbError> {
+            let rows = c.unsealed_imports(100)?;
+            for mut row in rows.iter().cloned() {
+                let req: Option<ChangeRequest> = serde_json::from_str(&row.request).ok();
+                row.request = match req {
+                    Some(mut req) => {
+                        let queued = row.status == "queued";
+                        for (_, s) in req.secrets_mut() {
+                            *s = match s {
+                                Secret::Clear(p) if queued => Secret::Hashed(
+                                    hash_password(p)
+                                        .map_err(|e| DbError::Conflict(e.to_string()))?,
+                                ),
+                                Secret::Hashed(h) if queued => Secret::Hashed(h.clone()),
+                                _ => Secret::Redacted,
+                            };
+                        }
+                        serde_json::to_string(&req).map_err(|e| DbError::Conflict(e.to_string()))?
+                    }
+                    // Unreadable: nothing of it can be shown or applied; keep none of it.
+                    None => String::new(),
+                };
+                row.sealed = true;
+                c.update_import(&row)?;
+            }
+            Ok(rows.len())
+        })?;
+        done += n;
+        if n == 0 {
+            break;
+        }
+    }
+    if done > 0 {
+        if let super::Conn::Sqlite(c) = &mut conn {
+            // The rewritten pages go to the main file, and the WAL holding the old ones is
+            // emptied (secure_delete has zeroed the freed cells).
+            diesel::connection::SimpleConnection::batch_execute(
+                &mut **c,
+                "PRAGMA wal_checkpoint(TRUNCATE);",
+            )?;
+        }
+        tracing::info!(
+            imports = done,
+            "stored requests sealed: no password kept as typed"
+        );
+    }
+    Ok(done)
 }

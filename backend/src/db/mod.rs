@@ -47,7 +47,9 @@ struct SqlitePragmas;
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, c: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         // busy_timeout first: switching to WAL needs a lock another connection may hold.
-        c.batch_execute("PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        // secure_delete: what a row held is overwritten when it is deleted or rewritten (a
+        // scrubbed request leaves no copy in a free page).
+        c.batch_execute("PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
             .map_err(diesel::r2d2::Error::QueryError)
     }
 }
@@ -120,6 +122,8 @@ impl Db {
             .run_pending_migrations(MIGRATIONS)
             .map(|_| ())
             .map_err(|e| DbError::Migrate(e.to_string())))?;
+        drop(c);
+        apply::seal_stored_requests(&db)?;
         Ok(db)
     }
 
@@ -513,12 +517,49 @@ macro_rules! store_impl {
                     .first(self)
                     .optional()?)
             }
-            fn imports(&mut self, d: i64) -> Result<Vec<ImportRow>, DbError> {
+            fn imports(&mut self, d: i64) -> Result<Vec<ImportMeta>, DbError> {
                 Ok(imports::table
                     .filter(imports::district_id.eq(d))
                     .order(imports::number.desc())
+                    .select(ImportMeta::as_select())
+                    .load(self)?)
+            }
+            fn unsealed_imports(&mut self, limit: i64) -> Result<Vec<ImportRow>, DbError> {
+                Ok(imports::table
+                    .filter(imports::sealed.eq(false))
+                    .order((imports::district_id, imports::number))
+                    .limit(limit)
                     .select(ImportRow::as_select())
                     .load(self)?)
+            }
+            fn set_guard(&mut self, d: i64, percent: i64, min: i64) -> Result<(), DbError> {
+                diesel::update(districts::table.find(d))
+                    .set((
+                        districts::guard_percent.eq(percent),
+                        districts::guard_min.eq(min),
+                    ))
+                    .execute(self)?;
+                Ok(())
+            }
+            fn delete_expired_sessions(&mut self, now: i64) -> Result<usize, DbError> {
+                Ok(
+                    diesel::delete(sessions::table.filter(sessions::expires_at.lt(now)))
+                        .execute(self)?,
+                )
+            }
+            fn forget_idempotency_keys(&mut self, before: i64) -> Result<usize, DbError> {
+                Ok(diesel::update(
+                    imports::table.filter(
+                        imports::idempotency_key
+                            .is_not_null()
+                            .and(imports::submitted_at.lt(before)),
+                    ),
+                )
+                .set((
+                    imports::idempotency_key.eq(None::<String>),
+                    imports::fingerprint.eq(None::<String>),
+                ))
+                .execute(self)?)
             }
             fn imports_with_status(&mut self, status: &str) -> Result<Vec<ImportRow>, DbError> {
                 Ok(imports::table
@@ -689,7 +730,15 @@ pub trait StoreCommon {
     fn update_import(&mut self, row: &ImportRow) -> Result<(), DbError>;
     fn import(&mut self, d: i64, number: i64) -> Result<Option<ImportRow>, DbError>;
     fn import_by_key(&mut self, d: i64, key: &str) -> Result<Option<ImportRow>, DbError>;
-    fn imports(&mut self, d: i64) -> Result<Vec<ImportRow>, DbError>;
+    /// The history: every import of the district, newest first, without its stored request.
+    fn imports(&mut self, d: i64) -> Result<Vec<ImportMeta>, DbError>;
+    /// Imports of any district whose stored request may hold passwords as typed.
+    fn unsealed_imports(&mut self, limit: i64) -> Result<Vec<ImportRow>, DbError>;
+    fn set_guard(&mut self, d: i64, percent: i64, min: i64) -> Result<(), DbError>;
+    /// Retention: sessions past their expiry.
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<usize, DbError>;
+    /// Retention: idempotency keys (and their fingerprints) of imports submitted before `before`.
+    fn forget_idempotency_keys(&mut self, before: i64) -> Result<usize, DbError>;
     fn imports_with_status(&mut self, status: &str) -> Result<Vec<ImportRow>, DbError>;
     fn insert_changes(&mut self, rows: &[ChangeRow]) -> Result<(), DbError>;
     fn changes(&mut self, d: i64, number: i64) -> Result<Vec<ChangeRow>, DbError>;

@@ -15,6 +15,18 @@ pub struct DistrictRow {
     pub revision: i64,
     pub next_user_id: i64,
     pub next_import: i64,
+    pub guard_percent: i64,
+    pub guard_min: i64,
+}
+
+impl DistrictRow {
+    /// The district's mass-archive policy (the planner's and the verifier's, never a client's).
+    pub fn guard(&self) -> rollcall_shared::wire::GuardLimits {
+        rollcall_shared::wire::GuardLimits {
+            percent: u32::try_from(self.guard_percent).unwrap_or(u32::MAX),
+            min: u32::try_from(self.guard_min).unwrap_or(u32::MAX),
+        }
+    }
 }
 
 #[derive(
@@ -169,6 +181,53 @@ pub struct ImportRow {
     pub error: Option<String>,
     pub created_from: Option<i64>,
     pub created_to: Option<i64>,
+    /// SHA-256 of the request the idempotency key was first used with.
+    #[serde(skip)]
+    pub fingerprint: Option<String>,
+    /// `request` holds no password as typed (always true for rows written by this version).
+    #[serde(skip)]
+    pub sealed: bool,
+}
+
+/// An import as the history lists it: everything but the stored request.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = imports)]
+pub struct ImportMeta {
+    pub district_id: i64,
+    pub number: i64,
+    pub description: Option<String>,
+    pub kind: String,
+    pub scope: String,
+    pub status: String,
+    pub submitted_by: String,
+    pub submitted_at: i64,
+    pub run_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub base_revision: i64,
+    pub applied_revision: Option<i64>,
+    pub counts: String,
+    pub error: Option<String>,
+}
+
+impl From<&ImportRow> for ImportMeta {
+    fn from(i: &ImportRow) -> ImportMeta {
+        ImportMeta {
+            district_id: i.district_id,
+            number: i.number,
+            description: i.description.clone(),
+            kind: i.kind.clone(),
+            scope: i.scope.clone(),
+            status: i.status.clone(),
+            submitted_by: i.submitted_by.clone(),
+            submitted_at: i.submitted_at,
+            run_at: i.run_at,
+            completed_at: i.completed_at,
+            base_revision: i.base_revision,
+            applied_revision: i.applied_revision,
+            counts: i.counts.clone(),
+            error: i.error.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

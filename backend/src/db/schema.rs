@@ -9,6 +9,8 @@ diesel::table! {
         revision -> BigInt,
         next_user_id -> BigInt,
         next_import -> BigInt,
+        guard_percent -> BigInt,
+        guard_min -> BigInt,
     }
 }
 
@@ -108,6 +110,8 @@ diesel::table! {
         error -> Nullable<Text>,
         created_from -> Nullable<BigInt>,
         created_to -> Nullable<BigInt>,
+        fingerprint -> Nullable<Text>,
+        sealed -> Bool,
     }
 }
 

@@ -42,6 +42,22 @@ impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
+    /// The server is at its bound of heavy work: try again shortly.
+    pub fn busy() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "The server is busy with other imports; try again in a moment.",
+        )
+        .with(json!({"retry_after": 5}))
+    }
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong on the server.",
+        )
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -61,7 +77,11 @@ impl ResponseError for ApiError {
                 b.insert(k.clone(), v.clone());
             }
         }
-        HttpResponse::build(self.status).json(body)
+        let mut resp = HttpResponse::build(self.status);
+        if let Some(secs) = self.details.get("retry_after").and_then(Value::as_u64) {
+            resp.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
+        resp.json(body)
     }
 }
 
@@ -76,6 +96,14 @@ impl From<DbError> for ApiError {
                     "The database cannot be reached right now; try again in a moment.",
                 )
             }
+            DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "Two users would share an email or a district ID; nothing was changed.",
+            ),
             other => {
                 tracing::error!(error = %other, "database error");
                 ApiError::new(
@@ -90,11 +118,7 @@ impl From<DbError> for ApiError {
 
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(_: actix_web::error::BlockingError) -> Self {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            "The server is busy; try again.",
-        )
+        ApiError::busy()
     }
 }
 
@@ -117,6 +141,12 @@ impl From<ApplyError> for ApiError {
                 ApiError::new(status, v.code(), v.to_string())
             }
             ApplyError::Db(d) => d.into(),
+            ApplyError::KeyReused => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "This Idempotency-Key was already used with another request: use a new key for a new request.",
+            ),
+            ApplyError::Unsealed => ApiError::internal(),
             ApplyError::Injected(_) => ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -139,6 +169,12 @@ impl From<RollbackError> for ApiError {
                 "Later imports changed some of the same users: roll those back first.",
             )
             .with(json!({"users": users})),
+            RollbackError::KeyClash {
+                field,
+                ref value,
+                ref users,
+            } => ApiError::new(StatusCode::CONFLICT, "rollback_conflict", e.to_string())
+                .with(json!({"field": field, "value": value, "users": users})),
             RollbackError::Db(d) => d.into(),
         }
     }

@@ -3,9 +3,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use rollcall_shared::fields::Field;
 use rollcall_shared::map::SavedMapping;
-use rollcall_shared::plan::{codec, plan, UserId};
+use rollcall_shared::plan::{codec, plan, verify, UserId};
 use rollcall_shared::validate::Issue;
-use rollcall_shared::wire::{ChangeRequest, Options};
+use rollcall_shared::wire::{ChangeRequest, GuardLimits, Options, SealedRequest};
 use rollcall_shared::{ImportOptions, Opened, Pipeline};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -15,7 +15,7 @@ use super::error::ApiError;
 use super::AppState;
 use crate::db;
 use crate::db::apply::{self, directory, roster_of, Outcome, Submission};
-use crate::db::models::{ImportRow, UserRow};
+use crate::db::models::{ImportMeta, ImportRow, UserRow};
 use crate::db::{now_ms, StoreCommon, UserFilter};
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -26,30 +26,49 @@ pub struct Login {
     password: String,
 }
 
-fn rate_limited(state: &AppState, email: &str) -> bool {
-    let l = state.config.limits;
-    let Ok(mut map) = state.logins.lock() else {
-        return false;
-    };
-    let now = std::time::Instant::now();
-    let e = map.entry(email.to_owned()).or_insert((now, 0));
-    if now.duration_since(e.0).as_secs() > l.login_window_secs {
-        *e = (now, 0);
-    }
-    e.1 += 1;
-    e.1 > l.login_attempts
+fn too_many(wait: std::time::Duration) -> ApiError {
+    let secs = wait.as_secs().max(1);
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        format!("Too many sign-in attempts: wait {secs} seconds and try again."),
+    )
+    .with(json!({"retry_after": secs}))
 }
 
-pub async fn login(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse> {
+fn bad_credentials() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+        "The email or password is not right.",
+    )
+}
+
+/// Signs in. Every attempt does the same work (an argon2 verification, against a real hash of
+/// the same cost when the email is unknown), and failures are throttled per client address and
+/// per account (`limiter`).
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse> {
     let body: Login = parse_json(&body)?;
+    let limits = state.config.limits;
     let email = body.email.trim().to_lowercase();
-    if rate_limited(&state, &email) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            "Too many sign-in attempts: wait a few minutes and try again.",
+    if body.password.len() > limits.max_password || email.len() > 254 {
+        return Err(ApiError::bad_request(
+            "too_long",
+            "The email or the password is longer than any this server accepts.",
         ));
     }
+    let address = req.peer_addr().map(|a| a.ip());
+    let now = std::time::Instant::now();
+    state
+        .logins
+        .lock()
+        .map_err(|_| ApiError::busy())?
+        .check(address, &email, now, &limits.login)
+        .map_err(|r| too_many(r.0))?;
     let password = body.password.clone();
     let hours = if state.config.session_hours > 0 {
         state.config.session_hours
@@ -59,35 +78,43 @@ pub async fn login(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpR
     let token = new_token("rcs_");
     let hash = token_hash(&token);
     let expires = now_ms() + hours * 3_600_000;
+    let email2 = email.clone();
     let out = db!(state, |c| {
-        let Some((district, admin, name, pw_hash)) = c.admin_by_email(&email)? else {
-            // Same work and answer whether or not the account exists.
-            let _ = apply::verify_password(
-                &password,
-                "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$Zm9v",
-            );
+        let found = c.admin_by_email(&email2)?;
+        let stored = found.as_ref().map_or(apply::dummy_hash(), |f| f.3.as_str());
+        let ok = apply::verify_password(&password, stored);
+        let Some((district, admin, name, _)) = found.filter(|_| ok) else {
             return Ok(None);
         };
-        if !apply::verify_password(&password, &pw_hash) {
-            return Ok(None);
-        }
         c.create_session(&hash, district, admin, expires)?;
         let d = c.district(district)?;
         Ok(Some(json!({"token": token, "expires_at": expires,
             "district": {"short_name": d.short_name, "name": d.name},
-            "admin": {"email": email, "name": name}})))
+            "admin": {"email": email2, "name": name}})))
     });
+    let mut lim = state.logins.lock().map_err(|_| ApiError::busy())?;
     match out {
-        Some(v) => Ok(HttpResponse::Ok().json(v)),
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "bad_credentials",
-            "The email or password is not right.",
-        )),
+        Some(v) => {
+            lim.success(&email);
+            Ok(HttpResponse::Ok().json(v))
+        }
+        None => {
+            lim.failure(address, &email, now, &limits.login);
+            Err(bad_credentials())
+        }
     }
 }
 
+/// Signs a session out. An API token is not a session: it is revoked by the district's admin
+/// (`rollcall token`), so signing one "out" is refused rather than answered 204 while it keeps
+/// working.
 pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
+    if caller.admin.is_none() {
+        return Err(ApiError::bad_request(
+            "not_a_session",
+            "This is an API token, not a session: it stays valid until it is revoked.",
+        ));
+    }
     let hash = caller.token_hash.clone();
     db!(state, |c| Ok(c.delete_session(&hash)?));
     Ok(HttpResponse::NoContent().finish())
@@ -102,11 +129,52 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
             None => None,
         };
         Ok(
-            json!({"district": {"short_name": dist.short_name, "name": dist.name, "revision": dist.revision},
+            json!({"district": {"short_name": dist.short_name, "name": dist.name, "revision": dist.revision,
+                "guard": dist.guard()},
             "admin": a.map(|(email, name)| json!({"email": email, "name": name})), "who": caller.who}),
         )
     });
     Ok(HttpResponse::Ok().json(v))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictPatch {
+    guard: Option<GuardLimits>,
+}
+
+/// The district's settings: the mass-archive guard's thresholds (more than `percent`% of a
+/// scope's active users and more than `min`). An admin's session only: a script's token cannot
+/// loosen the guard that protects the district from its scripts.
+pub async fn patch_district(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Bytes,
+) -> Result<HttpResponse> {
+    if caller.admin.is_none() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "admin_only",
+            "Only the district's admin, signed in, changes its settings.",
+        ));
+    }
+    let patch: DistrictPatch = parse_json(&body)?;
+    let d = caller.district;
+    if let Some(g) = patch.guard {
+        if g.percent > 100 {
+            return Err(ApiError::bad_request(
+                "invalid_guard",
+                "The guard's percent is between 0 and 100.",
+            ));
+        }
+        db!(state, |c| Ok(c.set_guard(
+            d,
+            i64::from(g.percent),
+            i64::from(g.min)
+        )?));
+    }
+    let guard = db!(state, |c| Ok(c.district(d)?.guard()));
+    Ok(HttpResponse::Ok().json(json!({"guard": guard})))
 }
 
 pub async fn schools(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
@@ -165,6 +233,7 @@ pub async fn roster(
     let (rev, body) = match cached {
         Some(b) => (rev, b),
         None => {
+            let _permit = state.heavy_permit().await?;
             let (rev, bytes) = db!(state, |c| {
                 use crate::db::Backend;
                 c.read_txn(|c| {
@@ -175,19 +244,21 @@ pub async fn roster(
                 .map_err(ApiError::from)
             });
             // Compressed once per revision (fast level: the columns compress well anyway).
-            let both = web::block(move || {
+            let both = web::block(move || -> std::io::Result<_> {
                 use std::io::Write;
                 let mut e = flate2::write::GzEncoder::new(
                     Vec::with_capacity(bytes.len() / 4),
                     flate2::Compression::fast(),
                 );
-                let _ = e.write_all(&bytes);
-                (
-                    web::Bytes::from(bytes),
-                    web::Bytes::from(e.finish().unwrap_or_default()),
-                )
+                e.write_all(&bytes)?;
+                let gz = e.finish()?;
+                Ok((web::Bytes::from(bytes), web::Bytes::from(gz)))
             })
-            .await?;
+            .await?
+            .map_err(|e| {
+                tracing::error!(error = %e, "compressing the roster snapshot");
+                ApiError::internal()
+            })?;
             if let Ok(mut m) = state.snapshots.lock() {
                 m.insert(d, (rev, both.clone()));
             }
@@ -239,12 +310,12 @@ pub async fn put_mapping(
 ) -> Result<HttpResponse> {
     let (d, scope) = (caller.district, scope.into_inner());
     let mapping: SavedMapping = parse_json(&body)?;
-    let text = serde_json::to_string(&mapping).unwrap_or_default();
+    let text = serde_json::to_string(&mapping).map_err(|_| ApiError::internal())?;
     db!(state, |c| Ok(c.put_mapping(d, &scope, &text)?));
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn import_json(i: &ImportRow) -> Value {
+fn import_json(i: &ImportMeta) -> Value {
     json!({
         "number": i.number, "description": i.description, "type": i.kind, "scope": i.scope, "status": i.status,
         "submitted_by": i.submitted_by, "submitted_at": i.submitted_at, "run_at": i.run_at, "completed_at": i.completed_at,
@@ -281,12 +352,24 @@ fn run_at(options: &Options) -> Result<Option<i64>> {
     }
 }
 
+/// SHA-256 of what an idempotency key is bound to.
+fn fingerprint(parts: &[&[u8]]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    hex::encode(h.finalize())
+}
+
 async fn do_submit(
     state: &web::Data<AppState>,
     caller: &Caller,
-    req: ChangeRequest,
+    req: SealedRequest,
     kind: &'static str,
     key: Option<String>,
+    fingerprint: Option<String>,
     if_match: Option<u64>,
 ) -> Result<(StatusCode, ImportRow)> {
     let at = run_at(&req.options)?;
@@ -298,6 +381,7 @@ async fn do_submit(
             submitted_by: &who,
             kind,
             idempotency_key: key.as_deref(),
+            fingerprint: fingerprint.as_deref(),
             if_match,
             run_at: at,
         };
@@ -310,6 +394,17 @@ async fn do_submit(
     })
 }
 
+/// Hashes the request's passwords off the async threads (argon2 is slow on purpose).
+async fn seal(req: ChangeRequest) -> Result<SealedRequest> {
+    web::block(move || apply::seal(req)).await?.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_password",
+            e.to_string(),
+        )
+    })
+}
+
 /// Submit a change request planned in the browser.
 pub async fn submit(
     state: web::Data<AppState>,
@@ -317,21 +412,28 @@ pub async fn submit(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse> {
-    let cr = ChangeRequest::from_json(&body)
+    let _permit = state.heavy_permit().await?;
+    let cr = web::block(move || ChangeRequest::from_json(&body))
+        .await?
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string()))?;
-    let (status, import) = do_submit(
-        &state,
-        &caller,
-        cr,
-        "upload",
-        idempotency_key(&req),
-        if_match(&req),
-    )
-    .await?;
-    Ok(HttpResponse::build(status).json(json!({"import": import_json(&import)})))
+    let sealed = seal(cr).await?;
+    let key = idempotency_key(&req);
+    // The key is bound to the request as sent, passwords aside (none is kept, even hashed fast).
+    let fp = match &key {
+        Some(_) => Some(fingerprint(&[sealed
+            .redacted()
+            .to_json()
+            .map_err(|_| ApiError::internal())?
+            .as_bytes()])),
+        None => None,
+    };
+    let (status, import) =
+        do_submit(&state, &caller, sealed, "upload", key, fp, if_match(&req)).await?;
+    Ok(HttpResponse::build(status).json(json!({"import": import_json(&(&import).into())})))
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CsvQuery {
     scope: Option<String>,
     #[serde(default)]
@@ -341,9 +443,38 @@ pub struct CsvQuery {
     description: Option<String>,
     /// `FIELD=VALUE`, comma-separated.
     set: Option<String>,
+    /// The page of the answer's lists (creates, updates, archives, restores, skipped, issues).
+    page: Option<u32>,
+    per_page: Option<u32>,
 }
 
-/// Submit a raw CSV (scripts): the same engine and planner run here.
+/// Cuts each list of a plan's JSON to one page, and says how long each list was.
+fn paginate(out: &mut Value, page: usize, per: usize) {
+    let Some(o) = out.as_object_mut() else { return };
+    let mut totals = serde_json::Map::new();
+    for k in [
+        "creates",
+        "updates",
+        "archives",
+        "archive_reasons",
+        "restores",
+        "skipped",
+        "issues",
+    ] {
+        if let Some(Value::Array(a)) = o.get_mut(k) {
+            totals.insert(k.into(), json!(a.len()));
+            let from = page.saturating_sub(1).saturating_mul(per).min(a.len());
+            let to = from.saturating_add(per).min(a.len());
+            *a = a.drain(from..to).collect();
+        }
+    }
+    o.insert("page".into(), json!(page));
+    o.insert("per_page".into(), json!(per));
+    o.insert("totals".into(), Value::Object(totals));
+}
+
+/// Submit a raw CSV (scripts): the same engine, planner and verification run here, off the
+/// async threads. A dry run answers what the apply would: the same verification decides.
 pub async fn submit_csv(
     state: web::Data<AppState>,
     caller: Caller,
@@ -351,6 +482,13 @@ pub async fn submit_csv(
     q: web::Query<CsvQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse> {
+    let q = q.into_inner();
+    let limits = state.config.limits;
+    let per = q
+        .per_page
+        .map_or(limits.dry_run_page, |p| p as usize)
+        .clamp(1, limits.dry_run_page.max(1) * 10);
+    let page = q.page.unwrap_or(1).max(1) as usize;
     let scope = q
         .scope
         .clone()
@@ -372,54 +510,92 @@ pub async fn submit_csv(
         set.push((f, v.to_owned()));
     }
     let d = caller.district;
+    let key = idempotency_key(&req);
+    let fp = key
+        .as_ref()
+        .map(|_| fingerprint(&[req.query_string().as_bytes(), &body]));
+    // A retry answers the first import without planning again; another body is refused.
+    if let Some(k) = key.clone() {
+        if let Some(row) = db!(state, |c| Ok(c.import_by_key(d, &k)?)) {
+            if row.fingerprint.is_some() && row.fingerprint != fp {
+                return Err(apply::ApplyError::KeyReused.into());
+            }
+            return Ok(HttpResponse::Ok().json(
+                json!({"applied": true, "replayed": true, "import": import_json(&(&row).into())}),
+            ));
+        }
+    }
+    let _permit = state.heavy_permit().await?;
     let scope2 = scope.clone();
-    let (short, roster, dir, saved) = db!(state, |c| {
+    let (short, roster, dir, saved, guard) = db!(state, |c| {
         let dist = c.district(d)?;
         let rows = c.users(d)?;
         let dir = directory(c, d)?;
         let saved = c
             .mapping(d, &scope2)?
             .and_then(|m| serde_json::from_str::<SavedMapping>(&m).ok());
-        Ok((dist.short_name.clone(), roster_of(&dist, &rows), dir, saved))
+        Ok((
+            dist.short_name.clone(),
+            roster_of(&dist, &rows),
+            dir,
+            saved,
+            dist.guard(),
+        ))
     });
-    let opts = ImportOptions {
-        schools: Some(dir),
-        saved,
-        set,
-        ..ImportOptions::default()
-    };
-    let bytes = body.clone();
-    let computed = web::block(move || -> std::result::Result<(Opened, rollcall_shared::validate::Validation), rollcall_shared::EngineError> {
-        let prefix = &bytes[..bytes.len().min(opts.limits.sniff_bytes)];
-        let opened = rollcall_shared::open(prefix, prefix.len() == bytes.len(), &opts)?;
-        let mut p = Pipeline::new(&opened, &opts);
-        p.feed(&bytes);
-        Ok((opened, p.finish()?))
-    })
-    .await?;
-    let (_, v) = computed.map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unreadable_file",
-            e.to_string(),
-        )
-    })?;
-    let options = Options::default();
-    let p = plan(&v, &roster, &scope, &options);
-    let issues: Vec<&Issue> = v.issues.iter().chain(&p.issues).collect();
-    let errors = issues.iter().any(|i| i.is_error());
-    let mut out = crate::cli::plan::plan_json(&p, &issues);
-    if q.dry_run || errors || (p.guard.triggered && !q.confirm_archives) {
-        let status = if errors {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else if p.guard.triggered && !q.dry_run {
-            StatusCode::CONFLICT
-        } else {
-            StatusCode::OK
-        };
-        if let Some(o) = out.as_object_mut() {
-            o.insert("applied".into(), json!(false));
-            if p.guard.triggered && !q.dry_run && !errors {
+    let (dry_run, confirm, description) = (q.dry_run, q.confirm_archives, q.description.clone());
+    let computed = web::block(
+        move || -> Result<(Value, Option<ChangeRequest>, StatusCode)> {
+            let opts = ImportOptions {
+                schools: Some(dir.clone()),
+                saved,
+                set,
+                ..ImportOptions::default()
+            };
+            let prefix = &body[..body.len().min(opts.limits.sniff_bytes)];
+            let opened: Opened = rollcall_shared::open(prefix, prefix.len() == body.len(), &opts)
+                .map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unreadable_file",
+                    e.to_string(),
+                )
+            })?;
+            let mut p = Pipeline::new(&opened, &opts);
+            p.feed(&body);
+            let v = p.finish().map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unreadable_file",
+                    e.to_string(),
+                )
+            })?;
+            let options = Options {
+                guard,
+                ..Options::default()
+            };
+            let p = plan(&v, &roster, &scope, &options);
+            let issues: Vec<&Issue> = v.issues.iter().chain(&p.issues).collect();
+            let errors = issues.iter().any(|i| i.is_error());
+            let mut out = crate::cli::plan::plan_json(&p, &issues);
+            let o = out.as_object_mut().ok_or_else(ApiError::internal)?;
+            if errors {
+                o.insert("applied".into(), json!(false));
+                return Ok((out, None, StatusCode::UNPROCESSABLE_ENTITY));
+            }
+            // What the apply would check, checked now (the guard aside: it is answered below).
+            let cr = p.to_request(&short, &options, true, description);
+            if let Err(e) = verify(&cr, &roster, Some(&dir), guard) {
+                o.insert("applied".into(), json!(false));
+                o.insert("code".into(), json!(e.code()));
+                o.insert("message".into(), json!(e.to_string()));
+                return Ok((out, None, StatusCode::UNPROCESSABLE_ENTITY));
+            }
+            if dry_run {
+                o.insert("applied".into(), json!(false));
+                return Ok((out, None, StatusCode::OK));
+            }
+            if p.guard.triggered && !confirm {
+                o.insert("applied".into(), json!(false));
                 o.insert("code".into(), json!("guard_not_acknowledged"));
                 o.insert(
                     "message".into(),
@@ -427,16 +603,27 @@ pub async fn submit_csv(
                         "This import archives too many users: confirm with confirm_archives=true."
                     ),
                 );
+                return Ok((out, None, StatusCode::CONFLICT));
             }
-        }
+            let cr = ChangeRequest {
+                acknowledged_guard: confirm,
+                ..cr
+            };
+            Ok((out, Some(cr), StatusCode::OK))
+        },
+    )
+    .await??;
+    let (mut out, cr, status) = computed;
+    let Some(cr) = cr else {
+        paginate(&mut out, page, per);
         return Ok(HttpResponse::build(status).json(out));
-    }
-    let cr = p.to_request(&short, &options, q.confirm_archives, q.description.clone());
-    let (status, import) =
-        do_submit(&state, &caller, cr, "api", idempotency_key(&req), None).await?;
+    };
+    let sealed = seal(cr).await?;
+    let (status, import) = do_submit(&state, &caller, sealed, "api", key, fp, None).await?;
+    paginate(&mut out, page, per);
     if let Some(o) = out.as_object_mut() {
         o.insert("applied".into(), json!(true));
-        o.insert("import".into(), import_json(&import));
+        o.insert("import".into(), import_json(&(&import).into()));
     }
     Ok(HttpResponse::build(status).json(out))
 }
@@ -486,7 +673,7 @@ pub async fn import_detail(
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
     let (import, before) = import_with_before_images(&state, d, n).await?;
-    let req: Option<ChangeRequest> = ChangeRequest::from_json(import.request.as_bytes()).ok();
+    let req = SealedRequest::from_stored_json(import.request.as_bytes()).ok();
     let mut creates = vec![];
     let mut updates = vec![];
     let mut archives = vec![];
@@ -524,7 +711,7 @@ pub async fn import_detail(
             .map(|id| json!({"id": id, "key": key_of(id)}))
             .collect();
     }
-    let mut v = import_json(&import);
+    let mut v = import_json(&(&import).into());
     if let Some(o) = v.as_object_mut() {
         o.insert("creates".into(), json!(creates));
         o.insert("updates".into(), json!(updates));
@@ -542,8 +729,8 @@ pub async fn import_download(
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
     let (import, before) = import_with_before_images(&state, d, n).await?;
-    let req =
-        ChangeRequest::from_json(import.request.as_bytes()).map_err(|_| ApiError::not_found())?;
+    let req = SealedRequest::from_stored_json(import.request.as_bytes())
+        .map_err(|_| ApiError::not_found())?;
     let mut roster = rollcall_shared::plan::Roster::default();
     let mut id = 0;
     let mut push = |data: rollcall_shared::plan::UserData| {
@@ -583,7 +770,7 @@ pub async fn rollback(
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
     let import = db!(state, |c| Ok(apply::rollback(c, d, n)?));
-    Ok(HttpResponse::Ok().json(json!({"import": import_json(&import)})))
+    Ok(HttpResponse::Ok().json(json!({"import": import_json(&(&import).into())})))
 }
 
 pub async fn users(
@@ -591,11 +778,18 @@ pub async fn users(
     caller: Caller,
     q: web::Query<UserFilter>,
 ) -> Result<HttpResponse> {
-    let (d, f) = (caller.district, q.into_inner());
-    let (per, page) = (
-        f.per_page.unwrap_or(50).clamp(1, 500),
-        f.page.unwrap_or(1).max(1),
-    );
+    let (d, mut f) = (caller.district, q.into_inner());
+    let per = f.per_page.unwrap_or(50).clamp(1, 500);
+    // The offset is (page - 1) × per_page: a page past any district's size is refused rather
+    // than overflowing.
+    let page = f.page.unwrap_or(1);
+    if !(1..=10_000_000).contains(&page) {
+        return Err(ApiError::bad_request(
+            "invalid_page",
+            "`page` is a number from 1 to 10,000,000.",
+        ));
+    }
+    (f.page, f.per_page) = (Some(page), Some(per));
     let (rows, total) = db!(state, |c| Ok(c.users_page(d, &f)?));
     let users: Vec<Value> = rows
         .iter()

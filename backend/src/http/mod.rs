@@ -4,30 +4,53 @@
 pub mod auth;
 pub mod error;
 mod handlers;
+pub mod limiter;
+mod middleware_fns;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use actix_web::{middleware, web, HttpResponse};
 
 use crate::db::Db;
+pub use limiter::LoginLimits;
 
-/// Sizes the server accepts, in one place.
+/// Sizes and rates the server accepts, in one place.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Largest change request or CSV body, in bytes.
     pub max_body: usize,
-    /// Sign-in attempts per email per window before 429.
-    pub login_attempts: u32,
-    pub login_window_secs: u64,
+    /// Largest sign-in body: an email and a password.
+    pub sign_in_body: usize,
+    /// Largest other JSON body (a saved mapping, settings).
+    pub json_body: usize,
+    /// The longest password a sign-in hashes (longer ones are refused before any work).
+    pub max_password: usize,
+    pub login: LoginLimits,
+    /// Requests doing heavy work (submits, CSV imports, snapshots) at once; others wait up to
+    /// `heavy_wait`, then get 503 `busy`.
+    pub heavy: usize,
+    pub heavy_wait: Duration,
+    /// How long an idempotency key is remembered.
+    pub idempotency_retention: Duration,
+    /// A dry run's lists (creates, updates, archives…) and issues: at most this many each per
+    /// page.
+    pub dry_run_page: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_body: 512 << 20,
-            login_attempts: 10,
-            login_window_secs: 300,
+            sign_in_body: 4 << 10,
+            json_body: 1 << 20,
+            max_password: 1024,
+            login: LoginLimits::default(),
+            heavy: 2,
+            heavy_wait: Duration::from_secs(30),
+            idempotency_retention: Duration::from_secs(7 * 24 * 3600),
+            dry_run_page: 100,
         }
     }
 }
@@ -46,21 +69,38 @@ pub type SnapshotCache = Mutex<std::collections::HashMap<i64, (i64, (web::Bytes,
 pub struct AppState {
     pub db: Db,
     pub config: Config,
-    /// email → (window start, attempts)
-    pub logins: Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
+    /// Sign-in failures by client address and by account (bounded).
+    pub logins: Mutex<limiter::Limiter>,
     /// The last encoded roster snapshot of each district, by revision: a revision never changes,
     /// so repeated downloads (every admin's browser, every script) cost one read, not one each.
     pub snapshots: SnapshotCache,
+    /// Permits for heavy requests.
+    pub heavy: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> web::Data<AppState> {
+        let heavy = Arc::new(tokio::sync::Semaphore::new(config.limits.heavy.max(1)));
         web::Data::new(AppState {
             db,
             config,
             logins: Mutex::new(Default::default()),
             snapshots: Mutex::new(Default::default()),
+            heavy,
         })
+    }
+
+    /// Waits for a heavy-work permit (503 `busy` after `heavy_wait`).
+    pub async fn heavy_permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, error::ApiError> {
+        match tokio::time::timeout(
+            self.config.limits.heavy_wait,
+            self.heavy.clone().acquire_owned(),
+        )
+        .await
+        {
+            Ok(Ok(p)) => Ok(p),
+            _ => Err(error::ApiError::busy()),
+        }
     }
 }
 
@@ -85,6 +125,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/session"),
     ("DELETE", "/api/session"),
     ("GET", "/api/me"),
+    ("PATCH", "/api/district"),
     ("GET", "/api/schools"),
     ("GET", "/api/groups"),
     ("GET", "/api/roster"),
@@ -103,31 +144,42 @@ pub const ROUTES: &[(&str, &str)] = &[
 
 pub fn configure(cfg: &mut web::ServiceConfig, limits: Limits) {
     use handlers::*;
-    cfg.app_data(web::PayloadConfig::new(limits.max_body))
-        .app_data(
-            web::JsonConfig::default()
-                .limit(1 << 20)
-                .error_handler(|e, _| {
-                    error::ApiError::bad_request(
-                        "invalid_json",
-                        format!("The request body is not valid: {e}"),
-                    )
-                    .into()
-                }),
-        )
+    let body = |n: usize| web::PayloadConfig::new(n);
+    cfg.app_data(body(limits.json_body))
+        .app_data(web::QueryConfig::default().error_handler(|e, _| {
+            error::ApiError::bad_request("invalid_query", format!("The query is not valid: {e}"))
+                .into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|e, _| {
+            error::ApiError::bad_request("invalid_path", format!("The address is not valid: {e}"))
+                .into()
+        }))
         .service(
             web::scope("/api")
-                .route("/session", web::post().to(login))
-                .route("/session", web::delete().to(logout))
+                .service(
+                    web::resource("/session")
+                        .app_data(body(limits.sign_in_body))
+                        .route(web::post().to(login))
+                        .route(web::delete().to(logout)),
+                )
                 .route("/me", web::get().to(me))
+                .route("/district", web::patch().to(patch_district))
                 .route("/schools", web::get().to(schools))
                 .route("/groups", web::get().to(groups))
                 .route("/roster", web::get().to(roster))
                 .route("/mappings/{scope}", web::get().to(get_mapping))
                 .route("/mappings/{scope}", web::put().to(put_mapping))
-                .route("/imports", web::post().to(submit))
-                .route("/imports/csv", web::post().to(submit_csv))
-                .route("/imports", web::get().to(imports))
+                .service(
+                    web::resource("/imports")
+                        .app_data(body(limits.max_body))
+                        .route(web::post().to(submit))
+                        .route(web::get().to(imports)),
+                )
+                .service(
+                    web::resource("/imports/csv")
+                        .app_data(body(limits.max_body))
+                        .route(web::post().to(submit_csv)),
+                )
                 .route("/imports/{number}", web::get().to(import_detail))
                 .route("/imports/{number}/download", web::get().to(import_download))
                 .route("/imports/{number}/rollback", web::post().to(rollback))
@@ -166,8 +218,13 @@ pub fn app(
     let static_dir = config.static_dir.clone();
     actix_web::App::new()
         .app_data(state)
+        // Innermost first: API errors as JSON and API answers never cached; security headers
+        // on everything; compressed request bodies refused before anything reads them.
+        .wrap(middleware::from_fn(middleware_fns::api_answers))
+        .wrap(middleware_fns::security_headers())
         .wrap(cors)
         .wrap(middleware::Compress::default())
+        .wrap(middleware::from_fn(middleware_fns::refuse_encoded_bodies))
         .wrap(middleware::Logger::new("%r %s %Dms").exclude("/api/session"))
         .configure(move |cfg| {
             configure(cfg, limits);

@@ -70,7 +70,12 @@ pub async fn spawn_app(url: &str, limits: Limits) -> App {
                     c.upsert_school(d.id, code, name)?;
                 }
                 c.create_group(d.id, "Readers")?;
-                c.create_admin(d.id, email, "Admin", &hash_password("correct horse"))?;
+                c.create_admin(
+                    d.id,
+                    email,
+                    "Admin",
+                    &hash_password("correct horse").expect("hash"),
+                )?;
             }
             Ok(())
         })
@@ -105,15 +110,33 @@ impl App {
         body: Option<Vec<u8>>,
         headers: &[(&str, String)],
     ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        self.call_from(None, method, path, token, body, headers)
+            .await
+    }
+
+    /// The same, from a client address (`peer`: "10.0.0.1:5000").
+    pub async fn call_from(
+        &self,
+        peer: Option<&str>,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, String)],
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
         let app = test::init_service(http::app(self.state.clone())).await;
         let mut req = match method {
             "GET" => test::TestRequest::get(),
             "POST" => test::TestRequest::post(),
             "PUT" => test::TestRequest::put(),
             "DELETE" => test::TestRequest::delete(),
+            "PATCH" => test::TestRequest::patch(),
             m => panic!("{m}"),
         }
         .uri(path);
+        if let Some(p) = peer {
+            req = req.peer_addr(p.parse().expect("peer address"));
+        }
         if let Some(t) = token {
             req = req.insert_header(("authorization", format!("Bearer {t}")));
         }

@@ -335,11 +335,24 @@ async fn make_plan(w: W) -> bool {
         w.fail(e);
         return false;
     }
+    // The district's mass-archive policy: the server decides with it, so the review shows it.
+    let me: Value = match cx.api().get("/api/me").await {
+        Ok(v) => v,
+        Err(e) => {
+            cx.error(&e);
+            w.fail(e.message.clone());
+            return false;
+        }
+    };
+    let mut options: Value = serde_json::from_str(&w.options_json()).unwrap_or(Value::Null);
+    if let Some(o) = options.as_object_mut() {
+        o.insert("guard".into(), me["district"]["guard"].clone());
+    }
     w.busy
         .set(Some("Planning against the current roster…".into()));
     let args = obj(&[
         ("scope", JsValue::from_str(&w.scope.get_untracked())),
-        ("options", JsValue::from_str(&w.options_json())),
+        ("options", JsValue::from_str(&options.to_string())),
         ("limit", JsValue::from(500)),
     ]);
     match engine.call_json::<Value>("plan", args, None).await {

@@ -6,9 +6,9 @@ mod types;
 
 pub use aliases::{field_for_heading, heading_match, normalize_heading};
 pub use types::{
-    fold_ascii, longer_than, parse_bool, BoolError, DistrictId, DistrictIdError, Email, EmailCheck,
-    EmailError, EmailShape, EmailText, Grade, GradeError, GradeParse, Role, RoleError, Status,
-    StatusError, MAX_NAME, MAX_PASSWORD, MAX_TEXT,
+    fold_ascii, has_control, longer_than, parse_bool, BoolError, DistrictId, DistrictIdError,
+    Email, EmailCheck, EmailError, EmailShape, EmailText, Grade, GradeError, GradeParse, Role,
+    RoleError, Status, StatusError, MAX_NAME, MAX_PASSWORD, MAX_TEXT,
 };
 pub(crate) use types::{same_bytes, trim};
 

@@ -249,6 +249,65 @@ pub fn longer_than(s: &str, max: usize) -> bool {
     s.len() > max && s.chars().count() > max
 }
 
+/// Whether `s` holds a control character (CR, LF, tab, NUL, DEL…): no field of a user is more
+/// than one line of plain text, and a line break in a name would reach a mail's lines. Both
+/// the browser's validation and the server's verification ask this.
+#[inline]
+pub fn has_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    // Nearly every cell is printable ASCII: one branch-free pass (it vectorizes) says so.
+    if !b
+        .iter()
+        .fold(false, |acc, &c| acc | (c.wrapping_sub(0x20) >= 0x5f))
+    {
+        return false;
+    }
+    // C0 and DEL; C1 (U+0080–U+009F, `C2 80`–`C2 9F`); the line and paragraph separators
+    // (U+2028, U+2029: `E2 80 A8`, `E2 80 A9`).
+    b.iter().enumerate().any(|(i, &c)| {
+        c < 0x20
+            || c == 0x7f
+            || (c == 0xc2 && b.get(i + 1).is_some_and(|&n| n < 0xa0))
+            || (c == 0xe2
+                && b.get(i + 1) == Some(&0x80)
+                && matches!(b.get(i + 2), Some(0xa8 | 0xa9)))
+    })
+}
+
+#[cfg(test)]
+mod control_tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::has_control;
+
+    #[test]
+    fn control_characters_are_found_wherever_they_are() {
+        for bad in [
+            "a\r\nSubject: x",
+            "\nx",
+            "x\t",
+            "x\0y",
+            "x\u{7f}",
+            "x\u{85}y",
+            "a\u{2028}b",
+            "é\u{2029}",
+        ] {
+            assert!(has_control(bad), "{bad:?}");
+        }
+        for ok in [
+            "",
+            "Ann",
+            "José-María O'Neil",
+            "語語",
+            "Zoë\u{a0}Lee",
+            "x\u{2027}",
+        ] {
+            assert!(!has_control(ok), "{ok:?}");
+        }
+    }
+}
+
 /// Equal byte strings, compared a word at a time inline: the first and last words (which may
 /// overlap) and every whole word between, with no loop over single bytes. A district's domain
 /// is compared on every row and the planner compares every field of every record: `memcmp`

@@ -12,7 +12,7 @@ mod roster;
 mod verify;
 
 pub use roster::{Change, Roster, RosterUser, Secret, UserData, UserId, UserStatus};
-pub use verify::{verify, VerifyError};
+pub use verify::{key_clash, verify, KeyClash, VerifyError};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -595,7 +595,7 @@ pub fn plan_indexed(
             creates.push(NewUser {
                 row: r.row(),
                 data: target(&r, school, rscope, &mapped, None),
-                password: r.password().map(|p| Secret(p.to_owned())),
+                password: r.password().map(Secret::clear),
             });
             continue;
         };
@@ -627,7 +627,7 @@ pub fn plan_indexed(
         }
         if options.passwords == PasswordPolicy::Overwrite {
             if let Some(p) = r.password() {
-                changes.push(Change::Password(Secret(p.to_owned())));
+                changes.push(Change::Password(Secret::clear(p)));
                 diffs.push(Diff {
                     field: Field::Password,
                     old: None,

@@ -18,14 +18,71 @@ pub enum UserStatus {
     Archived,
 }
 
-/// A password in clear, on its way to be hashed: never printed.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(pub String);
+/// A password in a change request. Never printed; never stored as typed.
+///
+/// A client sends `Clear` (a JSON string). Before anything of a request is written, the server
+/// seals it ([`crate::wire::SealedRequest`]): every `Clear` becomes `Hashed` (an argon2 PHC
+/// string, `{"hash": "…"}`), which is all a scheduled import needs when its time comes.
+/// `Redacted` (`{"redacted": true}`) stands where a stored request's password was scrubbed: the
+/// history still says a password was set, and nothing can apply it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Secret {
+    Clear(String),
+    Hashed(String),
+    Redacted,
+}
+
+impl Secret {
+    /// The password as typed (for the planner's and the tests' use; the server hashes it).
+    pub fn clear(p: impl Into<String>) -> Secret {
+        Secret::Clear(p.into())
+    }
+    pub fn is_clear(&self) -> bool {
+        matches!(self, Secret::Clear(_))
+    }
+}
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
+        f.write_str(match self {
+            Secret::Clear(_) => "Secret(***)",
+            Secret::Hashed(_) => "Secret(hashed)",
+            Secret::Redacted => "Secret(redacted)",
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum SecretRepr {
+    Clear(String),
+    Hashed { hash: String },
+    Redacted { redacted: bool },
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Secret::Clear(p) => SecretRepr::Clear(p.clone()),
+            Secret::Hashed(h) => SecretRepr::Hashed { hash: h.clone() },
+            Secret::Redacted => SecretRepr::Redacted { redacted: true },
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match SecretRepr::deserialize(d)? {
+            SecretRepr::Clear(p) => Secret::Clear(p),
+            SecretRepr::Hashed { hash } => Secret::Hashed(hash),
+            SecretRepr::Redacted { redacted: true } => Secret::Redacted,
+            SecretRepr::Redacted { redacted: false } => {
+                return Err(serde::de::Error::custom(
+                    "a password that is not redacted needs a value",
+                ))
+            }
+        })
     }
 }
 

@@ -8,9 +8,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use thiserror::Error;
 
 use super::{Change, Guard, Roster, ScopeGuard, UserData, UserId, UserStatus};
-use crate::fields::{longer_than, Field, MAX_NAME, MAX_TEXT};
+use crate::fields::{has_control, longer_than, Field, MAX_NAME, MAX_TEXT};
 use crate::map::SchoolDirectory;
-use crate::wire::{ChangeRequest, SCHEMA_VERSION};
+use crate::wire::{ChangeRequest, GuardLimits, SCHEMA_VERSION};
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -84,6 +84,20 @@ fn check_data(
             ));
         }
     }
+    let texts = [
+        Some(d.first_name.as_str()),
+        Some(d.last_name.as_str()),
+        d.middle_name.as_deref(),
+        d.district_id.as_ref().map(|x| x.as_str()),
+        d.email.as_ref().map(|x| x.as_str()),
+        Some(d.school.as_str()),
+        d.state_id.as_deref(),
+        d.alt_id.as_deref(),
+        Some(d.scope.as_str()),
+    ];
+    if texts.into_iter().flatten().any(has_control) {
+        return bad("a value holds a line break, tab or other control character".into());
+    }
     if d.middle_name
         .as_deref()
         .is_some_and(|v| longer_than(v, MAX_NAME))
@@ -124,12 +138,55 @@ fn check_data(
     Ok(())
 }
 
-/// Verifies `req` against `roster` (the server's, at its current revision) and the district's
-/// schools. `Ok` means applying it leaves the roster consistent.
+/// Two users that would share a key: `field` is `DistrictId` or `Email`; `None` is a user the
+/// request creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyClash<'a> {
+    pub field: Field,
+    pub value: &'a str,
+    pub users: [Option<UserId>; 2],
+}
+
+/// The rule every state of a district keeps, whoever makes it (an apply, a rollback, an edit):
+/// a district id belongs to one user, and an email to one active user. The first clash, if any.
+pub fn key_clash<'a>(
+    users: impl IntoIterator<Item = (Option<UserId>, &'a UserData, UserStatus)>,
+) -> Option<KeyClash<'a>> {
+    let mut ids: FxHashMap<&str, Option<UserId>> = FxHashMap::default();
+    let mut emails: FxHashMap<&str, Option<UserId>> = FxHashMap::default();
+    for (id, d, status) in users {
+        if let Some(k) = &d.district_id {
+            if let Some(other) = ids.insert(k.as_str(), id) {
+                return Some(KeyClash {
+                    field: Field::DistrictId,
+                    value: k.as_str(),
+                    users: [other, id],
+                });
+            }
+        }
+        if status == UserStatus::Active {
+            if let Some(e) = &d.email {
+                if let Some(other) = emails.insert(e.as_str(), id) {
+                    return Some(KeyClash {
+                        field: Field::Email,
+                        value: e.as_str(),
+                        users: [other, id],
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Verifies `req` against `roster` (the server's, at its current revision), the district's
+/// schools and its mass-archive policy (`guard`: the district's, never the request's). `Ok`
+/// means applying it leaves the roster consistent.
 pub fn verify(
     req: &ChangeRequest,
     roster: &Roster,
     schools: Option<&SchoolDirectory>,
+    guard: GuardLimits,
 ) -> Result<(), VerifyError> {
     if req.version != SCHEMA_VERSION {
         return Err(VerifyError::UnsupportedVersion(req.version));
@@ -266,30 +323,23 @@ pub fn verify(
     }
 
     // Keys stay unique: district ids among all users, emails among active users.
-    let mut ids: FxHashSet<&str> = FxHashSet::default();
-    let mut emails: FxHashSet<&str> = FxHashSet::default();
     let final_users = roster
         .users
         .iter()
         .enumerate()
         .map(|(i, u)| match after.get(&i) {
-            Some((d, s)) => (d, *s),
-            None => (&u.data, u.status),
+            Some((d, s)) => (Some(u.id), d, *s),
+            None => (Some(u.id), &u.data, u.status),
         });
-    let new_users = req.creates.iter().map(|c| (&c.data, UserStatus::Active));
-    for (d, status) in final_users.chain(new_users) {
-        if let Some(id) = &d.district_id {
-            if !ids.insert(id.as_str()) {
-                return Err(VerifyError::DuplicateDistrictId(id.as_str().to_owned()));
-            }
-        }
-        if status == UserStatus::Active {
-            if let Some(e) = &d.email {
-                if !emails.insert(e.as_str()) {
-                    return Err(VerifyError::DuplicateEmail(e.as_str().to_owned()));
-                }
-            }
-        }
+    let new_users = req
+        .creates
+        .iter()
+        .map(|c| (None, &c.data, UserStatus::Active));
+    if let Some(c) = key_clash(final_users.chain(new_users)) {
+        return Err(match c.field {
+            Field::Email => VerifyError::DuplicateEmail(c.value.to_owned()),
+            _ => VerifyError::DuplicateDistrictId(c.value.to_owned()),
+        });
     }
 
     // The mass-archive guard, recomputed here.
@@ -309,7 +359,7 @@ pub fn verify(
             active: active.get(s).copied().unwrap_or(0),
         })
         .collect();
-    let guard = Guard::compute(by_scope, req.options.guard);
+    let guard = Guard::compute(by_scope, guard);
     if guard.triggered && !req.acknowledged_guard {
         return Err(VerifyError::GuardNotAcknowledged {
             archives: guard.archives,
@@ -342,6 +392,17 @@ mod tests {
             econ_disadvantaged: None,
             scope: "students.csv".into(),
         }
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_every_text_field() {
+        let ok = |d: &UserData| check_data(2, d, None, false).is_ok();
+        assert!(ok(&user("Ann", None)));
+        assert!(!ok(&user("Ann\r\nSubject: win http://x", None)));
+        assert!(!ok(&user("Ann", Some("B\tC"))));
+        let mut d = user("Ann", None);
+        d.school = "101\n".into();
+        assert!(!ok(&d));
     }
 
     /// Limits count characters, as the browser's validation does: 100 three-byte characters

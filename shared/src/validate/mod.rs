@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 use crate::fingerprint;
 
 use crate::fields::{
-    longer_than, parse_bool, trim, DistrictId, DistrictIdError, Email, EmailCheck, Field, Grade,
-    GradeError, GradeParse, Role, RoleError, Status, MAX_NAME, MAX_PASSWORD, MAX_TEXT,
+    has_control, longer_than, parse_bool, trim, DistrictId, DistrictIdError, Email, EmailCheck,
+    Field, Grade, GradeError, GradeParse, Role, RoleError, Status, MAX_NAME, MAX_PASSWORD,
+    MAX_TEXT,
 };
 use crate::map::{column_label, Mapping, SchoolDirectory, Source};
 use crate::read::{Row, RowProblem};
@@ -539,6 +540,17 @@ impl Validator {
                 warn!(Some(f), IssueCode::FormulaLike,
                     format!("{} starts with `{}`, which a spreadsheet would run as a formula; it is kept as plain text.", f.label(), raw.get(..1).unwrap_or("")),
                     Some("Check the value in the SIS; Rollcall writes it with a leading ' in every CSV it exports.".into()));
+            }
+            if has_control(raw) {
+                err!(
+                    Some(f),
+                    IssueCode::ControlCharacter,
+                    format!(
+                        "{} holds a line break, tab or other control character.",
+                        f.label()
+                    ),
+                    Some("Remove it in the SIS: every field is one line of plain text.".into())
+                );
             }
             vals[f as usize] = Some(unescape_formula(raw));
         }
