@@ -4,13 +4,23 @@ CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 PROPTEST_CASES ?= 256
 
-.PHONY: soak setup test lint fmt-check clippy clippy-wasm test-native test-wasm test-frontend build-frontend e2e bench run build clean
+.PHONY: soak setup setup-build check-run-recipe test lint fmt-check clippy clippy-wasm test-native test-wasm test-frontend build-frontend e2e bench run build clean
 
 setup:
 	@scripts/setup.sh
 
-test: setup lint test-native test-wasm test-frontend e2e
+# What building and serving needs, no more (no browser, no database server).
+setup-build:
+	@scripts/setup.sh build
+
+test: setup check-run-recipe lint test-native test-wasm test-frontend e2e
 	@echo "make test: all green"
+
+# README's first command must set itself up on a fresh machine: `make run` goes through
+# `setup-build` before it builds anything.
+check-run-recipe:
+	@$(MAKE) -n --no-print-directory run | grep -q '^scripts/setup.sh build$$' \
+	  || { echo "make run no longer runs scripts/setup.sh build first"; exit 1; }
 
 lint: fmt-check clippy clippy-wasm
 
@@ -36,7 +46,7 @@ test-wasm:
 test-frontend:
 	$(CARGO) test -p rollcall-frontend --target wasm32-unknown-unknown
 
-build-frontend:
+build-frontend: setup-build
 	scripts/build-frontend.sh
 
 # The browser end-to-end suite: the real backend, the real built frontend, headless Chromium;
@@ -57,7 +67,7 @@ bench: setup build-frontend
 	node tests/e2e/bench/report.js
 	@echo "report: target/bench/report.md"
 
-build: build-frontend
+build: setup-build build-frontend
 	$(CARGO) build --release -p rollcall-backend
 
 run: build

@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # Installs what building and testing Rollcall needs on a fresh Debian machine, idempotently:
 # every step checks first and skips what is already there. Safe to run on every `make test`.
+#   scripts/setup.sh build   what building and serving needs (`make run`): Rust, its wasm target,
+#                            the wasm-bindgen CLI, the C toolchain's bits; no browser, no database
+#   scripts/setup.sh         all of that, and what the tests need (PostgreSQL, Chromium, npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-all}
 
 log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # Debian packages.
-apt_pkgs=(pkg-config libssl-dev postgresql chromium chromium-driver)
+apt_pkgs=(pkg-config libssl-dev)
+[ "$mode" = build ] || apt_pkgs+=(postgresql chromium chromium-driver)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
-# Node may come from elsewhere than Debian (with its own npm): only install it when absent.
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+if [ "$mode" != build ]; then
+  # Node may come from elsewhere than Debian (with its own npm): only install it when absent.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 if ((${#missing[@]})); then
   log "apt-get install ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -44,6 +52,10 @@ if [ -n "$want" ] && [ "$have" != "$want" ]; then
   log "cargo install wasm-bindgen-cli $want (have: ${have:-none})"
   # Not --locked: its lockfile pins a crate version the registry no longer serves.
   cargo install -q wasm-bindgen-cli --version "$want"
+fi
+if [ "$mode" = build ]; then
+  log "ready to build (wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'))"
+  exit 0
 fi
 # The end-to-end suite's npm packages (playwright-core drives Debian's Chromium; papaparse is
 # the benchmark's opponent). Never a downloaded browser.

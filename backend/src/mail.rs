@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 use lettre::{Message, SmtpTransport, Transport};
+use rollcall_shared::fields::has_control;
 
 use crate::db::{now_ms, Db, DbError, StoreCommon};
 use crate::with_conn;
@@ -28,6 +29,15 @@ pub fn deliver_pending(db: &Db, smtp_url: &str, from: &str) -> Result<usize, DbE
     let pending = with_conn!(conn, |c| c.unsent_mail(100))?;
     let mut sent = 0;
     for m in pending {
+        // Header lines carry no raw field value: the subject is the server's own text and the
+        // address a validated email; a control character in either is never sent.
+        if has_control(&m.subject) || has_control(&m.to_addr) {
+            tracing::warn!(
+                id = m.id,
+                "outbox: a header holds a control character; left unsent"
+            );
+            continue;
+        }
         let Ok(to) = m.to_addr.parse::<Mailbox>() else {
             tracing::warn!(id = m.id, "outbox: unusable recipient address; left unsent");
             continue;

@@ -72,6 +72,13 @@ fn the_outbox_is_delivered_over_smtp_and_marked_sent() {
             false,
         )?;
         c.insert_mail(d.id, "not an address", "Broken", "x", false)?;
+        c.insert_mail(
+            d.id,
+            "admin@demo.example.org",
+            "Hi\r\nBcc: everyone@outside.example",
+            "x",
+            false,
+        )?;
         Ok(())
     })
     .expect("seed");
@@ -84,6 +91,10 @@ fn the_outbox_is_delivered_over_smtp_and_marked_sent() {
     assert_eq!(sent, 1);
     let received = got.lock().expect("lock").clone();
     assert_eq!(received.len(), 1);
+    assert!(
+        !received[0].contains("Bcc"),
+        "no header line from a value: {received:?}"
+    );
     assert!(
         received[0].contains("Subject: Import #1 completed"),
         "{received:?}"

@@ -47,6 +47,11 @@ export async function launch() {
 }
 
 export async function signIn(page, base) {
+  // Every Content-Security-Policy violation of the page is kept, for `cspViolations`.
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await page.goto(base);
   await page.fill('input[name=email]', LOGIN.email);
   await page.fill('input[name=password]', LOGIN.password);
@@ -61,6 +66,11 @@ export async function readAndValidate(page, file, { scope } = {}) {
   if (scope) await page.fill('[data-testid=scope]', scope);
   await page.click('[data-testid=next]');
   await page.waitForSelector('[data-testid=dialect]');
+}
+
+/** What the page's Content-Security-Policy blocked since it loaded. */
+export function cspViolations(page) {
+  return page.evaluate(() => window.__csp || []);
 }
 
 export async function next(page) {

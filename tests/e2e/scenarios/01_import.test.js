@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launch, signIn, readAndValidate, next, shot, text, SAMPLES } from '../lib.js';
+import { startServer, launch, signIn, readAndValidate, next, shot, text, cspViolations, SAMPLES } from '../lib.js';
 
 let server, browser;
 before(async () => { server = await startServer('import'); browser = await launch(); });
@@ -33,4 +33,6 @@ test('1. sign in, import classworks_headers.csv: 40 creates, history, users', as
   await page.waitForSelector('[data-testid=user-count]');
   assert.equal(await text(page, '[data-testid=user-count]'), '40 users');
   await shot(page, '01-users');
+  // Sign-in, the worker, review, submit, history and users all ran under the CSP, unblocked.
+  assert.deepEqual(await cspViolations(page), []);
 });

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launch, signIn, readAndValidate, next, shot, text, SAMPLES } from '../lib.js';
+import { startServer, launch, signIn, readAndValidate, next, shot, text, cspViolations, SAMPLES } from '../lib.js';
 
 let server, browser, page;
 before(async () => { server = await startServer('samples'); browser = await launch(); page = await browser.newPage(); await signIn(page, server.base); });
@@ -25,7 +25,8 @@ const CLEAN = [
   ['windows1252_crlf.csv', /windows-1252.*CRLF/, 0],
   ['utf8_bom_semicolon.csv', /UTF-8 with BOM.*“;”/, 0],
   ['utf16le_tab.txt', /UTF-16LE.*tab delimited/, 0],
-  ['quoted_multiline.csv', /UTF-8.*heading/, 0],
+  // Read whole; the line break inside a middle name is the one error, named at its row.
+  ['quoted_multiline.csv', /UTF-8.*heading/, 1],
 ];
 
 for (const [file, dialect, errors] of CLEAN) {
@@ -35,6 +36,14 @@ for (const [file, dialect, errors] of CLEAN) {
     assert.equal(r.errors, errors);
   });
 }
+
+test('2. a line break in a name is an error at its row', async () => {
+  const r = await validateSample('quoted_multiline.csv');
+  assert.equal(r.errors, 1);
+  const rows = await page.$$eval('[data-testid=issues] .row', (els) => els.map((e) => Number(e.dataset.row)));
+  assert.deepEqual(rows, [4]);
+  assert.match(await text(page, '[data-testid=issues]'), /line break/);
+});
 
 test('2. errors_mixed.csv: exactly the README rows', async () => {
   const r = await validateSample('errors_mixed.csv');
@@ -48,4 +57,11 @@ test('2. errors_mixed.csv: exactly the README rows', async () => {
   await page.click('[data-code=duplicate_district_id]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=issues] .row').length === 2);
   assert.match(await text(page, '[data-testid=issues]'), /also on row 9/);
+});
+
+test('2. every screen ran under the Content-Security-Policy with nothing blocked', async () => {
+  const r = await fetch(server.base);
+  assert.match(r.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  assert.deepEqual(await cspViolations(page), []);
 });
