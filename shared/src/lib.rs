@@ -8,8 +8,10 @@
 //! The walk of a file: [`read`] (bytes → rows) → [`map`] (columns → fields) → [`validate`]
 //! (rows → records + issues), driven by [`engine`]; [`write`] is the way back out to CSV.
 
+pub mod api;
 pub mod engine;
 pub mod fields;
+pub mod import;
 pub mod map;
 pub mod plan;
 pub mod read;

@@ -4,12 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context as _};
-use rollcall_shared::plan::plan;
-use rollcall_shared::validate::Issue;
-use rollcall_shared::wire::Options;
+use rollcall_shared::api::PlanReport;
+use rollcall_shared::import::{decide, Decision, ImportAsk};
 
 use super::ReadArgs;
-use crate::db::apply::{self, directory, roster_of, Outcome, Submission};
+use crate::db::apply::{self, directory, roster_of, Submission};
 use crate::db::{Db, StoreCommon};
 use crate::with_conn;
 
@@ -291,23 +290,39 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             .and_then(|m| serde_json::from_str(&m).ok());
         Ok((d.clone(), roster_of(&d, &rows), directory(c, d.id)?, saved))
     })?;
-    let (_, v) = super::validate::validate_with(&a.file, &a.read, Some(dir), saved)?;
-    let options = Options {
+    let (_, v) = super::validate::validate_with(&a.file, &a.read, Some(dir.clone()), saved)?;
+    let ask = ImportAsk {
+        district: district.short_name.clone(),
+        scope,
+        description: a.description.clone(),
+        dry_run: a.dry_run,
+        confirm_archives: a.confirm_archives,
         guard: district.guard(),
-        ..Options::default()
     };
-    let p = plan(&v, &roster, &scope, &options);
-    let issues: Vec<&Issue> = v.issues.iter().chain(&p.issues).collect();
-    let errors = issues.iter().filter(|i| i.is_error()).count();
-    let mut out = super::plan::plan_json(&p, &issues);
-    let print = |out: &serde_json::Value| -> anyhow::Result<()> {
+    let (report, decision) = decide(&v, &roster, Some(&dir), &ask);
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        #[serde(flatten)]
+        report: &'a PlanReport,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        import: Option<serde_json::Value>,
+    }
+    let print = |import: Option<(i64, Option<i64>)>| -> anyhow::Result<()> {
         if a.json {
-            println!("{}", serde_json::to_string_pretty(out)?);
+            let import =
+                import.map(|(n, r)| serde_json::json!({"number": n, "applied_revision": r}));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&Out {
+                    report: &report,
+                    import
+                })?
+            );
         } else {
-            let s = &out["summary"];
+            let s = &report.summary;
             println!("{}: {} creates, {} updates, {} archives, {} restores, {} unchanged, {} skipped; {} errors",
-                a.file.display(), s["creates"], s["updates"], s["archives"], s["restores"], s["unchanged"], s["skipped"], errors);
-            for i in &issues {
+                a.file.display(), s.creates, s.updates, s.archives, s.restores, s.unchanged, s.skipped, report.errors());
+            for i in &report.issues {
                 println!(
                     "  row {} {:?} {}: {}",
                     i.row.map_or("-".into(), |r| r.to_string()),
@@ -316,32 +331,34 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
                     i.message
                 );
             }
-            if let Some(n) = out.get("import").and_then(|i| i.get("number")) {
+            if let Some((n, _)) = import {
                 println!("Applied as import #{n}.");
             }
         }
         Ok(())
     };
-    if errors > 0 {
-        print(&out)?;
-        eprintln!("Not imported: {errors} error(s) block the file.");
-        return Ok(ExitCode::from(1));
-    }
-    if a.dry_run {
-        print(&out)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if p.guard.triggered && !a.confirm_archives {
-        print(&out)?;
-        eprintln!("Not imported: this would archive {} of {} active users; re-run with --confirm-archives if that is right.", p.guard.archives, p.guard.scope_active);
-        return Ok(ExitCode::from(1));
-    }
-    let req = p.to_request(
-        &district.short_name,
-        &options,
-        a.confirm_archives,
-        a.description.clone(),
-    );
+    let req = match decision {
+        Decision::Errors => {
+            print(None)?;
+            eprintln!("Not imported: {} error(s) block the file.", report.errors());
+            return Ok(ExitCode::from(1));
+        }
+        Decision::Refused(e) => {
+            print(None)?;
+            eprintln!("Not imported: {e}.");
+            return Ok(ExitCode::from(1));
+        }
+        Decision::DryRun => {
+            print(None)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Decision::GuardNotConfirmed => {
+            print(None)?;
+            eprintln!("Not imported: this would archive {} of {} active users; re-run with --confirm-archives if that is right.", report.guard.archives, report.guard.scope_active);
+            return Ok(ExitCode::from(1));
+        }
+        Decision::Submit(req) => *req,
+    };
     let req = apply::seal(req).map_err(|e| anyhow!("Not imported: {e}"))?;
     let outcome = with_conn!(conn, |c| {
         let s = Submission {
@@ -357,13 +374,8 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         apply::submit(c, &s)
     })
     .map_err(|e| anyhow!("Not imported: {e}"))?;
-    if let (Outcome::Applied(i), Some(o)) = (&outcome, out.as_object_mut()) {
-        o.insert(
-            "import".into(),
-            serde_json::json!({"number": i.number, "applied_revision": i.applied_revision}),
-        );
-    }
-    print(&out)?;
+    let i = outcome.import();
+    print(Some((i.number, i.applied_revision)))?;
     Ok(ExitCode::SUCCESS)
 }
 

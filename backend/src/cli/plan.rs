@@ -2,10 +2,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use rollcall_shared::plan::{plan, Plan, Roster};
+use rollcall_shared::api::PlanReport;
+use rollcall_shared::plan::{plan, Roster};
 use rollcall_shared::validate::Issue;
 use rollcall_shared::wire::Options;
-use serde_json::{json, Map, Value};
 
 use super::ReadArgs;
 
@@ -35,46 +35,6 @@ pub fn default_scope(path: &Path) -> String {
         .map_or_else(|| "upload".to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
-pub fn plan_json(p: &Plan, issues: &[&Issue]) -> Value {
-    let creates: Vec<Value> = p
-        .creates
-        .iter()
-        .map(|c| {
-            let mut o = serde_json::to_value(&c.data).unwrap_or(Value::Null);
-            if let Value::Object(m) = &mut o {
-                m.insert("key".into(), json!(c.data.key()));
-                m.insert("row".into(), json!(c.row));
-            }
-            o
-        })
-        .collect();
-    let updates: Vec<Value> = p
-        .updates
-        .iter()
-        .map(|u| {
-            let changes: Map<String, Value> = u
-                .diffs
-                .iter()
-                .map(|d| (d.field.name().to_owned(), json!([d.old, d.new])))
-                .collect();
-            json!({"key": u.key, "row": u.row, "changes": changes})
-        })
-        .collect();
-    let s = p.summary();
-    json!({
-        "summary": s,
-        "guard": {"triggered": p.guard.triggered, "archives": p.guard.archives, "scope_active": p.guard.scope_active,
-                  "by_scope": p.guard.by_scope},
-        "creates": creates,
-        "updates": updates,
-        "archives": p.archives.iter().map(|a| a.key.clone()).collect::<Vec<_>>(),
-        "archive_reasons": p.archives.iter().map(|a| json!({"key": a.key, "scope": a.scope, "reason": a.reason})).collect::<Vec<_>>(),
-        "restores": p.restores.iter().map(|r| r.key.clone()).collect::<Vec<_>>(),
-        "skipped": p.skipped,
-        "issues": issues,
-    })
-}
-
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let scope = a.scope.clone().unwrap_or_else(|| default_scope(&a.file));
     let (_, current) =
@@ -86,7 +46,8 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let issues: Vec<&Issue> = v.issues.iter().chain(&p.issues).collect();
     let errors = issues.iter().filter(|i| i.is_error()).count();
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&plan_json(&p, &issues))?);
+        let report = PlanReport::new(&p, issues.iter().copied());
+        println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         let s = p.summary();
         println!(

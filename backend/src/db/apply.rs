@@ -9,19 +9,12 @@ use rollcall_shared::plan::{
     key_clash, verify, Change, Roster, Secret, UserId, UserStatus, VerifyError,
 };
 use rollcall_shared::wire::{ChangeRequest, SealError, SealedRequest};
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::models::{status_str, ChangeRow, DistrictRow, ImportRow, UserRow};
 use super::{now_ms, DbError, Store, StoreCommon};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    pub creates: u32,
-    pub updates: u32,
-    pub archives: u32,
-    pub restores: u32,
-}
+pub use rollcall_shared::api::Counts;
 
 #[derive(Debug, Error)]
 pub enum ApplyError {
@@ -437,8 +430,14 @@ pub fn mail_after<C: Store>(
             &import.submitted_by,
             &format!("Import #{} completed", import.number),
             &format!(
-                "Your import #{} into {} ({}) completed: {}.",
-                import.number, district.name, import.scope, import.counts
+                "Your import #{} into {} ({}) completed: {} created, {} updated, {} archived, {} restored.",
+                import.number,
+                district.name,
+                import.scope,
+                req.creates.len(),
+                req.updates.len(),
+                req.archives.len(),
+                req.restores.len()
             ),
             false,
         )?;

@@ -3,9 +3,9 @@
 
 pub mod auth;
 pub mod error;
-mod handlers;
 pub mod limiter;
 mod middleware_fns;
+mod routes;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -143,7 +143,7 @@ pub const ROUTES: &[(&str, &str)] = &[
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig, limits: Limits) {
-    use handlers::*;
+    use routes::*;
     let body = |n: usize| web::PayloadConfig::new(n);
     cfg.app_data(body(limits.json_body))
         .app_data(web::QueryConfig::default().error_handler(|e, _| {

@@ -1,0 +1,196 @@
+//! A raw CSV from a script: read, validated, planned, verified and applied on the server.
+
+use rollcall_shared::api::{PlanReport, Totals};
+use rollcall_shared::import::{decide, Decision, ImportAsk};
+use rollcall_shared::{ImportOptions, Pipeline};
+
+use super::prelude::*;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsvQuery {
+    scope: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+    #[serde(default)]
+    confirm_archives: bool,
+    description: Option<String>,
+    /// `FIELD=VALUE`, comma-separated.
+    set: Option<String>,
+    /// The page of the answer's lists (creates, updates, archives, restores, skipped, issues).
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+/// The answer of the CSV door: the plan's report (one page of each list), whether it was
+/// applied, and the import.
+#[derive(serde::Serialize)]
+struct CsvAnswer {
+    #[serde(flatten)]
+    report: Option<PlanReport>,
+    applied: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    replayed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    import: Option<ImportSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_page: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    totals: Option<Totals>,
+}
+
+/// Submit a raw CSV (scripts): the same engine, planner and verification run here, off the
+/// async threads, through the one import flow (`rollcall_shared::import::decide`). A dry run
+/// answers what the apply would: the same verification decides.
+pub async fn submit_csv(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<CsvQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse> {
+    let q = q.into_inner();
+    let limits = state.config.limits;
+    let per = q
+        .per_page
+        .map_or(limits.dry_run_page, |p| p as usize)
+        .clamp(1, limits.dry_run_page.max(1) * 10);
+    let page = q.page.unwrap_or(1).max(1) as usize;
+    let scope = q
+        .scope
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "api".into());
+    let mut set = Vec::new();
+    for pair in q
+        .set
+        .iter()
+        .flat_map(|s| s.split(','))
+        .filter(|s| !s.is_empty())
+    {
+        let (f, v) = pair.split_once('=').ok_or_else(|| {
+            ApiError::bad_request("invalid_set", format!("`{pair}` should be FIELD=VALUE."))
+        })?;
+        let f = Field::parse(f).ok_or_else(|| {
+            ApiError::bad_request("invalid_set", format!("`{f}` is not a field."))
+        })?;
+        set.push((f, v.to_owned()));
+    }
+    let d = caller.district;
+    let key = idempotency_key(&req);
+    let fp = key
+        .as_ref()
+        .map(|_| fingerprint(&[req.query_string().as_bytes(), &body]));
+    let answer = |report| CsvAnswer {
+        report,
+        applied: false,
+        replayed: false,
+        code: None,
+        message: None,
+        import: None,
+        page: None,
+        per_page: None,
+        totals: None,
+    };
+    // A retry answers the first import without planning again; another body is refused.
+    if let Some(k) = key.clone() {
+        if let Some(row) = db!(state, |c| Ok(c.import_by_key(d, &k)?)) {
+            if row.fingerprint.is_some() && row.fingerprint != fp {
+                return Err(apply::ApplyError::KeyReused.into());
+            }
+            return Ok(HttpResponse::Ok().json(CsvAnswer {
+                applied: true,
+                replayed: true,
+                import: Some(import_json(&(&row).into())),
+                ..answer(None)
+            }));
+        }
+    }
+    let _permit = state.heavy_permit().await?;
+    let scope2 = scope.clone();
+    let (roster, dir, saved, ask) = db!(state, |c| {
+        let dist = c.district(d)?;
+        let rows = c.users(d)?;
+        let dir = directory(c, d)?;
+        let saved = c
+            .mapping(d, &scope2)?
+            .and_then(|m| serde_json::from_str::<SavedMapping>(&m).ok());
+        let ask = ImportAsk {
+            district: dist.short_name.clone(),
+            scope: scope2.clone(),
+            description: q.description.clone(),
+            dry_run: q.dry_run,
+            confirm_archives: q.confirm_archives,
+            guard: dist.guard(),
+        };
+        Ok((roster_of(&dist, &rows), dir, saved, ask))
+    });
+    let (mut report, decision) = web::block(move || -> Result<(PlanReport, Decision)> {
+        let opts = ImportOptions {
+            schools: Some(dir.clone()),
+            saved,
+            set,
+            ..ImportOptions::default()
+        };
+        fn unreadable(e: impl ToString) -> ApiError {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unreadable_file",
+                e.to_string(),
+            )
+        }
+        let prefix = &body[..body.len().min(opts.limits.sniff_bytes)];
+        let opened =
+            rollcall_shared::open(prefix, prefix.len() == body.len(), &opts).map_err(unreadable)?;
+        let mut p = Pipeline::new(&opened, &opts);
+        p.feed(&body);
+        let v = p.finish().map_err(unreadable)?;
+        Ok(decide(&v, &roster, Some(&dir), &ask))
+    })
+    .await??;
+    let totals = report.paginate(page, per);
+    let paged = |report| CsvAnswer {
+        page: Some(page),
+        per_page: Some(per),
+        totals: Some(totals.clone()),
+        ..answer(Some(report))
+    };
+    let (status, out) = match decision {
+        Decision::Errors => (StatusCode::UNPROCESSABLE_ENTITY, paged(report)),
+        Decision::Refused(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            CsvAnswer {
+                code: Some(e.code()),
+                message: Some(e.to_string()),
+                ..paged(report)
+            },
+        ),
+        Decision::DryRun => (StatusCode::OK, paged(report)),
+        Decision::GuardNotConfirmed => (
+            StatusCode::CONFLICT,
+            CsvAnswer {
+                code: Some("guard_not_acknowledged"),
+                message: Some(
+                    "This import archives too many users: confirm with confirm_archives=true."
+                        .into(),
+                ),
+                ..paged(report)
+            },
+        ),
+        Decision::Submit(cr) => {
+            let sealed = seal(*cr).await?;
+            let (status, import) = do_submit(&state, &caller, sealed, "api", key, fp, None).await?;
+            let mut out = paged(report);
+            out.applied = true;
+            out.import = Some(import_json(&(&import).into()));
+            (status, out)
+        }
+    };
+    Ok(HttpResponse::build(status).json(out))
+}

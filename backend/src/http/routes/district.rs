@@ -1,0 +1,80 @@
+//! The district: who is calling, its settings, its schools and groups.
+
+use super::prelude::*;
+
+pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
+    let (d, admin) = (caller.district, caller.admin);
+    let v = db!(state, |c| {
+        let dist = c.district(d)?;
+        let a = match admin {
+            Some(a) => c.admin(d, a)?,
+            None => None,
+        };
+        Ok(
+            json!({"district": {"short_name": dist.short_name, "name": dist.name, "revision": dist.revision,
+                "guard": dist.guard()},
+            "admin": a.map(|(email, name)| json!({"email": email, "name": name})), "who": caller.who}),
+        )
+    });
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictPatch {
+    guard: Option<GuardLimits>,
+}
+
+/// The district's settings: the mass-archive guard's thresholds (more than `percent`% of a
+/// scope's active users and more than `min`). An admin's session only: a script's token cannot
+/// loosen the guard that protects the district from its scripts.
+pub async fn patch_district(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Bytes,
+) -> Result<HttpResponse> {
+    if caller.admin.is_none() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "admin_only",
+            "Only the district's admin, signed in, changes its settings.",
+        ));
+    }
+    let patch: DistrictPatch = parse_json(&body)?;
+    let d = caller.district;
+    if let Some(g) = patch.guard {
+        if g.percent > 100 {
+            return Err(ApiError::bad_request(
+                "invalid_guard",
+                "The guard's percent is between 0 and 100.",
+            ));
+        }
+        db!(state, |c| Ok(c.set_guard(
+            d,
+            i64::from(g.percent),
+            i64::from(g.min)
+        )?));
+    }
+    let guard = db!(state, |c| Ok(c.district(d)?.guard()));
+    Ok(HttpResponse::Ok().json(json!({"guard": guard})))
+}
+
+pub async fn schools(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
+    let d = caller.district;
+    let v = db!(state, |c| Ok(c.schools(d)?));
+    Ok(HttpResponse::Ok().json(
+        v.into_iter()
+            .map(|(sis_code, name)| json!({"sis_code": sis_code, "name": name}))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+pub async fn groups(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
+    let d = caller.district;
+    let v = db!(state, |c| Ok(c.groups(d)?));
+    Ok(HttpResponse::Ok().json(
+        v.into_iter()
+            .map(|(id, name)| json!({"id": id, "name": name}))
+            .collect::<Vec<_>>(),
+    ))
+}

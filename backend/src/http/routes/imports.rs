@@ -1,0 +1,199 @@
+//! Imports: submitting a planned change request, the history, one import's detail and
+//! download, rolling back.
+
+use rollcall_shared::api::{ArchivedUser, CreatedUser, ImportDetail, RestoredUser, UpdatedUser};
+
+use super::prelude::*;
+
+/// Submit a change request planned in the browser.
+pub async fn submit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse> {
+    let _permit = state.heavy_permit().await?;
+    let cr = web::block(move || ChangeRequest::from_json(&body))
+        .await?
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string()))?;
+    let sealed = seal(cr).await?;
+    let key = idempotency_key(&req);
+    // The key is bound to the request as sent, passwords aside (none is kept, even hashed fast).
+    let fp = match &key {
+        Some(_) => Some(fingerprint(&[sealed
+            .redacted()
+            .to_json()
+            .map_err(|_| ApiError::internal())?
+            .as_bytes()])),
+        None => None,
+    };
+    let (status, import) =
+        do_submit(&state, &caller, sealed, "upload", key, fp, if_match(&req)).await?;
+    Ok(HttpResponse::build(status).json(json!({"import": import_json(&(&import).into())})))
+}
+
+pub async fn imports(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
+    let d = caller.district;
+    let rows = db!(state, |c| Ok(c.imports(d)?));
+    Ok(HttpResponse::Ok().json(rows.iter().map(import_json).collect::<Vec<_>>()))
+}
+
+fn user_key(d: &rollcall_shared::plan::UserData) -> String {
+    d.key()
+}
+
+/// The rows as they were before an import, by user id.
+fn before_images(
+    changes: &[crate::db::models::ChangeRow],
+) -> std::collections::HashMap<i64, UserRow> {
+    changes
+        .iter()
+        .filter_map(|c| Some((c.user_id, c.before_row()?)))
+        .collect()
+}
+
+/// One import of the district and the before-images of the users it touched (404 if another
+/// district's or none).
+async fn import_with_before_images(
+    state: &web::Data<AppState>,
+    d: i64,
+    n: i64,
+) -> Result<(ImportRow, std::collections::HashMap<i64, UserRow>)> {
+    let (import, changes) = db!(state, |c| {
+        let Some(i) = c.import(d, n)? else {
+            return Err(ApiError::not_found());
+        };
+        Ok((i, c.changes(d, n)?))
+    });
+    Ok((import, before_images(&changes)))
+}
+
+/// An import with every change: creates, updates (old → new, from the before-images),
+/// archives and restores.
+pub async fn import_detail(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<i64>,
+) -> Result<HttpResponse> {
+    let (d, n) = (caller.district, number.into_inner());
+    let (import, before) = import_with_before_images(&state, d, n).await?;
+    // A stored request that does not read back (never written by this version) shows the
+    // import without its lists rather than failing the page.
+    let req = SealedRequest::from_stored_json(import.request.as_bytes())
+        .inspect_err(|e| tracing::error!(import = n, error = %e, "unreadable stored request"))
+        .ok();
+    let mut detail = ImportDetail {
+        summary: import_json(&(&import).into()),
+        creates: vec![],
+        updates: vec![],
+        archives: vec![],
+        restores: vec![],
+    };
+    if let Some(r) = &req {
+        detail.creates = r
+            .creates
+            .iter()
+            .map(|c| CreatedUser {
+                key: user_key(&c.data),
+                first_name: c.data.first_name.clone(),
+                last_name: c.data.last_name.clone(),
+                role: c.data.role,
+                school: c.data.school.clone(),
+            })
+            .collect();
+        for u in &r.updates {
+            let old = before.get(&u.id.0).map(UserRow::data);
+            let mut changes = std::collections::BTreeMap::new();
+            for ch in &u.changes {
+                let f = ch.field();
+                let mut new = old.clone();
+                if let Some(n) = new.as_mut() {
+                    n.apply(ch);
+                }
+                let o = old.as_ref().and_then(|o| o.display(f));
+                let nv = if f == Field::Password {
+                    Some("(new password)".into())
+                } else {
+                    new.as_ref().and_then(|n| n.display(f))
+                };
+                changes.insert(f.name().to_owned(), [o, nv]);
+            }
+            detail.updates.push(UpdatedUser {
+                id: u.id,
+                key: old.as_ref().map(user_key),
+                changes,
+            });
+        }
+        let key_of = |id: &UserId| before.get(&id.0).map(|r| user_key(&r.data()));
+        detail.archives = r
+            .archives
+            .iter()
+            .map(|a| ArchivedUser {
+                id: a.id,
+                key: key_of(&a.id),
+                reason: a.reason,
+            })
+            .collect();
+        detail.restores = r
+            .restores
+            .iter()
+            .map(|id| RestoredUser {
+                id: *id,
+                key: key_of(id),
+            })
+            .collect();
+    }
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+/// The imported data as a CSV in import format: the created and changed users as imported.
+pub async fn import_download(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<i64>,
+) -> Result<HttpResponse> {
+    let (d, n) = (caller.district, number.into_inner());
+    let (import, before) = import_with_before_images(&state, d, n).await?;
+    let req = SealedRequest::from_stored_json(import.request.as_bytes())
+        .map_err(|_| ApiError::not_found())?;
+    let mut roster = rollcall_shared::plan::Roster::default();
+    let mut id = 0;
+    let mut push = |data: rollcall_shared::plan::UserData| {
+        id += 1;
+        roster.users.push(rollcall_shared::plan::RosterUser {
+            id: UserId(id),
+            data,
+            status: rollcall_shared::plan::UserStatus::Active,
+            managed_by: None,
+        });
+    };
+    for c in &req.creates {
+        push(c.data.clone());
+    }
+    for u in &req.updates {
+        if let Some(mut data) = before.get(&u.id.0).map(UserRow::data) {
+            for ch in &u.changes {
+                data.apply(ch);
+            }
+            push(data);
+        }
+    }
+    let csv = rollcall_shared::write::master_csv(&roster);
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"import-{n}.csv\""),
+        ))
+        .body(csv))
+}
+
+pub async fn rollback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<i64>,
+) -> Result<HttpResponse> {
+    let (d, n) = (caller.district, number.into_inner());
+    let import = db!(state, |c| Ok(apply::rollback(c, d, n)?));
+    Ok(HttpResponse::Ok().json(json!({"import": import_json(&(&import).into())})))
+}

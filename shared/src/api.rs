@@ -1,0 +1,247 @@
+//! The answers the server, the CLI and the browser exchange, typed once (Serialize and
+//! Deserialize): a plan as people read it, and an import as the history lists it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{Plan, PlanSummary, ScopeGuard, Skipped, UserData};
+use crate::validate::Issue;
+use crate::wire::ArchiveReason;
+
+/// The mass-archive guard's verdict, as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardReport {
+    pub triggered: bool,
+    pub archives: u32,
+    pub scope_active: u32,
+    pub by_scope: Vec<ScopeGuard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateReport {
+    #[serde(flatten)]
+    pub data: UserData,
+    pub key: String,
+    pub row: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateReport {
+    pub key: String,
+    pub row: u32,
+    /// Field name → [old, new] as text.
+    pub changes: BTreeMap<String, [Option<String>; 2]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveReport {
+    pub key: String,
+    pub scope: String,
+    pub reason: ArchiveReason,
+}
+
+/// How long each list of a [`PlanReport`] is before it is cut to a page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub creates: usize,
+    pub updates: usize,
+    pub archives: usize,
+    pub archive_reasons: usize,
+    pub restores: usize,
+    pub skipped: usize,
+    pub issues: usize,
+}
+
+/// A plan as the CLI prints it and the server answers it: counts, the guard, each list, and
+/// every issue (the file's and the plan's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanReport {
+    pub summary: PlanSummary,
+    pub guard: GuardReport,
+    pub creates: Vec<CreateReport>,
+    pub updates: Vec<UpdateReport>,
+    /// The archived users' keys.
+    pub archives: Vec<String>,
+    pub archive_reasons: Vec<ArchiveReport>,
+    /// The restored users' keys.
+    pub restores: Vec<String>,
+    pub skipped: Vec<Skipped>,
+    pub issues: Vec<Issue>,
+}
+
+fn page_of<T>(v: &mut Vec<T>, page: usize, per: usize) -> usize {
+    let total = v.len();
+    let from = page.saturating_sub(1).saturating_mul(per).min(total);
+    let to = from.saturating_add(per).min(total);
+    v.truncate(to);
+    v.drain(..from);
+    total
+}
+
+impl PlanReport {
+    pub fn new<'a>(p: &Plan, issues: impl IntoIterator<Item = &'a Issue>) -> PlanReport {
+        PlanReport {
+            summary: p.summary(),
+            guard: GuardReport {
+                triggered: p.guard.triggered,
+                archives: p.guard.archives,
+                scope_active: p.guard.scope_active,
+                by_scope: p.guard.by_scope.clone(),
+            },
+            creates: p
+                .creates
+                .iter()
+                .map(|c| CreateReport {
+                    data: c.data.clone(),
+                    key: c.data.key(),
+                    row: c.row,
+                })
+                .collect(),
+            updates: p
+                .updates
+                .iter()
+                .map(|u| UpdateReport {
+                    key: u.key.clone(),
+                    row: u.row,
+                    changes: u
+                        .diffs
+                        .iter()
+                        .map(|d| (d.field.name().to_owned(), [d.old.clone(), d.new.clone()]))
+                        .collect(),
+                })
+                .collect(),
+            archives: p.archives.iter().map(|a| a.key.clone()).collect(),
+            archive_reasons: p
+                .archives
+                .iter()
+                .map(|a| ArchiveReport {
+                    key: a.key.clone(),
+                    scope: a.scope.clone(),
+                    reason: a.reason,
+                })
+                .collect(),
+            restores: p.restores.iter().map(|r| r.key.clone()).collect(),
+            skipped: p.skipped.clone(),
+            issues: issues.into_iter().cloned().collect(),
+        }
+    }
+
+    pub fn errors(&self) -> usize {
+        self.issues.iter().filter(|i| i.is_error()).count()
+    }
+
+    /// Cuts every list to page `page` (from 1) of `per` entries; says how long each was.
+    pub fn paginate(&mut self, page: usize, per: usize) -> Totals {
+        Totals {
+            creates: page_of(&mut self.creates, page, per),
+            updates: page_of(&mut self.updates, page, per),
+            archives: page_of(&mut self.archives, page, per),
+            archive_reasons: page_of(&mut self.archive_reasons, page, per),
+            restores: page_of(&mut self.restores, page, per),
+            skipped: page_of(&mut self.skipped, page, per),
+            issues: page_of(&mut self.issues, page, per),
+        }
+    }
+}
+
+/// What an import did, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub creates: u32,
+    pub updates: u32,
+    pub archives: u32,
+    pub restores: u32,
+}
+
+/// An import as the history lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub number: i64,
+    pub description: Option<String>,
+    /// `upload`, `api`, `cli`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub scope: String,
+    /// `completed`, `queued`, `running`, `failed`, `rolled_back`.
+    pub status: String,
+    pub submitted_by: String,
+    /// Milliseconds since the epoch.
+    pub submitted_at: i64,
+    pub run_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub base_revision: i64,
+    pub applied_revision: Option<i64>,
+    pub error: Option<String>,
+    /// `None` only if the stored counts cannot be read.
+    pub counts: Option<Counts>,
+}
+
+/// One import with every change it made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportDetail {
+    #[serde(flatten)]
+    pub summary: ImportSummary,
+    pub creates: Vec<CreatedUser>,
+    pub updates: Vec<UpdatedUser>,
+    pub archives: Vec<ArchivedUser>,
+    pub restores: Vec<RestoredUser>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedUser {
+    pub key: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: crate::fields::Role,
+    pub school: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdatedUser {
+    pub id: crate::plan::UserId,
+    /// `None` when the user's before-image is gone.
+    pub key: Option<String>,
+    /// Field name → [old, new] as text (a password: "(new password)", never its value).
+    pub changes: BTreeMap<String, [Option<String>; 2]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchivedUser {
+    pub id: crate::plan::UserId,
+    pub key: Option<String>,
+    pub reason: ArchiveReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoredUser {
+    pub id: crate::plan::UserId,
+    pub key: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::page_of;
+
+    #[test]
+    fn pages_cut_every_list_alike() {
+        let cases = [
+            (1, 3, vec![0, 1, 2]),
+            (2, 3, vec![3, 4, 5]),
+            (4, 3, vec![9]),
+            (5, 3, vec![]),
+            (0, 3, vec![0, 1, 2]),
+        ];
+        for (page, per, want) in cases {
+            let mut v: Vec<u32> = (0..10).collect();
+            assert_eq!(page_of(&mut v, page, per), 10);
+            assert_eq!(v, want, "page {page}");
+        }
+        let mut v: Vec<u32> = (0..10).collect();
+        page_of(&mut v, usize::MAX, usize::MAX);
+        assert!(v.is_empty());
+    }
+}
