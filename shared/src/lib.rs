@@ -17,6 +17,7 @@ pub mod plan;
 pub mod read;
 mod swar;
 pub mod testgen;
+pub mod user;
 pub mod validate;
 pub mod wire;
 pub mod write;

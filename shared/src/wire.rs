@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::fields::{longer_than, Field, MAX_PASSWORD};
-use crate::plan::{Change, Secret, UserData, UserId};
+use crate::user::{Change, Secret, UserData, UserId};
 
 /// The schema version this build writes and accepts.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -1,15 +1,15 @@
 //! CSV out: every CSV Rollcall writes (master file, issue lists, import downloads) goes through
 //! here, so every one of them neutralises formula-like cells (OWASP: `=`, `+`, `-`, `@`, tab,
-//! CR get a leading `'`) and the reader's [`crate::validate::unescape_formula`] undoes it.
+//! CR get a leading `'`) and the reader's [`crate::fields::unescape_formula`] undoes it.
 
 use std::borrow::Cow;
 
 use crate::fields::{Field, Role};
-use crate::plan::{Roster, UserStatus};
+use crate::user::{Roster, UserStatus};
 
 /// `=SUM(A1)` → `'=SUM(A1)`; anything else unchanged.
 pub fn neutralize(cell: &str) -> Cow<'_, str> {
-    if crate::validate::needs_escape(cell) {
+    if crate::fields::needs_escape(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
@@ -69,7 +69,7 @@ pub fn master_csv(roster: &Roster) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::unescape_formula;
+    use crate::fields::unescape_formula;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -79,7 +79,7 @@ mod tests {
             "=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx", "plain", "'=kept",
         ] {
             let n = neutralize(s);
-            assert!(!crate::validate::is_formula_like(&n), "{s}");
+            assert!(!crate::fields::is_formula_like(&n), "{s}");
             assert_eq!(unescape_formula(&n), s);
         }
     }

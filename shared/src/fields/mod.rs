@@ -2,9 +2,11 @@
 //! table of headings each field is known by.
 
 mod aliases;
+mod formula;
 mod types;
 
 pub use aliases::{field_for_heading, heading_match, normalize_heading};
+pub use formula::{is_formula_like, needs_escape, unescape_formula};
 pub use types::{
     fold_ascii, has_control, longer_than, parse_bool, BoolError, DistrictId, DistrictIdError,
     Email, EmailCheck, EmailError, EmailShape, EmailText, Grade, GradeError, GradeParse, Role,

@@ -8,10 +8,9 @@
 
 mod apply;
 pub mod codec;
-mod roster;
 mod verify;
 
-pub use roster::{Change, Roster, RosterUser, Secret, UserData, UserId, UserStatus};
+pub use crate::user::{Change, Roster, RosterUser, Secret, UserData, UserId, UserStatus};
 pub use verify::{key_clash, verify, KeyClash, VerifyError};
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+pub use crate::fields::{is_formula_like, needs_escape, unescape_formula};
 use crate::fingerprint;
 
 use crate::fields::{
@@ -195,40 +196,6 @@ pub struct Validator {
     role_const: Option<Role>,
     email_check: EmailCheck,
 }
-
-/// `'=…`, `'+…`, `'-…`, `'@…`: text that a CSV writer protected from spreadsheets; the reader
-/// takes it back as the plain text after the quote mark.
-pub fn unescape_formula(s: &str) -> &str {
-    match s.strip_prefix('\'') {
-        Some(rest) if needs_escape(rest) => rest,
-        _ => s,
-    }
-}
-
-/// A cell the CSV writer must protect: formula-like, or already looking like a protected one
-/// (`'=x` is written `''=x`, so that reading it back gives `'=x` again).
-pub fn needs_escape(s: &str) -> bool {
-    is_formula_like(s) || s.strip_prefix('\'').is_some_and(needs_escape)
-}
-
-/// Would a spreadsheet run this cell as a formula?
-pub fn is_formula_like(s: &str) -> bool {
-    s.as_bytes()
-        .first()
-        .is_some_and(|&b| FORMULA_START[usize::from(b)])
-}
-
-/// `=`, `+`, `-`, `@`, tab, CR: one table lookup per cell, not a chain of comparisons.
-static FORMULA_START: [bool; 256] = {
-    let mut t = [false; 256];
-    let starts = b"=+-@\t\r";
-    let mut i = 0;
-    while i < starts.len() {
-        t[starts[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
 
 /// Two or more cased letters, all upper case or all lower case.
 fn bad_name_case(s: &str) -> bool {

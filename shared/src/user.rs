@@ -1,5 +1,5 @@
-//! The district's users as the planner needs them, and the one place that says how a change
-//! alters a user ([`UserData::apply`]), so the browser's preview, the server's verification and
+//! The user model beneath the planner and the wire: ids, a user's data, a change to it, the
+//! roster. The one place that says how a change alters a user ([`UserData::apply`]), so the browser's preview, the server's verification and
 //! the pure [`Roster::apply`] used by the tests cannot disagree.
 
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,7 @@ pub enum UserStatus {
 /// A password in a change request. Never printed; never stored as typed.
 ///
 /// A client sends `Clear` (a JSON string). Before anything of a request is written, the server
-/// seals it ([`crate::wire::SealedRequest`]): every `Clear` becomes `Hashed` (an argon2 PHC
+/// seals it (`wire::SealedRequest`): every `Clear` becomes `Hashed` (an argon2 PHC
 /// string, `{"hash": "…"}`), which is all a scheduled import needs when its time comes.
 /// `Redacted` (`{"redacted": true}`) stands where a stored request's password was scrubbed: the
 /// history still says a password was set, and nothing can apply it.
