@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use rollcall_shared::api::ImportStatus;
 use rollcall_shared::wire::SealedRequest;
 
 use crate::db::apply::{apply_rows, mail_after, roster_of, ApplyError};
@@ -15,9 +16,9 @@ use crate::with_conn;
 pub fn recover(db: &Db) -> Result<usize, DbError> {
     let mut conn = db.get()?;
     with_conn!(conn, |c| {
-        let stuck = c.imports_with_status("running")?;
+        let stuck = c.imports_with_status(ImportStatus::Running)?;
         for mut i in stuck.iter().cloned() {
-            i.status = "failed".into();
+            i.set_status(ImportStatus::Failed);
             i.error = Some("interrupted: the server stopped while this import was running; nothing of it was applied".into());
             i.completed_at = Some(now_ms());
             c.update_import(&i)?;
@@ -32,20 +33,20 @@ pub fn run_due(db: &Db) -> Result<usize, DbError> {
     with_conn!(conn, |c| {
         let now = now_ms();
         let due: Vec<_> = c
-            .imports_with_status("queued")?
+            .imports_with_status(ImportStatus::Queued)?
             .into_iter()
             .filter(|i| i.run_at.is_none_or(|t| t <= now))
             .collect();
         for mut import in due.iter().cloned() {
-            import.status = "running".into();
+            import.set_status(ImportStatus::Running);
             c.update_import(&import)?;
             let result = run_one(c, &mut import);
             let mut done = import.clone();
             done.completed_at = Some(now_ms());
             match result {
-                Ok(()) => done.status = "completed".into(),
+                Ok(()) => done.set_status(ImportStatus::Completed),
                 Err(e) => {
-                    done.status = "failed".into();
+                    done.set_status(ImportStatus::Failed);
                     done.error = Some(e.to_string());
                 }
             }
@@ -66,14 +67,14 @@ fn run_one<C: Store>(
     c.write_txn(d, |c| {
         let mut district = c.district(d)?;
         let rows = c.users(d)?;
-        let roster = roster_of(&district, &rows);
+        let roster = roster_of(&district, &rows)?;
         let dir = crate::db::apply::directory(c, d)?;
         // The district's policy as it is when the import runs.
         rollcall_shared::plan::verify(&req, &roster, Some(&dir), district.guard())
             .map_err(|e| DbError::Conflict(e.to_string()))?;
         apply_rows(c, &mut district, &req, &rows, &mut out, now_ms())
             .map_err(|e| DbError::Conflict(e.to_string()))?;
-        out.status = "completed".into();
+        out.set_status(ImportStatus::Completed);
         c.update_import(&out)?;
         // The same mail an immediate apply sends, in the same transaction.
         mail_after(c, &district, &out, &req)?;

@@ -931,3 +931,46 @@ async fn a_line_break_in_a_name_never_reaches_a_mail() {
         assert_eq!(outbox.as_array().map(Vec::len), Some(0), "{outbox}");
     }
 }
+
+#[actix_web::test]
+async fn a_value_no_version_writes_is_an_error_not_a_guess() {
+    for url in backends() {
+        let app = spawn_app(&url, Limits::default()).await;
+        assert_eq!(
+            app.csv("scope=f.csv", &rows(0..2, |i| format!("s{i}@alpha.org")))
+                .await
+                .0,
+            StatusCode::CREATED
+        );
+        // Edited by hand: a role Rollcall never writes. It used to be read as "student".
+        with_conn!(app.db().get().unwrap(), |c| -> Result<
+            (),
+            rollcall_backend::db::DbError,
+        > {
+            let mut u = c.users(1)?.remove(0);
+            u.role = "wizard".into();
+            c.update_user(&u)
+        })
+        .unwrap();
+        let (s, _, b) = app
+            .call("GET", "/api/roster", Some(&app.a), None, &[])
+            .await;
+        let v: Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::INTERNAL_SERVER_ERROR, Some("internal")),
+            "{url}"
+        );
+        let (s, _) = app
+            .csv(
+                "scope=f.csv&dry_run=true",
+                &rows(0..2, |i| format!("s{i}@alpha.org")),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{url}: nothing is planned against a guess"
+        );
+    }
+}

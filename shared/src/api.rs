@@ -154,6 +154,66 @@ pub struct Counts {
     pub restores: u32,
 }
 
+/// Where an import is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    /// Waiting for its time (`options.apply_at`).
+    Queued,
+    /// Being applied by the job runner.
+    Running,
+    Completed,
+    Failed,
+    RolledBack,
+}
+
+impl ImportStatus {
+    pub const ALL: [ImportStatus; 5] = [
+        ImportStatus::Queued,
+        ImportStatus::Running,
+        ImportStatus::Completed,
+        ImportStatus::Failed,
+        ImportStatus::RolledBack,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportStatus::Queued => "queued",
+            ImportStatus::Running => "running",
+            ImportStatus::Completed => "completed",
+            ImportStatus::Failed => "failed",
+            ImportStatus::RolledBack => "rolled_back",
+        }
+    }
+}
+
+impl std::fmt::Display for ImportStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A status the database holds that this version does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an import status")]
+pub struct UnknownStatus(pub String);
+
+impl TryFrom<String> for ImportStatus {
+    type Error = UnknownStatus;
+    fn try_from(s: String) -> Result<Self, UnknownStatus> {
+        ImportStatus::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or(UnknownStatus(s))
+    }
+}
+
+impl From<ImportStatus> for String {
+    fn from(s: ImportStatus) -> String {
+        s.as_str().to_owned()
+    }
+}
+
 /// An import as the history lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSummary {
@@ -163,8 +223,7 @@ pub struct ImportSummary {
     #[serde(rename = "type")]
     pub kind: String,
     pub scope: String,
-    /// `completed`, `queued`, `running`, `failed`, `rolled_back`.
-    pub status: String,
+    pub status: ImportStatus,
     pub submitted_by: String,
     /// Milliseconds since the epoch.
     pub submitted_at: i64,
@@ -225,6 +284,19 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::page_of;
+
+    #[test]
+    fn import_statuses_round_trip_through_their_text() {
+        use super::ImportStatus;
+        for s in ImportStatus::ALL {
+            assert_eq!(ImportStatus::try_from(String::from(s)), Ok(s));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap_or_default(),
+                format!("\"{s}\"")
+            );
+        }
+        assert!(ImportStatus::try_from("done".to_owned()).is_err());
+    }
 
     #[test]
     fn pages_cut_every_list_alike() {

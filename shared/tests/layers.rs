@@ -1,6 +1,7 @@
 //! Dependencies inside the crate run one way: each module imports only modules of lower layers
 //! (read from the source, so that a new import that loops fails here).
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use std::path::Path;

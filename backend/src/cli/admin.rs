@@ -9,7 +9,7 @@ use rollcall_shared::import::{decide, Decision, ImportAsk};
 
 use super::ReadArgs;
 use crate::db::apply::{self, directory, roster_of, Submission};
-use crate::db::{Db, StoreCommon};
+use crate::db::{Db, SavedMappings, StoreCommon};
 use crate::with_conn;
 
 pub fn database_url() -> String {
@@ -285,10 +285,8 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             .district_by_short(&a.district)?
             .ok_or_else(|| anyhow!("No district `{}`.", a.district))?;
         let rows = c.users(d.id)?;
-        let saved = c
-            .mapping(d.id, &scope)?
-            .and_then(|m| serde_json::from_str(&m).ok());
-        Ok((d.clone(), roster_of(&d, &rows), directory(c, d.id)?, saved))
+        let saved = c.saved_mapping(d.id, &scope)?;
+        Ok((d.clone(), roster_of(&d, &rows)?, directory(c, d.id)?, saved))
     })?;
     let (_, v) = super::validate::validate_with(&a.file, &a.read, Some(dir.clone()), saved)?;
     let ask = ImportAsk {
@@ -395,7 +393,7 @@ pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
             .district_by_short(&a.district)?
             .ok_or_else(|| anyhow!("No district `{}`.", a.district))?;
         let rows = c.users(d.id)?;
-        Ok(roster_of(&d, &rows))
+        Ok(roster_of(&d, &rows)?)
     })?;
     if let Some(s) = &a.scope {
         roster.users.retain(|u| &u.data.scope == s);

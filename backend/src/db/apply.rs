@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use rollcall_shared::api::ImportStatus;
 use rollcall_shared::map::{School, SchoolDirectory};
 use rollcall_shared::plan::{
     key_clash, verify, Change, Roster, Secret, UserId, UserStatus, VerifyError,
@@ -82,11 +83,14 @@ pub static FAIL_AFTER: std::sync::atomic::AtomicUsize =
 /// The `submitted_by` that arms [`FAIL_AFTER`].
 pub const FAIL_TAG: &str = "test:fail-injection";
 
-pub fn roster_of(district: &DistrictRow, rows: &[UserRow]) -> Roster {
-    Roster {
+pub fn roster_of(district: &DistrictRow, rows: &[UserRow]) -> Result<Roster, DbError> {
+    Ok(Roster {
         revision: district.revision as u64,
-        users: rows.iter().map(UserRow::to_roster_user).collect(),
-    }
+        users: rows
+            .iter()
+            .map(UserRow::to_roster_user)
+            .collect::<Result<_, _>>()?,
+    })
 }
 
 pub fn directory<C: Store>(c: &mut C, d: i64) -> Result<SchoolDirectory, DbError> {
@@ -162,7 +166,7 @@ fn empty_import() -> ImportRow {
         description: None,
         kind: String::new(),
         scope: String::new(),
-        status: String::new(),
+        status: ImportStatus::Queued.into(),
         submitted_by: String::new(),
         submitted_at: 0,
         run_at: None,
@@ -199,7 +203,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
         return Err(ApplyError::Stale { current });
     }
     let rows = c.users(s.district)?;
-    let roster = roster_of(&district, &rows);
+    let roster = roster_of(&district, &rows)?;
     let dir = directory(c, s.district)?;
     verify(req, &roster, Some(&dir), district.guard())?;
     let now = now_ms();
@@ -211,7 +215,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
         description: req.description.clone(),
         kind: s.kind.to_owned(),
         scope: req.scope.clone(),
-        status: "completed".into(),
+        status: ImportStatus::Completed.into(),
         submitted_by: s.submitted_by.to_owned(),
         submitted_at: now,
         run_at: None,
@@ -238,7 +242,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
     import.counts =
         serde_json::to_string(&counts).map_err(|e| DbError::Conflict(format!("counts: {e}")))?;
     if let Some(at) = s.run_at.filter(|at| *at > now) {
-        import.status = "queued".into();
+        import.set_status(ImportStatus::Queued);
         import.run_at = Some(at);
         import.completed_at = None;
         c.set_district_counters(&district)?;
@@ -286,7 +290,7 @@ pub fn apply_rows<C: Store>(
         };
         let before = &rows[i];
         let mut row = after.remove(&u.id.0).unwrap_or_else(|| before.clone());
-        let mut data = row.data();
+        let mut data = row.data()?;
         for ch in &u.changes {
             match ch {
                 Change::Password(p) => row.password_hash = Some(stored_hash(p)?),
@@ -329,16 +333,22 @@ pub fn apply_rows<C: Store>(
         .map(|row| (&rows[index[&row.id]], row))
         .collect();
     write_users(c, &pairs, &mut tick)?;
-    let changes: Vec<ChangeRow> = touched
+    let changes = touched
         .into_iter()
-        .map(|(id, (actions, before))| ChangeRow {
-            district_id: d,
-            import_number: import.number,
-            user_id: id,
-            action: actions.join("+"),
-            before: serde_json::to_string(&before).ok(),
+        .map(|(id, (actions, before))| {
+            Ok(ChangeRow {
+                district_id: d,
+                import_number: import.number,
+                user_id: id,
+                action: actions.join("+"),
+                // Without its before-image an import could not be rolled back: no image, no apply.
+                before: Some(
+                    serde_json::to_string(&before)
+                        .map_err(|e| DbError::Conflict(format!("before-image: {e}")))?,
+                ),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<ChangeRow>, DbError>>()?;
     c.insert_changes(&changes)?;
 
     let first = district.next_user_id;
@@ -458,7 +468,7 @@ pub enum RollbackError {
     #[error("import #{0} does not exist")]
     NotFound(i64),
     #[error("import #{0} is {1}, so it cannot be rolled back")]
-    NotCompleted(i64, String),
+    NotCompleted(i64, ImportStatus),
     #[error("later imports changed {} of the same users", .0.len())]
     ChangedLater(Vec<String>),
     #[error("rolling back would give two users the {field} `{value}`: {}", .users.join(" and "))]
@@ -493,8 +503,9 @@ fn rollback_in_txn<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow
     let mut import = c
         .import(d, number)?
         .ok_or(RollbackError::NotFound(number))?;
-    if import.status != "completed" {
-        return Err(RollbackError::NotCompleted(number, import.status.clone()));
+    let status = import.status()?;
+    if status != ImportStatus::Completed {
+        return Err(RollbackError::NotCompleted(number, status));
     }
     let changes = c.changes(d, number)?;
     let created: Vec<i64> = match (import.created_from, import.created_to) {
@@ -530,8 +541,8 @@ fn rollback_in_txn<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow
     let current = c.users(d)?;
     let befores: std::collections::HashMap<i64, UserRow> = changes
         .iter()
-        .filter_map(|ch| Some((ch.user_id, ch.before_row()?)))
-        .collect();
+        .filter_map(|ch| ch.before_row().map(|b| Some((ch.user_id, b?))).transpose())
+        .collect::<Result<_, _>>()?;
     let created_set: std::collections::HashSet<i64> = created.iter().copied().collect();
     let final_rows: Vec<(i64, UserRow)> = current
         .iter()
@@ -540,8 +551,8 @@ fn rollback_in_txn<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow
         .collect();
     let users: Vec<_> = final_rows
         .iter()
-        .map(|(id, r)| (*id, r.to_roster_user()))
-        .collect();
+        .map(|(id, r)| Ok((*id, r.to_roster_user()?)))
+        .collect::<Result<_, DbError>>()?;
     if let Some(k) = key_clash(
         users
             .iter()
@@ -570,7 +581,7 @@ fn rollback_in_txn<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow
     let mut district = c.district(d)?;
     district.revision += 1;
     c.set_district_counters(&district)?;
-    import.status = "rolled_back".into();
+    import.set_status(ImportStatus::RolledBack);
     c.update_import(&import)?;
     Ok(import)
 }
@@ -588,7 +599,7 @@ pub fn seal_stored_requests(db: &super::Db) -> Result<usize, DbError> {
                 let req: Option<ChangeRequest> = serde_json::from_str(&row.request).ok();
                 row.request = match req {
                     Some(mut req) => {
-                        let queued = row.status == "queued";
+                        let queued = row.status()? == ImportStatus::Queued;
                         for (_, s) in req.secrets_mut() {
                             *s = match s {
                                 Secret::Clear(p) if queued => Secret::Hashed(

@@ -14,6 +14,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use thiserror::Error;
 
 use models::*;
+use rollcall_shared::api::ImportStatus;
 use schema::*;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -35,6 +36,9 @@ pub enum DbError {
     Migrate(String),
     #[error("{0}")]
     Conflict(String),
+    /// A value the database holds that no version of Rollcall writes (edited by hand).
+    #[error("the database holds a value Rollcall never writes: {0}")]
+    Corrupt(String),
 }
 
 pub fn now_ms() -> i64 {
@@ -561,9 +565,12 @@ macro_rules! store_impl {
                 ))
                 .execute(self)?)
             }
-            fn imports_with_status(&mut self, status: &str) -> Result<Vec<ImportRow>, DbError> {
+            fn imports_with_status(
+                &mut self,
+                status: ImportStatus,
+            ) -> Result<Vec<ImportRow>, DbError> {
                 Ok(imports::table
-                    .filter(imports::status.eq(status))
+                    .filter(imports::status.eq(status.as_str()))
                     .order((imports::district_id, imports::number))
                     .select(ImportRow::as_select())
                     .load(self)?)
@@ -608,7 +615,7 @@ macro_rules! store_impl {
                                     .and(import_changes::import_number.gt(number))
                                     .and(import_changes::user_id.eq_any(chunk)),
                             )
-                            .filter(imports::status.eq("completed"))
+                            .filter(imports::status.eq(ImportStatus::Completed.as_str()))
                             .select((import_changes::import_number, import_changes::user_id))
                             .load::<(i64, i64)>(self)?,
                     );
@@ -690,6 +697,23 @@ macro_rules! store_impl {
     };
 }
 
+/// A scope's saved mapping, read back (one that does not parse is an error, not "none").
+pub trait SavedMappings: StoreCommon {
+    fn saved_mapping(
+        &mut self,
+        d: i64,
+        scope: &str,
+    ) -> Result<Option<rollcall_shared::map::SavedMapping>, DbError> {
+        self.mapping(d, scope)?
+            .map(|m| {
+                serde_json::from_str(&m)
+                    .map_err(|e| DbError::Corrupt(format!("the saved mapping of `{scope}`: {e}")))
+            })
+            .transpose()
+    }
+}
+impl<T: StoreCommon> SavedMappings for T {}
+
 /// The queries whose Diesel code is the same on both backends (stamped out by `store_impl!`).
 pub trait StoreCommon {
     fn district_by_short(&mut self, short: &str) -> Result<Option<DistrictRow>, DbError>;
@@ -739,7 +763,7 @@ pub trait StoreCommon {
     fn delete_expired_sessions(&mut self, now: i64) -> Result<usize, DbError>;
     /// Retention: idempotency keys (and their fingerprints) of imports submitted before `before`.
     fn forget_idempotency_keys(&mut self, before: i64) -> Result<usize, DbError>;
-    fn imports_with_status(&mut self, status: &str) -> Result<Vec<ImportRow>, DbError>;
+    fn imports_with_status(&mut self, status: ImportStatus) -> Result<Vec<ImportRow>, DbError>;
     fn insert_changes(&mut self, rows: &[ChangeRow]) -> Result<(), DbError>;
     fn changes(&mut self, d: i64, number: i64) -> Result<Vec<ChangeRow>, DbError>;
     fn later_changes(

@@ -1,6 +1,7 @@
 //! Rows as Diesel reads and writes them, and their conversions to the shared crate's types.
 
 use diesel::prelude::*;
+use rollcall_shared::api::ImportStatus;
 use rollcall_shared::fields::{DistrictId, Email, Grade, GradeParse, Role};
 use rollcall_shared::plan::{RosterUser, UserData, UserId, UserStatus};
 
@@ -23,8 +24,9 @@ impl DistrictRow {
     /// The district's mass-archive policy (the planner's and the verifier's, never a client's).
     pub fn guard(&self) -> rollcall_shared::wire::GuardLimits {
         rollcall_shared::wire::GuardLimits {
-            percent: u32::try_from(self.guard_percent).unwrap_or(u32::MAX),
-            min: u32::try_from(self.guard_min).unwrap_or(u32::MAX),
+            // Out of range only if edited by hand: then the strictest policy, never the loosest.
+            percent: u32::try_from(self.guard_percent).unwrap_or(0),
+            min: u32::try_from(self.guard_min).unwrap_or(0),
         }
     }
 }
@@ -103,44 +105,57 @@ impl UserRow {
     }
 
     /// The row as the planner sees it. Rows are written only from verified data, so a value
-    /// that does not parse means the database was edited by hand: it is read as empty rather
-    /// than failing the whole roster.
-    pub fn to_roster_user(&self) -> RosterUser {
-        RosterUser {
+    /// that does not parse means the database was edited by hand: that is an error to see, not
+    /// a value to guess.
+    pub fn to_roster_user(&self) -> Result<RosterUser, super::DbError> {
+        Ok(RosterUser {
             id: UserId(self.id),
-            data: self.data(),
-            status: if self.status == "archived" {
-                UserStatus::Archived
-            } else {
-                UserStatus::Active
+            data: self.data()?,
+            status: match self.status.as_str() {
+                "active" => UserStatus::Active,
+                "archived" => UserStatus::Archived,
+                other => return Err(self.corrupt("status", other)),
             },
             managed_by: self.managed_by.clone(),
-        }
+        })
     }
 
-    pub fn data(&self) -> UserData {
-        UserData {
+    fn corrupt(&self, what: &str, value: &str) -> super::DbError {
+        super::DbError::Corrupt(format!("user {} has the {what} `{value}`", self.id))
+    }
+
+    pub fn data(&self) -> Result<UserData, super::DbError> {
+        Ok(UserData {
             district_id: self
                 .sis_id
                 .as_deref()
-                .and_then(|s| DistrictId::parse(s).ok()),
-            email: self.email.as_deref().and_then(|s| Email::parse(s).ok()),
+                .map(|s| DistrictId::parse(s).map_err(|_| self.corrupt("district id", s)))
+                .transpose()?,
+            email: self
+                .email
+                .as_deref()
+                .map(|s| Email::parse(s).map_err(|_| self.corrupt("email", s)))
+                .transpose()?,
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             middle_name: self.middle_name.clone(),
-            role: Role::parse(&self.role).unwrap_or(Role::Student),
+            role: Role::parse(&self.role).map_err(|_| self.corrupt("role", &self.role))?,
             grade: self
                 .grade
                 .as_deref()
-                .and_then(|g| Grade::parse(g).ok())
-                .map(GradeParse::grade),
+                .map(|g| {
+                    Grade::parse(g)
+                        .map(GradeParse::grade)
+                        .map_err(|_| self.corrupt("grade", g))
+                })
+                .transpose()?,
             school: self.school.clone(),
             state_id: self.state_id.clone(),
             alt_id: self.alt_id.clone(),
             limited_english: self.limited_english,
             econ_disadvantaged: self.econ_disadvantaged,
             scope: self.scope.clone(),
-        }
+        })
     }
 
     /// Overwrites the managed fields with `d` (password, sync and id untouched).
@@ -167,6 +182,8 @@ pub struct ImportRow {
     pub description: Option<String>,
     pub kind: String,
     pub scope: String,
+    /// An [`ImportStatus`]'s text: read it with [`ImportRow::status`], write it with
+    /// [`ImportRow::set_status`].
     pub status: String,
     pub submitted_by: String,
     pub submitted_at: i64,
@@ -189,6 +206,19 @@ pub struct ImportRow {
     pub sealed: bool,
 }
 
+impl ImportRow {
+    pub fn status(&self) -> Result<ImportStatus, super::DbError> {
+        parse_status(&self.status)
+    }
+    pub fn set_status(&mut self, s: ImportStatus) {
+        self.status = s.as_str().to_owned();
+    }
+}
+
+fn parse_status(s: &str) -> Result<ImportStatus, super::DbError> {
+    ImportStatus::try_from(s.to_owned()).map_err(|e| super::DbError::Corrupt(e.to_string()))
+}
+
 /// An import as the history lists it: everything but the stored request.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = imports)]
@@ -207,6 +237,12 @@ pub struct ImportMeta {
     pub applied_revision: Option<i64>,
     pub counts: String,
     pub error: Option<String>,
+}
+
+impl ImportMeta {
+    pub fn status(&self) -> Result<ImportStatus, super::DbError> {
+        parse_status(&self.status)
+    }
 }
 
 impl From<&ImportRow> for ImportMeta {
@@ -241,9 +277,19 @@ pub struct ChangeRow {
 }
 
 impl ChangeRow {
-    /// The user's row as it was before the import (the before-image).
-    pub fn before_row(&self) -> Option<UserRow> {
-        serde_json::from_str(self.before.as_deref()?).ok()
+    /// The user's row as it was before the import (the before-image), if it has one.
+    pub fn before_row(&self) -> Result<Option<UserRow>, super::DbError> {
+        self.before
+            .as_deref()
+            .map(|b| {
+                serde_json::from_str(b).map_err(|e| {
+                    super::DbError::Corrupt(format!(
+                        "the before-image of user {}: {e}",
+                        self.user_id
+                    ))
+                })
+            })
+            .transpose()
     }
 }
 

@@ -61,10 +61,11 @@ impl FromRequest for Caller {
                             c.delete_session(&hash)?;
                             return Err(ApiError::unauthorized());
                         }
-                        let who = c
-                            .admin(district, admin)?
-                            .map(|(e, _)| e)
-                            .unwrap_or_default();
+                        // A session whose admin is gone signs nobody in.
+                        let Some((who, _)) = c.admin(district, admin)? else {
+                            c.delete_session(&hash)?;
+                            return Err(ApiError::unauthorized());
+                        };
                         return Ok(Caller {
                             district,
                             admin: Some(admin),

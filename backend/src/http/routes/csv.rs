@@ -107,7 +107,7 @@ pub async fn submit_csv(
             return Ok(HttpResponse::Ok().json(CsvAnswer {
                 applied: true,
                 replayed: true,
-                import: Some(import_json(&(&row).into())),
+                import: Some(import_json(&(&row).into())?),
                 ..answer(None)
             }));
         }
@@ -118,9 +118,7 @@ pub async fn submit_csv(
         let dist = c.district(d)?;
         let rows = c.users(d)?;
         let dir = directory(c, d)?;
-        let saved = c
-            .mapping(d, &scope2)?
-            .and_then(|m| serde_json::from_str::<SavedMapping>(&m).ok());
+        let saved = c.saved_mapping(d, &scope2)?;
         let ask = ImportAsk {
             district: dist.short_name.clone(),
             scope: scope2.clone(),
@@ -129,7 +127,7 @@ pub async fn submit_csv(
             confirm_archives: q.confirm_archives,
             guard: dist.guard(),
         };
-        Ok((roster_of(&dist, &rows), dir, saved, ask))
+        Ok((roster_of(&dist, &rows)?, dir, saved, ask))
     });
     let (mut report, decision) = web::block(move || -> Result<(PlanReport, Decision)> {
         let opts = ImportOptions {
@@ -188,7 +186,7 @@ pub async fn submit_csv(
             let (status, import) = do_submit(&state, &caller, sealed, "api", key, fp, None).await?;
             let mut out = paged(report);
             out.applied = true;
-            out.import = Some(import_json(&(&import).into()));
+            out.import = Some(import_json(&(&import).into())?);
             (status, out)
         }
     };

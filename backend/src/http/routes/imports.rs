@@ -3,6 +3,8 @@
 
 use rollcall_shared::api::{ArchivedUser, CreatedUser, ImportDetail, RestoredUser, UpdatedUser};
 
+use rollcall_shared::plan::UserData;
+
 use super::prelude::*;
 
 /// Submit a change request planned in the browser.
@@ -29,27 +31,30 @@ pub async fn submit(
     };
     let (status, import) =
         do_submit(&state, &caller, sealed, "upload", key, fp, if_match(&req)).await?;
-    Ok(HttpResponse::build(status).json(json!({"import": import_json(&(&import).into())})))
+    Ok(HttpResponse::build(status).json(json!({"import": import_json(&(&import).into())?})))
 }
 
 pub async fn imports(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
     let d = caller.district;
     let rows = db!(state, |c| Ok(c.imports(d)?));
-    Ok(HttpResponse::Ok().json(rows.iter().map(import_json).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(rows.iter().map(import_json).collect::<Result<Vec<_>>>()?))
 }
 
 fn user_key(d: &rollcall_shared::plan::UserData) -> String {
     d.key()
 }
 
-/// The rows as they were before an import, by user id.
+/// The users as they were before an import, by user id.
 fn before_images(
     changes: &[crate::db::models::ChangeRow],
-) -> std::collections::HashMap<i64, UserRow> {
-    changes
-        .iter()
-        .filter_map(|c| Some((c.user_id, c.before_row()?)))
-        .collect()
+) -> Result<std::collections::HashMap<i64, UserData>> {
+    let mut out = std::collections::HashMap::new();
+    for c in changes {
+        if let Some(row) = c.before_row()? {
+            out.insert(c.user_id, row.data()?);
+        }
+    }
+    Ok(out)
 }
 
 /// One import of the district and the before-images of the users it touched (404 if another
@@ -58,14 +63,14 @@ async fn import_with_before_images(
     state: &web::Data<AppState>,
     d: i64,
     n: i64,
-) -> Result<(ImportRow, std::collections::HashMap<i64, UserRow>)> {
+) -> Result<(ImportRow, std::collections::HashMap<i64, UserData>)> {
     let (import, changes) = db!(state, |c| {
         let Some(i) = c.import(d, n)? else {
             return Err(ApiError::not_found());
         };
         Ok((i, c.changes(d, n)?))
     });
-    Ok((import, before_images(&changes)))
+    Ok((import, before_images(&changes)?))
 }
 
 /// An import with every change: creates, updates (old → new, from the before-images),
@@ -83,7 +88,7 @@ pub async fn import_detail(
         .inspect_err(|e| tracing::error!(import = n, error = %e, "unreadable stored request"))
         .ok();
     let mut detail = ImportDetail {
-        summary: import_json(&(&import).into()),
+        summary: import_json(&(&import).into())?,
         creates: vec![],
         updates: vec![],
         archives: vec![],
@@ -102,7 +107,7 @@ pub async fn import_detail(
             })
             .collect();
         for u in &r.updates {
-            let old = before.get(&u.id.0).map(UserRow::data);
+            let old = before.get(&u.id.0).cloned();
             let mut changes = std::collections::BTreeMap::new();
             for ch in &u.changes {
                 let f = ch.field();
@@ -124,7 +129,7 @@ pub async fn import_detail(
                 changes,
             });
         }
-        let key_of = |id: &UserId| before.get(&id.0).map(|r| user_key(&r.data()));
+        let key_of = |id: &UserId| before.get(&id.0).map(user_key);
         detail.archives = r
             .archives
             .iter()
@@ -171,7 +176,7 @@ pub async fn import_download(
         push(c.data.clone());
     }
     for u in &req.updates {
-        if let Some(mut data) = before.get(&u.id.0).map(UserRow::data) {
+        if let Some(mut data) = before.get(&u.id.0).cloned() {
             for ch in &u.changes {
                 data.apply(ch);
             }
@@ -195,5 +200,5 @@ pub async fn rollback(
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
     let import = db!(state, |c| Ok(apply::rollback(c, d, n)?));
-    Ok(HttpResponse::Ok().json(json!({"import": import_json(&(&import).into())})))
+    Ok(HttpResponse::Ok().json(json!({"import": import_json(&(&import).into())?})))
 }

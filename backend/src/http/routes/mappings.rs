@@ -8,9 +8,8 @@ pub async fn get_mapping(
     scope: web::Path<String>,
 ) -> Result<HttpResponse> {
     let (d, scope) = (caller.district, scope.into_inner());
-    let m = db!(state, |c| Ok(c.mapping(d, &scope)?));
-    match m.and_then(|m| serde_json::from_str::<Value>(&m).ok()) {
-        Some(v) => Ok(HttpResponse::Ok().json(v)),
+    match db!(state, |c| Ok(c.saved_mapping(d, &scope)?)) {
+        Some(m) => Ok(HttpResponse::Ok().json(m)),
         None => Err(ApiError::not_found()),
     }
 }

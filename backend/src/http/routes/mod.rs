@@ -36,8 +36,8 @@ pub(crate) mod prelude {
     };
     pub use crate::db;
     pub use crate::db::apply::{self, directory, roster_of};
-    pub use crate::db::models::{ImportMeta, ImportRow, UserRow};
-    pub use crate::db::{now_ms, StoreCommon, UserFilter};
+    pub use crate::db::models::{ImportMeta, ImportRow};
+    pub use crate::db::{now_ms, SavedMappings, StoreCommon, UserFilter};
     pub use crate::http::auth::{new_token, token_hash, Caller};
     pub use crate::http::error::ApiError;
     pub use crate::http::AppState;
@@ -58,13 +58,13 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     })
 }
 
-pub fn import_json(i: &ImportMeta) -> ImportSummary {
-    ImportSummary {
+pub fn import_json(i: &ImportMeta) -> Result<ImportSummary> {
+    Ok(ImportSummary {
         number: i.number,
         description: i.description.clone(),
         kind: i.kind.clone(),
         scope: i.scope.clone(),
-        status: i.status.clone(),
+        status: i.status()?,
         submitted_by: i.submitted_by.clone(),
         submitted_at: i.submitted_at,
         run_at: i.run_at,
@@ -75,7 +75,7 @@ pub fn import_json(i: &ImportMeta) -> ImportSummary {
         counts: serde_json::from_str(&i.counts)
             .inspect_err(|e| tracing::error!(import = i.number, error = %e, "unreadable counts"))
             .ok(),
-    }
+    })
 }
 
 pub fn if_match(req: &HttpRequest) -> Option<u64> {

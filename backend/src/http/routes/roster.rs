@@ -44,7 +44,7 @@ pub async fn roster(
                 c.read_txn(|c| {
                     let dist = c.district(d)?;
                     let rows = c.users(d)?;
-                    Ok((dist.revision, codec::encode(&roster_of(&dist, &rows))))
+                    Ok((dist.revision, codec::encode(&roster_of(&dist, &rows)?)))
                 })
                 .map_err(ApiError::from)
             });
