@@ -119,33 +119,50 @@ macro_rules! db {
     }};
 }
 
-/// Every route, in one table. The access tests walk `ROUTES` so that a new route without a
-/// test fails.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/session"),
-    ("DELETE", "/api/session"),
-    ("GET", "/api/me"),
-    ("PATCH", "/api/district"),
-    ("GET", "/api/schools"),
-    ("GET", "/api/groups"),
-    ("GET", "/api/roster"),
-    ("GET", "/api/mappings/{scope}"),
-    ("PUT", "/api/mappings/{scope}"),
-    ("POST", "/api/imports"),
-    ("POST", "/api/imports/csv"),
-    ("GET", "/api/imports"),
-    ("GET", "/api/imports/{number}"),
-    ("GET", "/api/imports/{number}/download"),
-    ("POST", "/api/imports/{number}/rollback"),
-    ("GET", "/api/users"),
-    ("GET", "/api/users/export.csv"),
-    ("GET", "/api/outbox"),
-];
+/// Declares the API once: the router is built from this table and [`ROUTES`] is read from it,
+/// so no route can exist that the access tests (which walk `ROUTES`) do not see. A path may
+/// name the `Limits` field that bounds its bodies (else `json_body`).
+macro_rules! api_routes {
+    ($( $path:literal $( [$limit:ident] )? { $( $method:ident => $handler:path ),+ $(,)? } )*) => {
+        /// Every route of the API, as the router has it.
+        pub const ROUTES: &[(&str, &str)] = &[ $( $( (stringify!($method), concat!("/api", $path)) ),+ ),* ];
+
+        fn api_scope(limits: Limits) -> actix_web::Scope {
+            use routes::*;
+            let scope = web::scope("/api");
+            $(
+                let r = web::resource($path);
+                $( let r = r.app_data(web::PayloadConfig::new(limits.$limit)); )?
+                let _ = &limits;
+                let scope = scope.service(
+                    r $( .route(web::method(actix_web::http::Method::$method).to($handler)) )+
+                );
+            )*
+            scope
+        }
+    };
+}
+
+api_routes! {
+    "/session" [sign_in_body] { POST => login, DELETE => logout }
+    "/me" { GET => me }
+    "/district" { PATCH => patch_district }
+    "/schools" { GET => schools }
+    "/groups" { GET => groups }
+    "/roster" { GET => roster }
+    "/mappings/{scope}" { GET => get_mapping, PUT => put_mapping }
+    "/imports" [max_body] { POST => submit, GET => imports }
+    "/imports/csv" [max_body] { POST => submit_csv }
+    "/imports/{number}" { GET => import_detail }
+    "/imports/{number}/download" { GET => import_download }
+    "/imports/{number}/rollback" { POST => rollback }
+    "/users" { GET => users }
+    "/users/export.csv" { GET => export }
+    "/outbox" { GET => outbox }
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig, limits: Limits) {
-    use routes::*;
-    let body = |n: usize| web::PayloadConfig::new(n);
-    cfg.app_data(body(limits.json_body))
+    cfg.app_data(web::PayloadConfig::new(limits.json_body))
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
             error::ApiError::bad_request("invalid_query", format!("The query is not valid: {e}"))
                 .into()
@@ -154,42 +171,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: Limits) {
             error::ApiError::bad_request("invalid_path", format!("The address is not valid: {e}"))
                 .into()
         }))
-        .service(
-            web::scope("/api")
-                .service(
-                    web::resource("/session")
-                        .app_data(body(limits.sign_in_body))
-                        .route(web::post().to(login))
-                        .route(web::delete().to(logout)),
-                )
-                .route("/me", web::get().to(me))
-                .route("/district", web::patch().to(patch_district))
-                .route("/schools", web::get().to(schools))
-                .route("/groups", web::get().to(groups))
-                .route("/roster", web::get().to(roster))
-                .route("/mappings/{scope}", web::get().to(get_mapping))
-                .route("/mappings/{scope}", web::put().to(put_mapping))
-                .service(
-                    web::resource("/imports")
-                        .app_data(body(limits.max_body))
-                        .route(web::post().to(submit))
-                        .route(web::get().to(imports)),
-                )
-                .service(
-                    web::resource("/imports/csv")
-                        .app_data(body(limits.max_body))
-                        .route(web::post().to(submit_csv)),
-                )
-                .route("/imports/{number}", web::get().to(import_detail))
-                .route("/imports/{number}/download", web::get().to(import_download))
-                .route("/imports/{number}/rollback", web::post().to(rollback))
-                .route("/users", web::get().to(users))
-                .route("/users/export.csv", web::get().to(export))
-                .route("/outbox", web::get().to(outbox))
-                .default_service(web::to(|| async {
-                    Err::<HttpResponse, _>(error::ApiError::not_found())
-                })),
-        );
+        .service(api_scope(limits).default_service(web::to(|| async {
+            Err::<HttpResponse, _>(error::ApiError::not_found())
+        })));
 }
 
 /// The whole application: API, static frontend (single-page: unknown paths get index.html),
