@@ -286,8 +286,16 @@ macro_rules! store_impl {
                 &mut self,
                 email: &str,
             ) -> Result<Option<(i64, i64, String, String)>, DbError> {
+                let Some((d, id)) = logins::table
+                    .find(email.trim().to_lowercase())
+                    .select((logins::district_id, logins::admin_id))
+                    .first::<(i64, i64)>(self)
+                    .optional()?
+                else {
+                    return Ok(None);
+                };
                 Ok(admins::table
-                    .filter(admins::email.eq(email.trim().to_lowercase()))
+                    .find((d, id))
                     .select((
                         admins::district_id,
                         admins::id,
@@ -317,15 +325,26 @@ macro_rules! store_impl {
                     .first::<Option<i64>>(self)?
                     .unwrap_or(0)
                     + 1;
-                diesel::insert_into(admins::table)
-                    .values((
-                        admins::district_id.eq(d),
-                        admins::id.eq(id),
-                        admins::email.eq(email.trim().to_lowercase()),
-                        admins::name.eq(name),
-                        admins::password_hash.eq(hash),
-                    ))
-                    .execute(self)?;
+                let email = email.trim().to_lowercase();
+                self.transaction::<_, DbError, _>(|c| {
+                    diesel::insert_into(logins::table)
+                        .values((
+                            logins::email.eq(&email),
+                            logins::district_id.eq(d),
+                            logins::admin_id.eq(id),
+                        ))
+                        .execute(c)?;
+                    diesel::insert_into(admins::table)
+                        .values((
+                            admins::district_id.eq(d),
+                            admins::id.eq(id),
+                            admins::email.eq(&email),
+                            admins::name.eq(name),
+                            admins::password_hash.eq(hash),
+                        ))
+                        .execute(c)?;
+                    Ok(())
+                })?;
                 Ok(id)
             }
             fn set_admin_password(&mut self, d: i64, id: i64, hash: &str) -> Result<(), DbError> {
@@ -341,19 +360,37 @@ macro_rules! store_impl {
                 admin: i64,
                 expires_at: i64,
             ) -> Result<(), DbError> {
-                diesel::insert_into(sessions::table)
-                    .values((
-                        sessions::token_hash.eq(hash),
-                        sessions::district_id.eq(d),
-                        sessions::admin_id.eq(admin),
-                        sessions::expires_at.eq(expires_at),
-                    ))
-                    .execute(self)?;
-                Ok(())
+                self.transaction::<_, DbError, _>(|c| {
+                    diesel::insert_into(token_districts::table)
+                        .values((
+                            token_districts::token_hash.eq(hash),
+                            token_districts::district_id.eq(d),
+                        ))
+                        .execute(c)?;
+                    diesel::insert_into(sessions::table)
+                        .values((
+                            sessions::district_id.eq(d),
+                            sessions::token_hash.eq(hash),
+                            sessions::admin_id.eq(admin),
+                            sessions::expires_at.eq(expires_at),
+                        ))
+                        .execute(c)?;
+                    Ok(())
+                })
+            }
+            fn token_district(&mut self, hash: &str) -> Result<Option<i64>, DbError> {
+                Ok(token_districts::table
+                    .find(hash)
+                    .select(token_districts::district_id)
+                    .first(self)
+                    .optional()?)
             }
             fn session(&mut self, hash: &str) -> Result<Option<(i64, i64, i64)>, DbError> {
+                let Some(d) = self.token_district(hash)? else {
+                    return Ok(None);
+                };
                 Ok(sessions::table
-                    .find(hash)
+                    .find((d, hash))
                     .select((
                         sessions::district_id,
                         sessions::admin_id,
@@ -363,23 +400,40 @@ macro_rules! store_impl {
                     .optional()?)
             }
             fn delete_session(&mut self, hash: &str) -> Result<(), DbError> {
-                diesel::delete(sessions::table.find(hash)).execute(self)?;
-                Ok(())
+                let Some(d) = self.token_district(hash)? else {
+                    return Ok(());
+                };
+                self.transaction::<_, DbError, _>(|c| {
+                    diesel::delete(sessions::table.find((d, hash))).execute(c)?;
+                    diesel::delete(token_districts::table.find(hash)).execute(c)?;
+                    Ok(())
+                })
             }
             fn create_api_token(&mut self, hash: &str, d: i64, name: &str) -> Result<(), DbError> {
-                diesel::insert_into(api_tokens::table)
-                    .values((
-                        api_tokens::token_hash.eq(hash),
-                        api_tokens::district_id.eq(d),
-                        api_tokens::name.eq(name),
-                        api_tokens::created_at.eq(now_ms()),
-                    ))
-                    .execute(self)?;
-                Ok(())
+                self.transaction::<_, DbError, _>(|c| {
+                    diesel::insert_into(token_districts::table)
+                        .values((
+                            token_districts::token_hash.eq(hash),
+                            token_districts::district_id.eq(d),
+                        ))
+                        .execute(c)?;
+                    diesel::insert_into(api_tokens::table)
+                        .values((
+                            api_tokens::district_id.eq(d),
+                            api_tokens::token_hash.eq(hash),
+                            api_tokens::name.eq(name),
+                            api_tokens::created_at.eq(now_ms()),
+                        ))
+                        .execute(c)?;
+                    Ok(())
+                })
             }
             fn api_token(&mut self, hash: &str) -> Result<Option<(i64, String)>, DbError> {
+                let Some(d) = self.token_district(hash)? else {
+                    return Ok(None);
+                };
                 Ok(api_tokens::table
-                    .find(hash)
+                    .find((d, hash))
                     .select((api_tokens::district_id, api_tokens::name))
                     .first(self)
                     .optional()?)
@@ -546,10 +600,19 @@ macro_rules! store_impl {
                 Ok(())
             }
             fn delete_expired_sessions(&mut self, now: i64) -> Result<usize, DbError> {
-                Ok(
-                    diesel::delete(sessions::table.filter(sessions::expires_at.lt(now)))
-                        .execute(self)?,
-                )
+                self.transaction::<_, DbError, _>(|c| {
+                    let expired = sessions::table
+                        .filter(sessions::expires_at.lt(now))
+                        .select(sessions::token_hash);
+                    diesel::delete(
+                        token_districts::table.filter(token_districts::token_hash.eq_any(expired)),
+                    )
+                    .execute(c)?;
+                    Ok(
+                        diesel::delete(sessions::table.filter(sessions::expires_at.lt(now)))
+                            .execute(c)?,
+                    )
+                })
             }
             fn forget_idempotency_keys(&mut self, before: i64) -> Result<usize, DbError> {
                 Ok(diesel::update(
@@ -740,6 +803,8 @@ pub trait StoreCommon {
         admin: i64,
         expires_at: i64,
     ) -> Result<(), DbError>;
+    /// The district a bearer token belongs to (the global lookup every request starts with).
+    fn token_district(&mut self, hash: &str) -> Result<Option<i64>, DbError>;
     fn session(&mut self, hash: &str) -> Result<Option<(i64, i64, i64)>, DbError>;
     fn delete_session(&mut self, hash: &str) -> Result<(), DbError>;
     fn create_api_token(&mut self, hash: &str, d: i64, name: &str) -> Result<(), DbError>;

@@ -73,20 +73,37 @@ diesel::table! {
 }
 
 diesel::table! {
-    sessions (token_hash) {
-        token_hash -> Text,
+    sessions (district_id, token_hash) {
         district_id -> BigInt,
+        token_hash -> Text,
         admin_id -> BigInt,
         expires_at -> BigInt,
     }
 }
 
 diesel::table! {
-    api_tokens (token_hash) {
-        token_hash -> Text,
+    api_tokens (district_id, token_hash) {
         district_id -> BigInt,
+        token_hash -> Text,
         name -> Text,
         created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Global: an admin's email → its district (sign-in starts without one).
+    logins (email) {
+        email -> Text,
+        district_id -> BigInt,
+        admin_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Global: a bearer token's hash → its district (a request starts without one).
+    token_districts (token_hash) {
+        token_hash -> Text,
+        district_id -> BigInt,
     }
 }
 
@@ -146,6 +163,8 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    logins,
+    token_districts,
     districts,
     schools,
     users,
