@@ -1,0 +1,180 @@
+//! Who may call: admins (found by email through `logins`), sessions and API tokens (found by hash through `token_districts`), and their retention.
+//!
+//! The bodies are stamped into `StoreCommon` for each connection type by `store_impl!`.
+
+macro_rules! auth_queries {
+    () => {
+        fn admin_by_email(
+            &mut self,
+            email: &str,
+        ) -> Result<Option<(i64, i64, String, String)>, DbError> {
+            let Some((d, id)) = logins::table
+                .find(email.trim().to_lowercase())
+                .select((logins::district_id, logins::admin_id))
+                .first::<(i64, i64)>(self)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            Ok(admins::table
+                .find((d, id))
+                .select((
+                    admins::district_id,
+                    admins::id,
+                    admins::name,
+                    admins::password_hash,
+                ))
+                .first(self)
+                .optional()?)
+        }
+        fn admin(&mut self, d: i64, id: i64) -> Result<Option<(String, String)>, DbError> {
+            Ok(admins::table
+                .find((d, id))
+                .select((admins::email, admins::name))
+                .first(self)
+                .optional()?)
+        }
+        fn create_admin(
+            &mut self,
+            d: i64,
+            email: &str,
+            name: &str,
+            hash: &str,
+        ) -> Result<i64, DbError> {
+            let id: i64 = admins::table
+                .filter(admins::district_id.eq(d))
+                .select(diesel::dsl::max(admins::id))
+                .first::<Option<i64>>(self)?
+                .unwrap_or(0)
+                + 1;
+            let email = email.trim().to_lowercase();
+            self.transaction::<_, DbError, _>(|c| {
+                diesel::insert_into(logins::table)
+                    .values((
+                        logins::email.eq(&email),
+                        logins::district_id.eq(d),
+                        logins::admin_id.eq(id),
+                    ))
+                    .execute(c)?;
+                diesel::insert_into(admins::table)
+                    .values((
+                        admins::district_id.eq(d),
+                        admins::id.eq(id),
+                        admins::email.eq(&email),
+                        admins::name.eq(name),
+                        admins::password_hash.eq(hash),
+                    ))
+                    .execute(c)?;
+                Ok(())
+            })?;
+            Ok(id)
+        }
+        fn set_admin_password(&mut self, d: i64, id: i64, hash: &str) -> Result<(), DbError> {
+            diesel::update(admins::table.find((d, id)))
+                .set(admins::password_hash.eq(hash))
+                .execute(self)?;
+            Ok(())
+        }
+        fn create_session(
+            &mut self,
+            hash: &str,
+            d: i64,
+            admin: i64,
+            expires_at: i64,
+        ) -> Result<(), DbError> {
+            self.transaction::<_, DbError, _>(|c| {
+                diesel::insert_into(token_districts::table)
+                    .values((
+                        token_districts::token_hash.eq(hash),
+                        token_districts::district_id.eq(d),
+                    ))
+                    .execute(c)?;
+                diesel::insert_into(sessions::table)
+                    .values((
+                        sessions::district_id.eq(d),
+                        sessions::token_hash.eq(hash),
+                        sessions::admin_id.eq(admin),
+                        sessions::expires_at.eq(expires_at),
+                    ))
+                    .execute(c)?;
+                Ok(())
+            })
+        }
+        fn token_district(&mut self, hash: &str) -> Result<Option<i64>, DbError> {
+            Ok(token_districts::table
+                .find(hash)
+                .select(token_districts::district_id)
+                .first(self)
+                .optional()?)
+        }
+        fn session(&mut self, hash: &str) -> Result<Option<(i64, i64, i64)>, DbError> {
+            let Some(d) = self.token_district(hash)? else {
+                return Ok(None);
+            };
+            Ok(sessions::table
+                .find((d, hash))
+                .select((
+                    sessions::district_id,
+                    sessions::admin_id,
+                    sessions::expires_at,
+                ))
+                .first(self)
+                .optional()?)
+        }
+        fn delete_session(&mut self, hash: &str) -> Result<(), DbError> {
+            let Some(d) = self.token_district(hash)? else {
+                return Ok(());
+            };
+            self.transaction::<_, DbError, _>(|c| {
+                diesel::delete(sessions::table.find((d, hash))).execute(c)?;
+                diesel::delete(token_districts::table.find(hash)).execute(c)?;
+                Ok(())
+            })
+        }
+        fn create_api_token(&mut self, hash: &str, d: i64, name: &str) -> Result<(), DbError> {
+            self.transaction::<_, DbError, _>(|c| {
+                diesel::insert_into(token_districts::table)
+                    .values((
+                        token_districts::token_hash.eq(hash),
+                        token_districts::district_id.eq(d),
+                    ))
+                    .execute(c)?;
+                diesel::insert_into(api_tokens::table)
+                    .values((
+                        api_tokens::district_id.eq(d),
+                        api_tokens::token_hash.eq(hash),
+                        api_tokens::name.eq(name),
+                        api_tokens::created_at.eq(now_ms()),
+                    ))
+                    .execute(c)?;
+                Ok(())
+            })
+        }
+        fn api_token(&mut self, hash: &str) -> Result<Option<(i64, String)>, DbError> {
+            let Some(d) = self.token_district(hash)? else {
+                return Ok(None);
+            };
+            Ok(api_tokens::table
+                .find((d, hash))
+                .select((api_tokens::district_id, api_tokens::name))
+                .first(self)
+                .optional()?)
+        }
+        fn delete_expired_sessions(&mut self, now: i64) -> Result<usize, DbError> {
+            self.transaction::<_, DbError, _>(|c| {
+                let expired = sessions::table
+                    .filter(sessions::expires_at.lt(now))
+                    .select(sessions::token_hash);
+                diesel::delete(
+                    token_districts::table.filter(token_districts::token_hash.eq_any(expired)),
+                )
+                .execute(c)?;
+                Ok(
+                    diesel::delete(sessions::table.filter(sessions::expires_at.lt(now)))
+                        .execute(c)?,
+                )
+            })
+        }
+    };
+}
+pub(crate) use auth_queries;

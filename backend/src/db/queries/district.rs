@@ -1,0 +1,156 @@
+//! The district: its row and counters, its guard policy, schools, groups and saved mappings.
+//!
+//! The bodies are stamped into `StoreCommon` for each connection type by `store_impl!`.
+
+macro_rules! district_queries {
+    () => {
+        fn district_by_short(&mut self, short: &str) -> Result<Option<DistrictRow>, DbError> {
+            Ok(districts::table
+                .filter(districts::short_name.eq(short))
+                .select(DistrictRow::as_select())
+                .first(self)
+                .optional()?)
+        }
+        fn district(&mut self, id: i64) -> Result<DistrictRow, DbError> {
+            Ok(districts::table
+                .find(id)
+                .select(DistrictRow::as_select())
+                .first(self)?)
+        }
+        fn create_district(&mut self, short: &str, name: &str) -> Result<DistrictRow, DbError> {
+            let id: i64 = districts::table
+                .select(diesel::dsl::max(districts::id))
+                .first::<Option<i64>>(self)?
+                .unwrap_or(0)
+                + 1;
+            diesel::insert_into(districts::table)
+                .values((
+                    districts::id.eq(id),
+                    districts::short_name.eq(short),
+                    districts::name.eq(name),
+                    districts::revision.eq(0i64),
+                    districts::next_user_id.eq(1i64),
+                    districts::next_import.eq(1i64),
+                ))
+                .execute(self)?;
+            self.district(id)
+        }
+        fn set_district_counters(&mut self, d: &DistrictRow) -> Result<(), DbError> {
+            diesel::update(districts::table.find(d.id))
+                .set((
+                    districts::revision.eq(d.revision),
+                    districts::next_user_id.eq(d.next_user_id),
+                    districts::next_import.eq(d.next_import),
+                ))
+                .execute(self)?;
+            Ok(())
+        }
+        fn set_guard(&mut self, d: i64, percent: i64, min: i64) -> Result<(), DbError> {
+            diesel::update(districts::table.find(d))
+                .set((
+                    districts::guard_percent.eq(percent),
+                    districts::guard_min.eq(min),
+                ))
+                .execute(self)?;
+            Ok(())
+        }
+        fn schools(&mut self, d: i64) -> Result<Vec<(String, String)>, DbError> {
+            Ok(schools::table
+                .filter(schools::district_id.eq(d))
+                .order(schools::sis_code)
+                .select((schools::sis_code, schools::name))
+                .load(self)?)
+        }
+        fn upsert_school(&mut self, d: i64, code: &str, name: &str) -> Result<(), DbError> {
+            let n = diesel::update(schools::table.find((d, code)))
+                .set(schools::name.eq(name))
+                .execute(self)?;
+            if n == 0 {
+                diesel::insert_into(schools::table)
+                    .values((
+                        schools::district_id.eq(d),
+                        schools::sis_code.eq(code),
+                        schools::name.eq(name),
+                    ))
+                    .execute(self)?;
+            }
+            Ok(())
+        }
+        fn groups(&mut self, d: i64) -> Result<Vec<(i64, String)>, DbError> {
+            Ok(groups::table
+                .filter(groups::district_id.eq(d))
+                .order(groups::id)
+                .select((groups::id, groups::name))
+                .load(self)?)
+        }
+        fn create_group(&mut self, d: i64, name: &str) -> Result<i64, DbError> {
+            let id: i64 = groups::table
+                .filter(groups::district_id.eq(d))
+                .select(diesel::dsl::max(groups::id))
+                .first::<Option<i64>>(self)?
+                .unwrap_or(0)
+                + 1;
+            diesel::insert_into(groups::table)
+                .values((
+                    groups::district_id.eq(d),
+                    groups::id.eq(id),
+                    groups::name.eq(name),
+                ))
+                .execute(self)?;
+            Ok(id)
+        }
+        fn add_members(&mut self, d: i64, group: i64, ids: &[i64]) -> Result<(), DbError> {
+            for chunk in ids.chunks(CHUNK) {
+                let existing: Vec<i64> = group_members::table
+                    .filter(
+                        group_members::district_id
+                            .eq(d)
+                            .and(group_members::group_id.eq(group))
+                            .and(group_members::user_id.eq_any(chunk)),
+                    )
+                    .select(group_members::user_id)
+                    .load(self)?;
+                let rows: Vec<_> = chunk
+                    .iter()
+                    .filter(|u| !existing.contains(u))
+                    .map(|u| {
+                        (
+                            group_members::district_id.eq(d),
+                            group_members::group_id.eq(group),
+                            group_members::user_id.eq(*u),
+                        )
+                    })
+                    .collect();
+                if !rows.is_empty() {
+                    diesel::insert_into(group_members::table)
+                        .values(&rows)
+                        .execute(self)?;
+                }
+            }
+            Ok(())
+        }
+        fn mapping(&mut self, d: i64, scope: &str) -> Result<Option<String>, DbError> {
+            Ok(mappings::table
+                .find((d, scope))
+                .select(mappings::mapping)
+                .first(self)
+                .optional()?)
+        }
+        fn put_mapping(&mut self, d: i64, scope: &str, mapping: &str) -> Result<(), DbError> {
+            let n = diesel::update(mappings::table.find((d, scope)))
+                .set(mappings::mapping.eq(mapping))
+                .execute(self)?;
+            if n == 0 {
+                diesel::insert_into(mappings::table)
+                    .values((
+                        mappings::district_id.eq(d),
+                        mappings::scope.eq(scope),
+                        mappings::mapping.eq(mapping),
+                    ))
+                    .execute(self)?;
+            }
+            Ok(())
+        }
+    };
+}
+pub(crate) use district_queries;

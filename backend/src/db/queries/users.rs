@@ -1,0 +1,110 @@
+//! Users: the whole roster of a district, a page of it, and the writes an apply or a rollback makes.
+//!
+//! The bodies are stamped into `StoreCommon` for each connection type by `store_impl!`.
+
+macro_rules! users_queries {
+    () => {
+        fn users(&mut self, d: i64) -> Result<Vec<UserRow>, DbError> {
+            Ok(users::table
+                .filter(users::district_id.eq(d))
+                .order(users::id)
+                .select(UserRow::as_select())
+                .load(self)?)
+        }
+        fn users_by_ids(&mut self, d: i64, ids: &[i64]) -> Result<Vec<UserRow>, DbError> {
+            let mut out = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(CHUNK) {
+                out.extend(
+                    users::table
+                        .filter(users::district_id.eq(d).and(users::id.eq_any(chunk)))
+                        .select(UserRow::as_select())
+                        .load(self)?,
+                );
+            }
+            Ok(out)
+        }
+        fn users_page(&mut self, d: i64, f: &UserFilter) -> Result<(Vec<UserRow>, i64), DbError> {
+            let build = || {
+                let mut q = users::table.filter(users::district_id.eq(d)).into_boxed();
+                if let Some(v) = f.role.as_deref().filter(|v| !v.is_empty()) {
+                    q = q.filter(users::role.eq(v.to_owned()));
+                }
+                if let Some(v) = f.school.as_deref().filter(|v| !v.is_empty()) {
+                    q = q.filter(users::school.eq(v.to_owned()));
+                }
+                if let Some(v) = f.status.as_deref().filter(|v| !v.is_empty()) {
+                    q = q.filter(users::status.eq(v.to_owned()));
+                }
+                if let Some(v) = f.scope.as_deref().filter(|v| !v.is_empty()) {
+                    q = q.filter(users::scope.eq(v.to_owned()));
+                }
+                match f.source.as_deref() {
+                    Some("file") => q = q.filter(users::managed_by.is_null()),
+                    Some(s) if !s.is_empty() => q = q.filter(users::managed_by.eq(s.to_owned())),
+                    _ => {}
+                }
+                if let Some(t) = f.q.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                    let like = format!("%{}%", t.replace(['%', '_'], "").to_lowercase());
+                    q = q.filter(
+                        lower(users::first_name.nullable())
+                            .like(like.clone())
+                            .or(lower(users::last_name.nullable()).like(like.clone()))
+                            .or(lower(users::email).like(like.clone()))
+                            .or(lower(users::sis_id).like(like)),
+                    );
+                }
+                q
+            };
+            let total: i64 = build().count().get_result(self)?;
+            let per = f.per_page.unwrap_or(50).clamp(1, 500);
+            let page = f.page.unwrap_or(1).max(1);
+            let rows = build()
+                .order((users::last_name, users::first_name, users::id))
+                .limit(per)
+                .offset((page - 1) * per)
+                .select(UserRow::as_select())
+                .load(self)?;
+            Ok((rows, total))
+        }
+        fn update_user(&mut self, row: &UserRow) -> Result<(), DbError> {
+            diesel::update(users::table.find((row.district_id, row.id)))
+                .set(row)
+                .execute(self)?;
+            Ok(())
+        }
+        fn set_status(
+            &mut self,
+            d: i64,
+            ids: &[i64],
+            status: &str,
+            now: i64,
+        ) -> Result<(), DbError> {
+            for chunk in ids.chunks(CHUNK) {
+                diesel::update(
+                    users::table.filter(users::district_id.eq(d).and(users::id.eq_any(chunk))),
+                )
+                .set((users::status.eq(status), users::updated_at.eq(now)))
+                .execute(self)?;
+            }
+            Ok(())
+        }
+        fn delete_users(&mut self, d: i64, ids: &[i64]) -> Result<(), DbError> {
+            for chunk in ids.chunks(CHUNK) {
+                diesel::delete(
+                    group_members::table.filter(
+                        group_members::district_id
+                            .eq(d)
+                            .and(group_members::user_id.eq_any(chunk)),
+                    ),
+                )
+                .execute(self)?;
+                diesel::delete(
+                    users::table.filter(users::district_id.eq(d).and(users::id.eq_any(chunk))),
+                )
+                .execute(self)?;
+            }
+            Ok(())
+        }
+    };
+}
+pub(crate) use users_queries;
