@@ -1,18 +1,30 @@
 //! The domain: the fields a roster row can carry, the types that hold their valid values, and the
 //! table of headings each field is known by.
 
+//! Types that can only hold valid values ("parse, don't validate"): each has a `parse` that
+//! trims its input and either returns the normalized value or a typed error saying why not.
+//! One file per type.
+
 mod aliases;
+mod district_id;
+mod email;
+mod flags;
 mod formula;
-mod types;
+mod grade;
+mod role;
+mod text;
+#[cfg(test)]
+mod types_tests;
 
 pub use aliases::{field_for_heading, heading_match, normalize_heading};
+pub use district_id::{DistrictId, DistrictIdError};
+pub use email::{Email, EmailCheck, EmailError, EmailShape, EmailText};
+pub use flags::{parse_bool, BoolError, Status, StatusError};
 pub use formula::{is_formula_like, needs_escape, unescape_formula};
-pub use types::{
-    fold_ascii, has_control, longer_than, parse_bool, BoolError, DistrictId, DistrictIdError,
-    Email, EmailCheck, EmailError, EmailShape, EmailText, Grade, GradeError, GradeParse, Role,
-    RoleError, Status, StatusError, MAX_NAME, MAX_PASSWORD, MAX_TEXT,
-};
-pub(crate) use types::{same_bytes, trim};
+pub use grade::{Grade, GradeError, GradeParse};
+pub use role::{Role, RoleError};
+pub use text::{fold_ascii, has_control, longer_than, MAX_NAME, MAX_PASSWORD, MAX_TEXT};
+pub(crate) use text::{same_bytes, trim};
 
 use serde::{Deserialize, Serialize};
 
