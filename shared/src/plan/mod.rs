@@ -8,15 +8,17 @@
 
 mod apply;
 pub mod codec;
+mod index;
+mod types;
 mod verify;
+
+pub use index::RosterIndex;
+pub use types::*;
 
 pub use crate::user::{Change, Roster, RosterUser, Secret, UserData, UserId, UserStatus};
 pub use verify::{key_clash, verify, KeyClash, VerifyError};
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 
 use crate::fingerprint;
 
@@ -26,192 +28,6 @@ use crate::wire::{
     Archive, ArchiveReason, ChangeRequest, Conflict, NewUser, Options, PasswordPolicy, UserUpdate,
     SCHEMA_VERSION,
 };
-
-/// One field's change, as people read it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diff {
-    pub field: Field,
-    pub old: Option<String>,
-    pub new: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlannedUpdate {
-    pub id: UserId,
-    pub key: String,
-    pub row: u32,
-    pub changes: Vec<Change>,
-    pub diffs: Vec<Diff>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlannedArchive {
-    pub id: UserId,
-    pub key: String,
-    pub scope: String,
-    pub reason: ArchiveReason,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlannedRestore {
-    pub id: UserId,
-    pub key: String,
-    pub row: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkipReason {
-    /// The user belongs to a rostering sync; files never change them.
-    ManagedBySync,
-    /// The row's status is not active and no active user matches it.
-    InactiveNotInRoster,
-    /// The row has errors (the plan cannot be submitted until they are fixed).
-    RowHasErrors,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Skipped {
-    pub row: u32,
-    pub key: String,
-    pub reason: SkipReason,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScopeGuard {
-    pub scope: String,
-    pub archives: u32,
-    pub active: u32,
-}
-
-/// The mass-archive guard's verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Guard {
-    pub triggered: bool,
-    pub archives: u32,
-    pub scope_active: u32,
-    pub limits: crate::wire::GuardLimits,
-    pub by_scope: Vec<ScopeGuard>,
-}
-
-impl Guard {
-    pub fn compute(by_scope: Vec<ScopeGuard>, limits: crate::wire::GuardLimits) -> Guard {
-        let trips = |archives: u32, active: u32| {
-            u64::from(archives) * 100 > u64::from(limits.percent) * u64::from(active)
-                && archives > limits.min
-        };
-        let archives = by_scope.iter().map(|s| s.archives).sum();
-        let scope_active = by_scope.iter().map(|s| s.active).sum();
-        let triggered = by_scope.iter().any(|s| trips(s.archives, s.active));
-        Guard {
-            triggered,
-            archives,
-            scope_active,
-            limits,
-            by_scope,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanSummary {
-    pub creates: u32,
-    pub updates: u32,
-    pub archives: u32,
-    pub restores: u32,
-    pub unchanged: u32,
-    pub skipped: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Plan {
-    pub scope: String,
-    pub scopes: Vec<String>,
-    pub mapped: Vec<Field>,
-    pub base_revision: u64,
-    pub creates: Vec<NewUser>,
-    pub updates: Vec<PlannedUpdate>,
-    pub archives: Vec<PlannedArchive>,
-    pub restores: Vec<PlannedRestore>,
-    pub unchanged: u32,
-    pub skipped: Vec<Skipped>,
-    /// Problems found against the roster (validation's own issues are not repeated here).
-    pub issues: Vec<Issue>,
-    pub guard: Guard,
-    /// Existing users the file names and keeps active (updated, restored or unchanged).
-    #[serde(default)]
-    pub matched: Vec<UserId>,
-}
-
-impl Plan {
-    pub fn summary(&self) -> PlanSummary {
-        PlanSummary {
-            creates: self.creates.len() as u32,
-            updates: self.updates.len() as u32,
-            archives: self.archives.len() as u32,
-            restores: self.restores.len() as u32,
-            unchanged: self.unchanged,
-            skipped: self.skipped.len() as u32,
-        }
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.issues.iter().any(Issue::is_error)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.creates.is_empty()
-            && self.updates.is_empty()
-            && self.archives.is_empty()
-            && self.restores.is_empty()
-    }
-
-    /// The change request for this plan.
-    pub fn to_request(
-        &self,
-        district: &str,
-        options: &Options,
-        acknowledged_guard: bool,
-        description: Option<String>,
-    ) -> ChangeRequest {
-        ChangeRequest {
-            version: SCHEMA_VERSION,
-            district: district.to_owned(),
-            scope: self.scope.clone(),
-            scopes: self.scopes.clone(),
-            base_revision: self.base_revision,
-            description,
-            options: options.clone(),
-            mapped: self.mapped.clone(),
-            acknowledged_guard,
-            creates: self.creates.clone(),
-            updates: self
-                .updates
-                .iter()
-                .map(|u| UserUpdate {
-                    id: u.id,
-                    row: u.row,
-                    changes: u.changes.clone(),
-                })
-                .collect(),
-            archives: self
-                .archives
-                .iter()
-                .map(|a| Archive {
-                    id: a.id,
-                    reason: a.reason,
-                })
-                .collect(),
-            restores: self.restores.iter().map(|r| r.id).collect(),
-            members: if options.group.is_some() {
-                self.matched.clone()
-            } else {
-                Vec::new()
-            },
-        }
-    }
-}
 
 /// The fields compared for an update, in display order.
 const COMPARED: [Field; 13] = Field::MANAGED;
@@ -367,76 +183,6 @@ fn plan_issue(
 /// scope value belong to it).
 pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> Plan {
     plan_indexed(v, roster, &RosterIndex::new(roster), scope, options)
-}
-
-/// A roster's users by district id and by email (the active user first, when an address is
-/// also an archived user's). Keys are fingerprints checked against the text on every lookup, so
-/// the index owns no strings and can be built once, when the roster is loaded, not per plan.
-#[derive(Debug, Clone, Default)]
-pub struct RosterIndex {
-    by_id: FxHashMap<u64, u32>,
-    by_email: FxHashMap<u64, u32>,
-}
-
-impl RosterIndex {
-    pub fn new(roster: &Roster) -> RosterIndex {
-        let users = &roster.users;
-        let mut ix = RosterIndex::default();
-        ix.by_id.reserve(users.len());
-        ix.by_email.reserve(users.len());
-        for (i, u) in users.iter().enumerate() {
-            if let Some(d) = &u.data.district_id {
-                ix.by_id.entry(fingerprint(d.as_str())).or_insert(i as u32);
-            }
-            if let Some(e) = &u.data.email {
-                let slot = ix
-                    .by_email
-                    .entry(fingerprint(e.as_str()))
-                    .or_insert(i as u32);
-                let held = &users[*slot as usize];
-                if held.data.email.as_ref() == Some(e)
-                    && held.status != UserStatus::Active
-                    && u.status == UserStatus::Active
-                {
-                    *slot = i as u32;
-                }
-            }
-        }
-        ix
-    }
-
-    fn id(&self, users: &[RosterUser], d: &str) -> Option<u32> {
-        lookup(&self.by_id, users, d, false, |u| {
-            u.data.district_id.as_ref().map(DistrictId::as_str)
-        })
-    }
-
-    fn email(&self, users: &[RosterUser], e: &str) -> Option<u32> {
-        lookup(&self.by_email, users, e, true, |u| {
-            u.data.email.as_ref().map(Email::as_str)
-        })
-    }
-}
-
-/// The user `map` holds for `key`'s fingerprint, once its text is checked. When the slot holds
-/// another key (two fingerprints collided), the users are searched for the key: the first, or
-/// with `prefer_active` the active one first — what the slot would have held.
-fn lookup<'u>(
-    map: &FxHashMap<u64, u32>,
-    users: &'u [RosterUser],
-    key: &str,
-    prefer_active: bool,
-    text: impl Fn(&'u RosterUser) -> Option<&'u str>,
-) -> Option<u32> {
-    let same =
-        |u: &'u RosterUser| text(u).is_some_and(|t| same_bytes(t.as_bytes(), key.as_bytes()));
-    let &i = map.get(&fingerprint(key))?;
-    if users.get(i as usize).is_some_and(same) {
-        return Some(i);
-    }
-    let all: Vec<usize> = (0..users.len()).filter(|&i| same(&users[i])).collect();
-    let active = |i: &&usize| prefer_active && users[**i].status == UserStatus::Active;
-    all.iter().find(active).or(all.first()).map(|&i| i as u32)
 }
 
 /// [`plan`] with an index built beforehand (the browser builds it when the roster arrives).
