@@ -142,44 +142,33 @@ pub fn verify_password(p: &str, hash: &str) -> bool {
 
 /// Verifies and applies (or queues) a change request in one write transaction.
 pub fn submit<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, ApplyError> {
-    let mut result = Ok(Outcome::Replayed(empty_import()));
-    let r = c.write_txn(s.district, |c| {
-        result = submit_in_txn(c, s);
-        match &result {
-            Ok(_) => Ok(()),
+    in_write_txn(c, s.district, |c| submit_in_txn(c, s))
+}
+
+/// Runs `f` in the district's write transaction with its own error type: an `Err` from `f`
+/// rolls the transaction back and is returned as it is.
+pub(super) fn in_write_txn<C: Store, T, E: From<DbError>>(
+    c: &mut C,
+    district: i64,
+    f: impl FnOnce(&mut C) -> Result<T, E>,
+) -> Result<T, E> {
+    let mut result = None;
+    let r = c.write_txn(district, |c| match f(c) {
+        Ok(v) => {
+            result = Some(Ok(v));
+            Ok(())
+        }
+        Err(e) => {
+            result = Some(Err(e));
             // Roll the transaction back; the real error is in `result`.
-            Err(_) => Err(DbError::Conflict("rolled back".into())),
+            Err(DbError::Conflict("rolled back".into()))
         }
     });
     match (r, result) {
-        (_, Err(e)) => Err(e),
-        (Err(e), Ok(_)) => Err(e.into()),
-        (Ok(()), Ok(o)) => Ok(o),
-    }
-}
-
-fn empty_import() -> ImportRow {
-    ImportRow {
-        district_id: 0,
-        number: 0,
-        description: None,
-        kind: String::new(),
-        scope: String::new(),
-        status: ImportStatus::Queued.into(),
-        submitted_by: String::new(),
-        submitted_at: 0,
-        run_at: None,
-        completed_at: None,
-        base_revision: 0,
-        applied_revision: None,
-        idempotency_key: None,
-        counts: String::new(),
-        request: String::new(),
-        error: None,
-        created_from: None,
-        created_to: None,
-        fingerprint: None,
-        sealed: true,
+        (_, Some(Err(e))) => Err(e),
+        (Err(e), _) => Err(e.into()),
+        (Ok(()), Some(Ok(v))) => Ok(v),
+        (Ok(()), None) => Err(DbError::Conflict("the transaction did not run".into()).into()),
     }
 }
 

@@ -5,7 +5,7 @@ use rollcall_shared::api::ImportStatus;
 use rollcall_shared::plan::{key_clash, UserId};
 use thiserror::Error;
 
-use super::apply::write_users;
+use super::apply::{in_write_txn, write_users};
 use super::models::{ImportRow, UserRow};
 use super::{DbError, Store};
 
@@ -30,19 +30,7 @@ pub enum RollbackError {
 /// Undoes a completed import from its before-images; refuses (listing them) when a later
 /// import changed any of the same users.
 pub fn rollback<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow, RollbackError> {
-    let mut result = Err(RollbackError::NotFound(number));
-    let r = c.write_txn(d, |c| {
-        result = rollback_in_txn(c, d, number);
-        match &result {
-            Ok(_) => Ok(()),
-            Err(_) => Err(DbError::Conflict("rolled back".into())),
-        }
-    });
-    match (r, result) {
-        (_, Err(e)) => Err(e),
-        (Err(e), Ok(_)) => Err(e.into()),
-        (Ok(()), Ok(o)) => Ok(o),
-    }
+    in_write_txn(c, d, |c| rollback_in_txn(c, d, number))
 }
 
 fn rollback_in_txn<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow, RollbackError> {

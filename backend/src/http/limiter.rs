@@ -87,6 +87,29 @@ fn make_room<K: Clone + Eq + std::hash::Hash>(
     }
 }
 
+/// Counts one failure for `key` in its window (a new one if it ended), making room first.
+fn count<'m, K: Clone + Eq + std::hash::Hash>(
+    map: &'m mut HashMap<K, Window>,
+    key: K,
+    now: Instant,
+    l: &LoginLimits,
+) -> &'m mut Window {
+    if !map.contains_key(&key) {
+        make_room(map, now, l);
+    }
+    let fresh = Window {
+        start: now,
+        failures: 0,
+        next: None,
+    };
+    let w = map.entry(key).or_insert(fresh);
+    if !live(w, now, l) {
+        *w = fresh;
+    }
+    w.failures = w.failures.saturating_add(1);
+    w
+}
+
 impl Limiter {
     /// May this attempt go ahead? Counts nothing.
     pub fn check(
@@ -125,40 +148,9 @@ impl Limiter {
         l: &LoginLimits,
     ) {
         if let Some(a) = address {
-            if !self.by_address.contains_key(&a) {
-                make_room(&mut self.by_address, now, l);
-            }
-            let w = self.by_address.entry(a).or_insert(Window {
-                start: now,
-                failures: 0,
-                next: None,
-            });
-            if !live(w, now, l) {
-                *w = Window {
-                    start: now,
-                    failures: 0,
-                    next: None,
-                };
-            }
-            w.failures = w.failures.saturating_add(1);
+            count(&mut self.by_address, a, now, l);
         }
-        let key = account_key(account);
-        if !self.by_account.contains_key(&key) {
-            make_room(&mut self.by_account, now, l);
-        }
-        let w = self.by_account.entry(key).or_insert(Window {
-            start: now,
-            failures: 0,
-            next: None,
-        });
-        if !live(w, now, l) {
-            *w = Window {
-                start: now,
-                failures: 0,
-                next: None,
-            };
-        }
-        w.failures = w.failures.saturating_add(1);
+        let w = count(&mut self.by_account, account_key(account), now, l);
         if w.failures >= l.per_account && w.next.is_none() {
             w.next = Some(now + l.slow);
         }
