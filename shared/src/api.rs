@@ -278,6 +278,53 @@ pub struct RestoredUser {
     pub key: Option<String>,
 }
 
+/// The answer of a submit or a rollback: the import as it now is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportAnswer {
+    pub import: ImportSummary,
+}
+
+/// A mail of the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mail {
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+    /// `None` while it waits in the outbox.
+    pub sent_at: Option<i64>,
+}
+
+/// A user as the users list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedUser {
+    pub id: crate::plan::UserId,
+    pub district_id: Option<String>,
+    pub email: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub middle_name: Option<String>,
+    pub role: String,
+    pub grade: Option<String>,
+    pub school: String,
+    pub state_id: Option<String>,
+    pub alt_id: Option<String>,
+    pub status: String,
+    pub scope: String,
+    /// `file`, or the sync that owns the user.
+    pub source: String,
+}
+
+/// One page of the users list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub users: Vec<ListedUser>,
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]

@@ -1,16 +1,18 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
+use rollcall_shared::api::{ImportAnswer, ImportDetail, ImportStatus, ImportSummary};
 
 use super::{download, fmt_time};
 use crate::app::{ctx, Page};
 
-fn counts(v: &Value) -> String {
-    let c = &v["counts"];
-    format!(
-        "{} created, {} updated, {} archived, {} restored",
-        c["creates"], c["updates"], c["archives"], c["restores"]
-    )
+fn counts(i: &ImportSummary) -> String {
+    match &i.counts {
+        Some(c) => format!(
+            "{} created, {} updated, {} archived, {} restored",
+            c.creates, c.updates, c.archives, c.restores
+        ),
+        None => "counts unavailable".into(),
+    }
 }
 
 #[component]
@@ -19,9 +21,9 @@ pub fn History(selected: Option<i64>) -> impl IntoView {
     match selected {
         Some(n) => view! { <Detail number=n/> }.into_any(),
         None => {
-            let list = RwSignal::new(None::<Vec<Value>>);
+            let list = RwSignal::new(None::<Vec<ImportSummary>>);
             spawn_local(async move {
-                match cx.api().get::<Vec<Value>>("/api/imports").await {
+                match cx.api().get::<Vec<ImportSummary>>("/api/imports").await {
                     Ok(v) => list.set(Some(v)),
                     Err(e) => cx.error(&e),
                 }
@@ -37,17 +39,17 @@ pub fn History(selected: Option<i64>) -> impl IntoView {
                                 <thead><tr><th>"#"</th><th>"Description"</th><th>"Type"</th><th>"Scope"</th><th>"Status"</th><th>"Who"</th><th>"Submitted"</th><th>"Completed"</th><th>"Counts"</th></tr></thead>
                                 <tbody>
                                     {v.into_iter().map(|i| {
-                                        let n = i["number"].as_i64().unwrap_or(0);
+                                        let n = i.number;
                                         view! {
                                             <tr>
                                                 <td><button on:click=move |_| cx.page.set(Page::ImportDetail(n))>{format!("#{n}")}</button></td>
-                                                <td>{i["description"].as_str().unwrap_or("").to_owned()}</td>
-                                                <td>{i["type"].as_str().unwrap_or("").to_owned()}</td>
-                                                <td>{i["scope"].as_str().unwrap_or("").to_owned()}</td>
-                                                <td class="status">{i["status"].as_str().unwrap_or("").to_owned()}</td>
-                                                <td>{i["submitted_by"].as_str().unwrap_or("").to_owned()}</td>
-                                                <td>{fmt_time(i["submitted_at"].as_i64())}</td>
-                                                <td>{fmt_time(i["completed_at"].as_i64())}</td>
+                                                <td>{i.description.clone()}</td>
+                                                <td>{i.kind.clone()}</td>
+                                                <td>{i.scope.clone()}</td>
+                                                <td class="status">{i.status.as_str()}</td>
+                                                <td>{i.submitted_by.clone()}</td>
+                                                <td>{fmt_time(Some(i.submitted_at))}</td>
+                                                <td>{fmt_time(i.completed_at)}</td>
                                                 <td>{counts(&i)}</td>
                                             </tr>
                                         }
@@ -66,11 +68,14 @@ pub fn History(selected: Option<i64>) -> impl IntoView {
 #[component]
 fn Detail(number: i64) -> impl IntoView {
     let cx = ctx();
-    let data = RwSignal::new(None::<Value>);
+    let data = RwSignal::new(None::<ImportDetail>);
     let load = move || {
         let api = cx.api();
         spawn_local(async move {
-            match api.get::<Value>(&format!("/api/imports/{number}")).await {
+            match api
+                .get::<ImportDetail>(&format!("/api/imports/{number}"))
+                .await
+            {
                 Ok(v) => data.set(Some(v)),
                 Err(e) => cx.error(&e),
             }
@@ -85,7 +90,7 @@ fn Detail(number: i64) -> impl IntoView {
         let api = cx.api();
         spawn_local(async move {
             match api
-                .post_json::<Value>(
+                .post_json::<ImportAnswer>(
                     &format!("/api/imports/{number}/rollback"),
                     String::new(),
                     &[],
@@ -136,16 +141,15 @@ fn Detail(number: i64) -> impl IntoView {
         <div class="card">
             <button on:click=move |_| cx.page.set(Page::History)>"← All imports"</button>
             {move || data.get().map(|v| {
-                let status = v["status"].as_str().unwrap_or("").to_owned();
-                let completed = status == "completed";
-                let list = |key: &str| v[key].as_array().cloned().unwrap_or_default();
+                let completed = v.summary.status == ImportStatus::Completed;
+                let i = &v.summary;
                 view! {
                     <h1>{format!("Import #{number}")}</h1>
-                    <p>{format!("{} · {} · scope {} · ", v["type"].as_str().unwrap_or(""), v["submitted_by"].as_str().unwrap_or(""), v["scope"].as_str().unwrap_or(""))}
-                        <b data-testid="import-status">{status.clone()}</b>
-                        {v["error"].as_str().map(|e| format!(" — {e}"))}
+                    <p>{format!("{} · {} · scope {} · ", i.kind, i.submitted_by, i.scope)}
+                        <b data-testid="import-status">{i.status.as_str()}</b>
+                        {i.error.as_ref().map(|e| format!(" — {e}"))}
                     </p>
-                    <p>{counts(&v)}</p>
+                    <p>{counts(i)}</p>
                     <div class="actions">
                         <button on:click=download_csv>"Download the imported data"</button>
                         <button disabled=!completed on:click=rollback>"Roll back"</button>
@@ -153,17 +157,17 @@ fn Detail(number: i64) -> impl IntoView {
                     <h2>"Updates"</h2>
                     <div class="scroll"><table>
                         <thead><tr><th>"User"</th><th>"Changes"</th></tr></thead>
-                        <tbody>{list("updates").into_iter().map(|u| {
-                            let changes = u["changes"].as_object().map(|m| m.iter().map(|(f, ov)| format!("{f}: {} → {}", ov[0].as_str().unwrap_or("∅"), ov[1].as_str().unwrap_or("∅"))).collect::<Vec<_>>().join("; ")).unwrap_or_default();
-                            view! { <tr><td>{u["key"].as_str().unwrap_or("").to_owned()}</td><td>{changes}</td></tr> }
+                        <tbody>{v.updates.iter().map(|u| {
+                            let changes = u.changes.iter().map(|(f, [o, n])| format!("{f}: {} → {}", o.as_deref().unwrap_or("∅"), n.as_deref().unwrap_or("∅"))).collect::<Vec<_>>().join("; ");
+                            view! { <tr><td>{u.key.clone()}</td><td>{changes}</td></tr> }
                         }).collect_view()}</tbody>
                     </table></div>
                     <h2>"Created"</h2>
-                    <p>{list("creates").iter().map(|c| format!("{} ({} {})", c["key"].as_str().unwrap_or(""), c["first_name"].as_str().unwrap_or(""), c["last_name"].as_str().unwrap_or(""))).collect::<Vec<_>>().join(", ")}</p>
+                    <p>{v.creates.iter().map(|c| format!("{} ({} {})", c.key, c.first_name, c.last_name)).collect::<Vec<_>>().join(", ")}</p>
                     <h2>"Archived"</h2>
-                    <p>{list("archives").iter().map(|c| c["key"].as_str().unwrap_or("").to_owned()).collect::<Vec<_>>().join(", ")}</p>
+                    <p>{v.archives.iter().map(|c| c.key.clone().unwrap_or_default()).collect::<Vec<_>>().join(", ")}</p>
                     <h2>"Restored"</h2>
-                    <p>{list("restores").iter().map(|c| c["key"].as_str().unwrap_or("").to_owned()).collect::<Vec<_>>().join(", ")}</p>
+                    <p>{v.restores.iter().map(|c| c.key.clone().unwrap_or_default()).collect::<Vec<_>>().join(", ")}</p>
                 }
             })}
         </div>

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
+use rollcall_shared::api::Mail;
 
 use super::fmt_time;
 use crate::app::ctx;
@@ -8,9 +8,9 @@ use crate::app::ctx;
 #[component]
 pub fn Outbox() -> impl IntoView {
     let cx = ctx();
-    let mails = RwSignal::new(None::<Vec<Value>>);
+    let mails = RwSignal::new(None::<Vec<Mail>>);
     spawn_local(async move {
-        match cx.api().get::<Vec<Value>>("/api/outbox").await {
+        match cx.api().get::<Vec<Mail>>("/api/outbox").await {
             Ok(v) => mails.set(Some(v)),
             Err(e) => cx.error(&e),
         }
@@ -28,11 +28,11 @@ pub fn Outbox() -> impl IntoView {
                         <tbody>
                             {v.into_iter().map(|m| view! {
                                 <tr>
-                                    <td>{m["to_addr"].as_str().unwrap_or("").to_owned()}</td>
-                                    <td>{m["subject"].as_str().unwrap_or("").to_owned()}</td>
-                                    <td>{m["body"].as_str().unwrap_or("").to_owned()}</td>
-                                    <td>{fmt_time(m["created_at"].as_i64())}</td>
-                                    <td>{if m["sent_at"].is_null() { "in outbox".to_owned() } else { fmt_time(m["sent_at"].as_i64()) }}</td>
+                                    <td>{m.to_addr}</td>
+                                    <td>{m.subject}</td>
+                                    <td>{m.body}</td>
+                                    <td>{fmt_time(Some(m.created_at))}</td>
+                                    <td>{match m.sent_at { None => "in outbox".to_owned(), at => fmt_time(at) }}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

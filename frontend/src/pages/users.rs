@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
+use rollcall_shared::api::UsersPage;
 
 use super::download;
 use crate::app::ctx;
@@ -21,7 +21,7 @@ pub fn Users() -> impl IntoView {
     let school = RwSignal::new(String::new());
     let source = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
-    let data = RwSignal::new(None::<Value>);
+    let data = RwSignal::new(None::<UsersPage>);
     let load = move || {
         let path = format!(
             "/api/users?q={}&role={}&status={}&scope={}&school={}&source={}&page={}&per_page=50",
@@ -35,7 +35,7 @@ pub fn Users() -> impl IntoView {
         );
         let api = cx.api();
         spawn_local(async move {
-            match api.get::<Value>(&path).await {
+            match api.get::<UsersPage>(&path).await {
                 Ok(v) => data.set(Some(v)),
                 Err(e) => cx.error(&e),
             }
@@ -88,8 +88,7 @@ pub fn Users() -> impl IntoView {
                 <button type="button" on:click=export>"Download CSV"</button>
             </form>
             {move || data.get().map(|v| {
-                let total = v["total"].as_i64().unwrap_or(0);
-                let users = v["users"].as_array().cloned().unwrap_or_default();
+                let (total, users) = (v.total, v.users);
                 let pages = (total + 49) / 50;
                 view! {
                     <p class="muted" data-testid="user-count">{format!("{total} users")}</p>
@@ -102,15 +101,15 @@ pub fn Users() -> impl IntoView {
                                 <tbody>
                                     {users.into_iter().map(|u| view! {
                                         <tr>
-                                            <td>{u["district_id"].as_str().unwrap_or("").to_owned()}</td>
-                                            <td>{format!("{} {}", u["first_name"].as_str().unwrap_or(""), u["last_name"].as_str().unwrap_or(""))}</td>
-                                            <td>{u["email"].as_str().unwrap_or("").to_owned()}</td>
-                                            <td>{u["role"].as_str().unwrap_or("").to_owned()}</td>
-                                            <td>{u["grade"].as_str().unwrap_or("").to_owned()}</td>
-                                            <td>{u["school"].as_str().unwrap_or("").to_owned()}</td>
-                                            <td>{u["status"].as_str().unwrap_or("").to_owned()}</td>
-                                            <td>{u["scope"].as_str().unwrap_or("").to_owned()}</td>
-                                            <td>{u["source"].as_str().unwrap_or("").to_owned()}</td>
+                                            <td>{u.district_id}</td>
+                                            <td>{format!("{} {}", u.first_name, u.last_name)}</td>
+                                            <td>{u.email}</td>
+                                            <td>{u.role}</td>
+                                            <td>{u.grade}</td>
+                                            <td>{u.school}</td>
+                                            <td>{u.status}</td>
+                                            <td>{u.scope}</td>
+                                            <td>{u.source}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -31,7 +31,9 @@ pub async fn submit(
     };
     let (status, import) =
         do_submit(&state, &caller, sealed, "upload", key, fp, if_match(&req)).await?;
-    Ok(HttpResponse::build(status).json(json!({"import": import_json(&(&import).into())?})))
+    Ok(HttpResponse::build(status).json(ImportAnswer {
+        import: import_json(&(&import).into())?,
+    }))
 }
 
 pub async fn imports(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
@@ -200,5 +202,7 @@ pub async fn rollback(
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
     let import = db!(state, |c| Ok(apply::rollback(c, d, n)?));
-    Ok(HttpResponse::Ok().json(json!({"import": import_json(&(&import).into())?})))
+    Ok(HttpResponse::Ok().json(ImportAnswer {
+        import: import_json(&(&import).into())?,
+    }))
 }

@@ -23,13 +23,13 @@ pub(crate) mod prelude {
     pub use actix_web::http::header;
     pub use actix_web::http::StatusCode;
     pub use actix_web::{web, HttpRequest, HttpResponse};
-    pub use rollcall_shared::api::ImportSummary;
+    pub use rollcall_shared::api::{ImportAnswer, ImportSummary};
     pub use rollcall_shared::fields::Field;
     pub use rollcall_shared::map::SavedMapping;
     pub use rollcall_shared::plan::{codec, UserId};
     pub use rollcall_shared::wire::{ChangeRequest, GuardLimits, Options, SealedRequest};
     pub use serde::Deserialize;
-    pub use serde_json::{json, Value};
+    pub use serde_json::json;
 
     pub use super::{
         do_submit, fingerprint, idempotency_key, if_match, import_json, parse_json, seal, Result,

@@ -1,5 +1,7 @@
 //! The district's users: the list and the master CSV.
 
+use rollcall_shared::api::{ListedUser, UsersPage};
+
 use super::prelude::*;
 
 pub async fn users(
@@ -20,14 +22,31 @@ pub async fn users(
     }
     (f.page, f.per_page) = (Some(page), Some(per));
     let (rows, total) = db!(state, |c| Ok(c.users_page(d, &f)?));
-    let users: Vec<Value> = rows
-        .iter()
-        .map(|r| json!({"id": r.id, "district_id": r.sis_id, "email": r.email, "first_name": r.first_name, "last_name": r.last_name,
-            "middle_name": r.middle_name, "role": r.role, "grade": r.grade, "school": r.school, "state_id": r.state_id, "alt_id": r.alt_id,
-            "status": r.status, "scope": r.scope, "source": r.managed_by.clone().unwrap_or_else(|| "file".into())}))
+    let users = rows
+        .into_iter()
+        .map(|r| ListedUser {
+            id: UserId(r.id),
+            district_id: r.sis_id,
+            email: r.email,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            middle_name: r.middle_name,
+            role: r.role,
+            grade: r.grade,
+            school: r.school,
+            state_id: r.state_id,
+            alt_id: r.alt_id,
+            status: r.status,
+            scope: r.scope,
+            source: r.managed_by.unwrap_or_else(|| "file".into()),
+        })
         .collect();
-    Ok(HttpResponse::Ok()
-        .json(json!({"total": total, "page": page, "per_page": per, "users": users})))
+    Ok(HttpResponse::Ok().json(UsersPage {
+        total,
+        page,
+        per_page: per,
+        users,
+    }))
 }
 
 /// The master CSV: active file-managed users in import format, formula-like cells neutralised.
