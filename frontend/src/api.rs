@@ -2,6 +2,7 @@
 //! `index.html` (default: same origin).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use rollcall_shared::error_code::ErrorCode;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,7 +18,7 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     pub status: u16,
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     pub body: Value,
 }
@@ -26,7 +27,7 @@ impl ApiError {
     fn unreachable() -> ApiError {
         ApiError {
             status: 0,
-            code: "unreachable".into(),
+            code: ErrorCode::Unreachable,
             message: "The server cannot be reached: check your connection, then try again.".into(),
             body: Value::Null,
         }
@@ -73,14 +74,14 @@ async fn read<T: DeserializeOwned>(r: Result<Response, gloo_net::Error>) -> Resu
         if status == 204 {
             return serde_json::from_value(Value::Null).map_err(|e| ApiError {
                 status,
-                code: "bad_response".into(),
+                code: ErrorCode::BadResponse,
                 message: e.to_string(),
                 body: Value::Null,
             });
         }
         return r.json::<T>().await.map_err(|e| ApiError {
             status,
-            code: "bad_response".into(),
+            code: ErrorCode::BadResponse,
             message: e.to_string(),
             body: Value::Null,
         });
@@ -90,7 +91,8 @@ async fn read<T: DeserializeOwned>(r: Result<Response, gloo_net::Error>) -> Resu
         .as_str()
         .map(str::to_owned)
         .unwrap_or_else(|| format!("The server answered {status}."));
-    let code = body["code"].as_str().unwrap_or("error").to_owned();
+    // A body that is not ours (a proxy's page) has no code: the browser says so itself.
+    let code = serde_json::from_value(body["code"].clone()).unwrap_or(ErrorCode::BadResponse);
     Err(ApiError {
         status,
         code,
@@ -195,7 +197,7 @@ impl Api {
                 let tag = r.headers().get("etag");
                 let bytes = r.binary().await.map_err(|e| ApiError {
                     status: s,
-                    code: "bad_response".into(),
+                    code: ErrorCode::BadResponse,
                     message: e.to_string(),
                     body: Value::Null,
                 })?;

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod engine;
+pub mod error_code;
 pub mod fields;
 pub mod import;
 pub mod map;

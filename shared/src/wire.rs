@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::error_code::ErrorCode;
 use crate::fields::{longer_than, Field, MAX_PASSWORD};
 use crate::user::{Change, Secret, UserData, UserId};
 
@@ -210,10 +211,10 @@ impl SealedRequest {
 }
 
 impl WireError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            WireError::UnsupportedVersion { .. } => "unsupported_version",
-            WireError::Invalid(_) => "invalid_change_request",
+            WireError::UnsupportedVersion { .. } => ErrorCode::UnsupportedVersion,
+            WireError::Invalid(_) => ErrorCode::InvalidChangeRequest,
         }
     }
 }

@@ -9,19 +9,32 @@ use std::path::Path;
 /// Each module and the modules it may use.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("swar", &[]),
+    ("error_code", &[]),
     ("fields", &["swar"]),
     ("read", &["fields", "swar"]),
     ("map", &["fields", "read"]),
     ("validate", &["fields", "map", "read", "swar"]),
     ("user", &["fields"]),
-    ("wire", &["fields", "user"]),
+    ("wire", &["error_code", "fields", "user"]),
     ("write", &["fields", "user"]),
     (
         "plan",
-        &["fields", "map", "read", "validate", "user", "wire", "swar"],
+        &[
+            "error_code",
+            "fields",
+            "map",
+            "read",
+            "validate",
+            "user",
+            "wire",
+            "swar",
+        ],
     ),
     ("engine", &["fields", "map", "read", "validate", "swar"]),
-    ("api", &["fields", "plan", "validate", "wire", "user"]),
+    (
+        "api",
+        &["error_code", "fields", "plan", "validate", "wire", "user"],
+    ),
     ("import", &["api", "map", "plan", "validate", "wire"]),
     (
         "testgen",

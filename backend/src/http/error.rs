@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use rollcall_shared::error_code::ErrorCode;
 use serde_json::{json, Value};
 
 use crate::db::apply::{ApplyError, RollbackError};
@@ -10,16 +11,42 @@ use crate::db::DbError;
 
 #[derive(Debug)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub details: Value,
 }
 
+/// Each code's HTTP status, decided here once.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    use ErrorCode::*;
+    match code {
+        Unauthorized | BadCredentials => StatusCode::UNAUTHORIZED,
+        TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        AdminOnly => StatusCode::FORBIDDEN,
+        NotFound => StatusCode::NOT_FOUND,
+        MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        UnsupportedEncoding | UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        NotASession | BadRequest | InvalidJson | InvalidQuery | InvalidPath | InvalidPage
+        | InvalidSet | InvalidGuard | InvalidApplyAt | TooLong => StatusCode::BAD_REQUEST,
+        StaleRevision => StatusCode::PRECONDITION_FAILED,
+        GuardNotAcknowledged | NotCompleted | ChangedLater | RollbackConflict | Conflict => {
+            StatusCode::CONFLICT
+        }
+        UnsupportedVersion | InvalidChangeRequest | UnreadableFile | IdempotencyKeyReused
+        | InvalidPassword | UnknownUser | UserTwice | NotActive | NotArchived | ManagedBySync
+        | OutOfScope | InvalidRecord | DuplicateDistrictId | DuplicateEmail => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Busy | DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Internal | Unreachable | BadResponse | Unknown => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
-            status,
             code,
             message: message.into(),
             details: Value::Null,
@@ -30,33 +57,24 @@ impl ApiError {
         self
     }
     pub fn not_found() -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "Not found.")
+        ApiError::new(ErrorCode::NotFound, "Not found.")
     }
     pub fn unauthorized() -> ApiError {
         ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "Sign in again: the session is missing or has expired.",
         )
-    }
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
     /// The server is at its bound of heavy work: try again shortly.
     pub fn busy() -> ApiError {
         ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
+            ErrorCode::Busy,
             "The server is busy with other imports; try again in a moment.",
         )
         .with(json!({"retry_after": 5}))
     }
     pub fn internal() -> ApiError {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "Something went wrong on the server.",
-        )
+        ApiError::new(ErrorCode::Internal, "Something went wrong on the server.")
     }
 }
 
@@ -68,7 +86,7 @@ impl std::fmt::Display for ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        status_of(self.code)
     }
     fn error_response(&self) -> HttpResponse {
         let mut body = json!({"code": self.code, "message": self.message});
@@ -77,7 +95,7 @@ impl ResponseError for ApiError {
                 b.insert(k.clone(), v.clone());
             }
         }
-        let mut resp = HttpResponse::build(self.status);
+        let mut resp = HttpResponse::build(status_of(self.code));
         if let Some(secs) = self.details.get("retry_after").and_then(Value::as_u64) {
             resp.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
         }
@@ -91,8 +109,7 @@ impl From<DbError> for ApiError {
             DbError::Pool(_) | DbError::Connect(_) => {
                 tracing::warn!(error = %e, "database unavailable");
                 ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "database_unavailable",
+                    ErrorCode::DatabaseUnavailable,
                     "The database cannot be reached right now; try again in a moment.",
                 )
             }
@@ -100,17 +117,12 @@ impl From<DbError> for ApiError {
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
             )) => ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
+                ErrorCode::Conflict,
                 "Two users would share an email or a district ID; nothing was changed.",
             ),
             other => {
                 tracing::error!(error = %other, "database error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Something went wrong on the server.",
-                )
+                ApiError::new(ErrorCode::Internal, "Something went wrong on the server.")
             }
         }
     }
@@ -125,31 +137,18 @@ impl From<actix_web::error::BlockingError> for ApiError {
 impl From<ApplyError> for ApiError {
     fn from(e: ApplyError) -> Self {
         match e {
-            ApplyError::Stale { current } => ApiError::new(
-                StatusCode::PRECONDITION_FAILED,
-                "stale_revision",
+            ApplyError::Stale { current } => ApiError::new(ErrorCode::StaleRevision,
                 "The roster changed since this plan was made: plan again.",
             )
             .with(json!({"current_revision": current})),
             ApplyError::WrongDistrict(_) => ApiError::not_found(),
-            ApplyError::Verify(v) => {
-                let status = match v.code() {
-                    "guard_not_acknowledged" => StatusCode::CONFLICT,
-                    "stale_revision" => StatusCode::PRECONDITION_FAILED,
-                    _ => StatusCode::UNPROCESSABLE_ENTITY,
-                };
-                ApiError::new(status, v.code(), v.to_string())
-            }
+            ApplyError::Verify(v) => ApiError::new(v.code(), v.to_string()),
             ApplyError::Db(d) => d.into(),
-            ApplyError::KeyReused => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+            ApplyError::KeyReused => ApiError::new(ErrorCode::IdempotencyKeyReused,
                 "This Idempotency-Key was already used with another request: use a new key for a new request.",
             ),
             ApplyError::Unsealed => ApiError::internal(),
-            ApplyError::Injected(_) => ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
+            ApplyError::Injected(_) => ApiError::new(ErrorCode::Internal,
                 "Injected failure.",
             ),
         }
@@ -161,11 +160,10 @@ impl From<RollbackError> for ApiError {
         match e {
             RollbackError::NotFound(_) => ApiError::not_found(),
             RollbackError::NotCompleted(..) => {
-                ApiError::new(StatusCode::CONFLICT, "not_completed", e.to_string())
+                ApiError::new(ErrorCode::NotCompleted, e.to_string())
             }
             RollbackError::ChangedLater(users) => ApiError::new(
-                StatusCode::CONFLICT,
-                "changed_later",
+                ErrorCode::ChangedLater,
                 "Later imports changed some of the same users: roll those back first.",
             )
             .with(json!({"users": users})),
@@ -173,9 +171,40 @@ impl From<RollbackError> for ApiError {
                 field,
                 ref value,
                 ref users,
-            } => ApiError::new(StatusCode::CONFLICT, "rollback_conflict", e.to_string())
+            } => ApiError::new(ErrorCode::RollbackConflict, e.to_string())
                 .with(json!({"field": field, "value": value, "users": users})),
             RollbackError::Db(d) => d.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code the API can carry answers with an error status, and the answer's body has
+    /// the code's text.
+    #[test]
+    fn every_code_has_an_error_status_and_its_own_text() {
+        for c in ErrorCode::ALL {
+            let s = status_of(*c);
+            assert!(s.is_client_error() || s.is_server_error(), "{c}: {s}");
+            let e = ApiError::new(*c, "x");
+            assert_eq!(e.status_code(), s);
+            let body = serde_json::to_value(c).unwrap_or_default();
+            assert_eq!(body.as_str(), Some(c.as_str()));
+        }
+        assert_eq!(
+            status_of(ErrorCode::StaleRevision),
+            StatusCode::PRECONDITION_FAILED
+        );
+        assert_eq!(
+            status_of(ErrorCode::GuardNotAcknowledged),
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            status_of(ErrorCode::InvalidRecord),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
 }

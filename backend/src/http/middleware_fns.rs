@@ -8,6 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::{Error, HttpResponse};
+use rollcall_shared::error_code::ErrorCode;
 use serde_json::json;
 
 /// The page's policy: its own scripts and the wasm module they instantiate
@@ -27,7 +28,7 @@ pub fn security_headers() -> DefaultHeaders {
         .add(("cross-origin-opener-policy", "same-origin"))
 }
 
-fn json_error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+fn json_error(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(json!({"code": code, "message": message}))
@@ -45,7 +46,7 @@ pub async fn refuse_encoded_bodies(
     if encoded {
         let resp = json_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_encoding",
+            ErrorCode::UnsupportedEncoding,
             "Request bodies are taken uncompressed: send it without Content-Encoding.",
         );
         return Ok(req.into_response(resp));
@@ -55,27 +56,27 @@ pub async fn refuse_encoded_bodies(
 
 /// The stable code of an error answer that did not come from `ApiError` (the router's 404 and
 /// 405, a body over its limit, a framework error).
-fn code_for(status: StatusCode) -> (&'static str, &'static str) {
+fn code_for(status: StatusCode) -> (ErrorCode, &'static str) {
     match status {
-        StatusCode::NOT_FOUND => ("not_found", "Not found."),
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "Not found."),
         StatusCode::METHOD_NOT_ALLOWED => (
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             "This address does not take that method.",
         ),
         StatusCode::PAYLOAD_TOO_LARGE => (
-            "body_too_large",
+            ErrorCode::BodyTooLarge,
             "The request body is larger than this address accepts.",
         ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "The request body's type is not accepted here.",
         ),
         StatusCode::UNAUTHORIZED => (
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "Sign in again: the session is missing or has expired.",
         ),
-        s if s.is_server_error() => ("internal", "Something went wrong on the server."),
-        _ => ("bad_request", "The request is not valid."),
+        s if s.is_server_error() => (ErrorCode::Internal, "Something went wrong on the server."),
+        _ => (ErrorCode::BadRequest, "The request is not valid."),
     }
 }
 

@@ -15,6 +15,7 @@ use actix_web::{middleware, web, HttpResponse};
 
 use crate::db::Db;
 pub use limiter::LoginLimits;
+use rollcall_shared::error_code::ErrorCode;
 
 /// Sizes and rates the server accepts, in one place.
 #[derive(Debug, Clone, Copy)]
@@ -164,12 +165,18 @@ api_routes! {
 pub fn configure(cfg: &mut web::ServiceConfig, limits: Limits) {
     cfg.app_data(web::PayloadConfig::new(limits.json_body))
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
-            error::ApiError::bad_request("invalid_query", format!("The query is not valid: {e}"))
-                .into()
+            error::ApiError::new(
+                ErrorCode::InvalidQuery,
+                format!("The query is not valid: {e}"),
+            )
+            .into()
         }))
         .app_data(web::PathConfig::default().error_handler(|e, _| {
-            error::ApiError::bad_request("invalid_path", format!("The address is not valid: {e}"))
-                .into()
+            error::ApiError::new(
+                ErrorCode::InvalidPath,
+                format!("The address is not valid: {e}"),
+            )
+            .into()
         }))
         .service(api_scope(limits).default_service(web::to(|| async {
             Err::<HttpResponse, _>(error::ApiError::not_found())

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rollcall_shared::api::{ImportAnswer, ImportDetail, ImportStatus, ImportSummary};
+use rollcall_shared::error_code::ErrorCode;
 
 use super::{download, fmt_time};
 use crate::app::{ctx, Page};
@@ -101,7 +102,7 @@ fn Detail(number: i64) -> impl IntoView {
                     cx.info(format!("Import #{number} was rolled back."));
                     load();
                 }
-                Err(e) if e.code == "changed_later" => {
+                Err(e) if e.code == ErrorCode::ChangedLater => {
                     let users: Vec<String> = e.body["users"]
                         .as_array()
                         .map(|a| {

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rollcall_shared::error_code::ErrorCode;
 use rollcall_shared::map::{Mapping, Source};
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
@@ -445,7 +446,7 @@ async fn submit(w: W) {
             w.result.set(Some(v));
             w.step.set(Step::Done);
         }
-        Err(e) if e.code == "stale_revision" => {
+        Err(e) if e.code == ErrorCode::StaleRevision => {
             // Another admin changed the roster: plan again against the new one, and say so.
             if make_plan(w).await {
                 cx.flash.set(Some(("warning".into(), "The roster changed while you were reviewing (another import was applied). The plan was recomputed against the current roster: check it and submit again.".into())));

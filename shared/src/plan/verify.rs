@@ -8,6 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use thiserror::Error;
 
 use super::{Change, Guard, Roster, ScopeGuard, UserData, UserId, UserStatus};
+use crate::error_code::ErrorCode;
 use crate::fields::{has_control, longer_than, Field, MAX_NAME, MAX_TEXT};
 use crate::map::SchoolDirectory;
 use crate::wire::{ChangeRequest, GuardLimits, SCHEMA_VERSION};
@@ -43,20 +44,20 @@ pub enum VerifyError {
 
 impl VerifyError {
     /// Stable codes for the API and the UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            VerifyError::Stale { .. } => "stale_revision",
-            VerifyError::UnsupportedVersion(_) => "unsupported_version",
-            VerifyError::UnknownUser(_) => "unknown_user",
-            VerifyError::UserTwice(_) => "user_twice",
-            VerifyError::NotActive(_) => "not_active",
-            VerifyError::NotArchived(_) => "not_archived",
-            VerifyError::ManagedBySync { .. } => "managed_by_sync",
-            VerifyError::OutOfScope { .. } => "out_of_scope",
-            VerifyError::InvalidRecord { .. } => "invalid_record",
-            VerifyError::DuplicateDistrictId(_) => "duplicate_district_id",
-            VerifyError::DuplicateEmail(_) => "duplicate_email",
-            VerifyError::GuardNotAcknowledged { .. } => "guard_not_acknowledged",
+            VerifyError::Stale { .. } => ErrorCode::StaleRevision,
+            VerifyError::UnsupportedVersion(_) => ErrorCode::UnsupportedVersion,
+            VerifyError::UnknownUser(_) => ErrorCode::UnknownUser,
+            VerifyError::UserTwice(_) => ErrorCode::UserTwice,
+            VerifyError::NotActive(_) => ErrorCode::NotActive,
+            VerifyError::NotArchived(_) => ErrorCode::NotArchived,
+            VerifyError::ManagedBySync { .. } => ErrorCode::ManagedBySync,
+            VerifyError::OutOfScope { .. } => ErrorCode::OutOfScope,
+            VerifyError::InvalidRecord { .. } => ErrorCode::InvalidRecord,
+            VerifyError::DuplicateDistrictId(_) => ErrorCode::DuplicateDistrictId,
+            VerifyError::DuplicateEmail(_) => ErrorCode::DuplicateEmail,
+            VerifyError::GuardNotAcknowledged { .. } => ErrorCode::GuardNotAcknowledged,
         }
     }
 }

@@ -32,7 +32,7 @@ struct CsvAnswer {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     replayed: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'static str>,
+    code: Option<ErrorCode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,10 +75,13 @@ pub async fn submit_csv(
         .filter(|s| !s.is_empty())
     {
         let (f, v) = pair.split_once('=').ok_or_else(|| {
-            ApiError::bad_request("invalid_set", format!("`{pair}` should be FIELD=VALUE."))
+            ApiError::new(
+                ErrorCode::InvalidSet,
+                format!("`{pair}` should be FIELD=VALUE."),
+            )
         })?;
         let f = Field::parse(f).ok_or_else(|| {
-            ApiError::bad_request("invalid_set", format!("`{f}` is not a field."))
+            ApiError::new(ErrorCode::InvalidSet, format!("`{f}` is not a field."))
         })?;
         set.push((f, v.to_owned()));
     }
@@ -137,11 +140,7 @@ pub async fn submit_csv(
             ..ImportOptions::default()
         };
         fn unreadable(e: impl ToString) -> ApiError {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unreadable_file",
-                e.to_string(),
-            )
+            ApiError::new(ErrorCode::UnreadableFile, e.to_string())
         }
         let prefix = &body[..body.len().min(opts.limits.sniff_bytes)];
         let opened =
@@ -173,7 +172,7 @@ pub async fn submit_csv(
         Decision::GuardNotConfirmed => (
             StatusCode::CONFLICT,
             CsvAnswer {
-                code: Some("guard_not_acknowledged"),
+                code: Some(ErrorCode::GuardNotAcknowledged),
                 message: Some(
                     "This import archives too many users: confirm with confirm_archives=true."
                         .into(),

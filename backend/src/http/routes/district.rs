@@ -35,8 +35,7 @@ pub async fn patch_district(
 ) -> Result<HttpResponse> {
     if caller.admin.is_none() {
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "admin_only",
+            ErrorCode::AdminOnly,
             "Only the district's admin, signed in, changes its settings.",
         ));
     }
@@ -44,8 +43,8 @@ pub async fn patch_district(
     let d = caller.district;
     if let Some(g) = patch.guard {
         if g.percent > 100 {
-            return Err(ApiError::bad_request(
-                "invalid_guard",
+            return Err(ApiError::new(
+                ErrorCode::InvalidGuard,
                 "The guard's percent is between 0 and 100.",
             ));
         }

@@ -17,7 +17,7 @@ pub async fn submit(
     let _permit = state.heavy_permit().await?;
     let cr = web::block(move || ChangeRequest::from_json(&body))
         .await?
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string()))?;
+        .map_err(|e| ApiError::new(e.code(), e.to_string()))?;
     let sealed = seal(cr).await?;
     let key = idempotency_key(&req);
     // The key is bound to the request as sent, passwords aside (none is kept, even hashed fast).

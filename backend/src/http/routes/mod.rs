@@ -24,6 +24,7 @@ pub(crate) mod prelude {
     pub use actix_web::http::StatusCode;
     pub use actix_web::{web, HttpRequest, HttpResponse};
     pub use rollcall_shared::api::{ImportAnswer, ImportSummary};
+    pub use rollcall_shared::error_code::ErrorCode;
     pub use rollcall_shared::fields::Field;
     pub use rollcall_shared::map::SavedMapping;
     pub use rollcall_shared::plan::{codec, UserId};
@@ -51,8 +52,8 @@ pub type Result<T> = std::result::Result<T, ApiError>;
 /// Bodies are parsed after the caller is known: an unauthenticated request learns nothing.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request(
-            "invalid_json",
+        ApiError::new(
+            ErrorCode::InvalidJson,
             format!("The request body is not valid: {e}"),
         )
     })
@@ -98,8 +99,8 @@ pub fn run_at(options: &Options) -> Result<Option<i64>> {
         Some(s) => chrono::DateTime::parse_from_rfc3339(s)
             .map(|t| Some(t.timestamp_millis()))
             .map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_apply_at",
+                ApiError::new(
+                    ErrorCode::InvalidApplyAt,
                     format!("`{s}` is not a date and time (RFC 3339)."),
                 )
             }),
@@ -150,11 +151,7 @@ pub async fn do_submit(
 
 /// Hashes the request's passwords off the async threads (argon2 is slow on purpose).
 pub async fn seal(req: ChangeRequest) -> Result<SealedRequest> {
-    web::block(move || apply::seal(req)).await?.map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_password",
-            e.to_string(),
-        )
-    })
+    web::block(move || apply::seal(req))
+        .await?
+        .map_err(|e| ApiError::new(ErrorCode::InvalidPassword, e.to_string()))
 }

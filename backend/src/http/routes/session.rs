@@ -11,8 +11,7 @@ pub struct Login {
 fn too_many(wait: std::time::Duration) -> ApiError {
     let secs = wait.as_secs().max(1);
     ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "too_many_attempts",
+        ErrorCode::TooManyAttempts,
         format!("Too many sign-in attempts: wait {secs} seconds and try again."),
     )
     .with(json!({"retry_after": secs}))
@@ -20,8 +19,7 @@ fn too_many(wait: std::time::Duration) -> ApiError {
 
 fn bad_credentials() -> ApiError {
     ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "bad_credentials",
+        ErrorCode::BadCredentials,
         "The email or password is not right.",
     )
 }
@@ -38,8 +36,8 @@ pub async fn login(
     let limits = state.config.limits;
     let email = body.email.trim().to_lowercase();
     if body.password.len() > limits.max_password || email.len() > 254 {
-        return Err(ApiError::bad_request(
-            "too_long",
+        return Err(ApiError::new(
+            ErrorCode::TooLong,
             "The email or the password is longer than any this server accepts.",
         ));
     }
@@ -92,8 +90,8 @@ pub async fn login(
 /// working.
 pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
     if caller.admin.is_none() {
-        return Err(ApiError::bad_request(
-            "not_a_session",
+        return Err(ApiError::new(
+            ErrorCode::NotASession,
             "This is an API token, not a session: it stays valid until it is revoked.",
         ));
     }

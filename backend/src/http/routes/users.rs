@@ -15,8 +15,8 @@ pub async fn users(
     // than overflowing.
     let page = f.page.unwrap_or(1);
     if !(1..=10_000_000).contains(&page) {
-        return Err(ApiError::bad_request(
-            "invalid_page",
+        return Err(ApiError::new(
+            ErrorCode::InvalidPage,
             "`page` is a number from 1 to 10,000,000.",
         ));
     }
