@@ -199,8 +199,19 @@ pub trait SavedMappings: StoreCommon {
 }
 impl<T: StoreCommon> SavedMappings for T {}
 
+/// The per-district ids that are allocated one at a time (user ids and import numbers are
+/// allocated in bulk by the apply, from the same district row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counter {
+    Group,
+    Admin,
+    Mail,
+}
+
 /// The queries whose Diesel code is the same on both backends (stamped out by `store_impl!`).
 pub trait StoreCommon {
+    /// The next id of `what` in district `d` (the one allocator of per-district ids).
+    fn allocate(&mut self, d: i64, what: Counter) -> Result<i64, DbError>;
     fn district_by_short(&mut self, short: &str) -> Result<Option<DistrictRow>, DbError>;
     fn district(&mut self, id: i64) -> Result<DistrictRow, DbError>;
     fn create_district(&mut self, short: &str, name: &str) -> Result<DistrictRow, DbError>;

@@ -11,6 +11,9 @@ diesel::table! {
         next_import -> BigInt,
         guard_percent -> BigInt,
         guard_min -> BigInt,
+        next_group_id -> BigInt,
+        next_admin_id -> BigInt,
+        next_mail_id -> BigInt,
     }
 }
 

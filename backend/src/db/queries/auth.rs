@@ -41,12 +41,7 @@ macro_rules! auth_queries {
             name: &str,
             hash: &str,
         ) -> Result<i64, DbError> {
-            let id: i64 = admins::table
-                .filter(admins::district_id.eq(d))
-                .select(diesel::dsl::max(admins::id))
-                .first::<Option<i64>>(self)?
-                .unwrap_or(0)
-                + 1;
+            let id = self.allocate(d, Counter::Admin)?;
             let email = email.trim().to_lowercase();
             self.transaction::<_, DbError, _>(|c| {
                 diesel::insert_into(logins::table)

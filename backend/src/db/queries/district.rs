@@ -83,13 +83,26 @@ macro_rules! district_queries {
                 .select((groups::id, groups::name))
                 .load(self)?)
         }
+        fn allocate(&mut self, d: i64, what: Counter) -> Result<i64, DbError> {
+            // One statement: the bump and the value it gives are one atomic step.
+            let next = match what {
+                Counter::Group => diesel::update(districts::table.find(d))
+                    .set(districts::next_group_id.eq(districts::next_group_id + 1))
+                    .returning(districts::next_group_id)
+                    .get_result::<i64>(self)?,
+                Counter::Admin => diesel::update(districts::table.find(d))
+                    .set(districts::next_admin_id.eq(districts::next_admin_id + 1))
+                    .returning(districts::next_admin_id)
+                    .get_result::<i64>(self)?,
+                Counter::Mail => diesel::update(districts::table.find(d))
+                    .set(districts::next_mail_id.eq(districts::next_mail_id + 1))
+                    .returning(districts::next_mail_id)
+                    .get_result::<i64>(self)?,
+            };
+            Ok(next - 1)
+        }
         fn create_group(&mut self, d: i64, name: &str) -> Result<i64, DbError> {
-            let id: i64 = groups::table
-                .filter(groups::district_id.eq(d))
-                .select(diesel::dsl::max(groups::id))
-                .first::<Option<i64>>(self)?
-                .unwrap_or(0)
-                + 1;
+            let id = self.allocate(d, Counter::Group)?;
             diesel::insert_into(groups::table)
                 .values((
                     groups::district_id.eq(d),

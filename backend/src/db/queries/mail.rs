@@ -12,12 +12,7 @@ macro_rules! mail_queries {
             body: &str,
             sent: bool,
         ) -> Result<(), DbError> {
-            let id: i64 = outbox::table
-                .filter(outbox::district_id.eq(d))
-                .select(diesel::dsl::max(outbox::id))
-                .first::<Option<i64>>(self)?
-                .unwrap_or(0)
-                + 1;
+            let id = self.allocate(d, Counter::Mail)?;
             let now = now_ms();
             diesel::insert_into(outbox::table)
                 .values(&MailRow {
