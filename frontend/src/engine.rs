@@ -348,7 +348,7 @@ pub fn fields() -> Vec<(Field, &'static str, bool)> {
             (
                 *f,
                 f.label(),
-                f.is_required() || matches!(f, Field::DistrictId | Field::Email),
+                f.is_required() || matches!(f, Field::SisId | Field::Email),
             )
         })
         .collect()

@@ -300,7 +300,8 @@ pub struct Mail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListedUser {
     pub id: crate::plan::UserId,
-    pub district_id: Option<String>,
+    #[serde(rename = "district_id")]
+    pub sis_id: Option<String>,
     pub email: Option<String>,
     pub first_name: String,
     pub last_name: String,

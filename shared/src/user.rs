@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fields::{DistrictId, Email, Field, Grade, Role};
+use crate::fields::{Email, Field, Grade, Role, SisId};
 
 /// A user's id in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -89,7 +89,9 @@ impl<'de> Deserialize<'de> for Secret {
 /// Every managed field of a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserData {
-    pub district_id: Option<DistrictId>,
+    /// The SIS's id of the user (`district_id` in files and on the wire).
+    #[serde(rename = "district_id")]
+    pub sis_id: Option<SisId>,
     pub email: Option<Email>,
     pub first_name: String,
     pub last_name: String,
@@ -109,7 +111,8 @@ pub struct UserData {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
-    DistrictId(Option<DistrictId>),
+    #[serde(rename = "district_id")]
+    SisId(Option<SisId>),
     Email(Option<Email>),
     FirstName(String),
     LastName(String),
@@ -128,7 +131,7 @@ pub enum Change {
 impl Change {
     pub fn field(&self) -> Field {
         match self {
-            Change::DistrictId(_) => Field::DistrictId,
+            Change::SisId(_) => Field::SisId,
             Change::Email(_) => Field::Email,
             Change::FirstName(_) => Field::FirstName,
             Change::LastName(_) => Field::LastName,
@@ -154,7 +157,7 @@ impl UserData {
     /// A field's value as text (as the master CSV writes it); passwords are never shown.
     pub fn display(&self, f: Field) -> Option<String> {
         match f {
-            Field::DistrictId => self.district_id.as_ref().map(|d| d.as_str().to_owned()),
+            Field::SisId => self.sis_id.as_ref().map(|d| d.as_str().to_owned()),
             Field::Email => self.email.as_ref().map(|e| e.as_str().to_owned()),
             Field::FirstName => Some(self.first_name.clone()),
             Field::LastName => Some(self.last_name.clone()),
@@ -174,7 +177,7 @@ impl UserData {
     /// The change that would set field `f` to `other`'s value.
     pub fn change_to(&self, other: &UserData, f: Field) -> Option<Change> {
         let c = match f {
-            Field::DistrictId => Change::DistrictId(other.district_id.clone()),
+            Field::SisId => Change::SisId(other.sis_id.clone()),
             Field::Email => Change::Email(other.email.clone()),
             Field::FirstName => Change::FirstName(other.first_name.clone()),
             Field::LastName => Change::LastName(other.last_name.clone()),
@@ -199,7 +202,7 @@ impl UserData {
 
     pub fn apply(&mut self, c: &Change) {
         match c {
-            Change::DistrictId(v) => self.district_id = v.clone(),
+            Change::SisId(v) => self.sis_id = v.clone(),
             Change::Email(v) => self.email = v.clone(),
             Change::FirstName(v) => self.first_name = v.clone(),
             Change::LastName(v) => self.last_name = v.clone(),
@@ -218,7 +221,7 @@ impl UserData {
 
     /// The key people see: the district id, or the email when the district id is blank.
     pub fn key(&self) -> String {
-        match (&self.district_id, &self.email) {
+        match (&self.sis_id, &self.email) {
             (Some(d), _) => d.as_str().to_owned(),
             (None, Some(e)) => e.as_str().to_owned(),
             (None, None) => String::new(),

@@ -257,7 +257,7 @@ fn an_email_owned_by_another_district_id_is_an_error() {
 #[test]
 fn an_email_in_use_in_another_scope_is_an_error() {
     let mut r = roster(&pass(&[ANN]), "other.csv");
-    r.users[0].data.district_id = None;
+    r.users[0].data.sis_id = None;
     let p = plan_of(
         &pass(&[
             "S9,bo@d.org,Bo,Kim,student,1,101",

@@ -270,7 +270,7 @@ proptest! {
         for (r, p) in v.records.iter().zip(&people) {
             prop_assert_eq!(r.first_name(), p.first.as_str());
             prop_assert_eq!(r.last_name(), p.last.as_str());
-            prop_assert_eq!(r.district_id(), Some(p.id.as_str()));
+            prop_assert_eq!(r.sis_id(), Some(p.id.as_str()));
             prop_assert_eq!(r.role(), Some(p.role));
             prop_assert_eq!(r.grade().map(Grade::as_str), p.grade);
             prop_assert_eq!(r.email().map(|e| e.to_string()), Some(p.email.to_lowercase()));

@@ -95,7 +95,7 @@ fn pass_users_keys_blank_ids_by_email_and_warns_once_about_grades() {
     let blank_ids: BTreeSet<u32> = v
         .records
         .iter()
-        .filter(|r| r.district_id().is_none())
+        .filter(|r| r.sis_id().is_none())
         .map(|r| r.row())
         .collect();
     assert!(!blank_ids.is_empty());
@@ -133,7 +133,7 @@ fn no_header_is_detected_and_columns_inferred_from_content() {
         (Field::Role, 3),
         (Field::Grade, 4),
         (Field::School, 5),
-        (Field::DistrictId, 6),
+        (Field::SisId, 6),
     ];
     for (f, c) in expect {
         assert_eq!(o.mapping.source(f), Some(&Source::Column(c)), "{f}");
@@ -300,10 +300,7 @@ fn sds_students_with_role_set_for_the_file() {
         Some(dir),
         &[(Field::Role, "student")],
     );
-    assert_eq!(
-        o.mapping.source(Field::DistrictId),
-        Some(&Source::Column(0))
-    );
+    assert_eq!(o.mapping.source(Field::SisId), Some(&Source::Column(0)));
     assert_eq!(o.mapping.source(Field::School), Some(&Source::Column(1)));
     assert_eq!(v.rows, 86);
     assert_eq!(v.summary().errors, 0, "{:?}", v.issues);
@@ -346,10 +343,7 @@ fn sds_v21_users_map_oneroster_names_and_flag_blank_staff_emails() {
         None,
         &[(Field::Role, "teacher"), (Field::School, "10001")],
     );
-    assert_eq!(
-        o.mapping.source(Field::DistrictId),
-        Some(&Source::Column(0))
-    );
+    assert_eq!(o.mapping.source(Field::SisId), Some(&Source::Column(0)));
     assert_eq!(o.mapping.source(Field::FirstName), Some(&Source::Column(2)));
     let username = o
         .headings()
@@ -380,10 +374,7 @@ fn oneroster_users_unknown_orgs_are_reported_once_per_value() {
         Some(district_schools()),
         &[],
     );
-    assert_eq!(
-        o.mapping.source(Field::DistrictId),
-        Some(&Source::Column(0))
-    );
+    assert_eq!(o.mapping.source(Field::SisId), Some(&Source::Column(0)));
     assert!(matches!(
         o.mapping.source(Field::School),
         Some(Source::Column(4))
@@ -414,7 +405,7 @@ fn moodle_example_keys_by_email_once_role_and_school_are_set() {
     assert_eq!(o.dialect.line_ending, LineEnding::Lf);
     assert_eq!(v.rows, 3, "the last line has no line break");
     assert!(
-        !o.mapping.is_mapped(Field::DistrictId),
+        !o.mapping.is_mapped(Field::SisId),
         "username is not a district id"
     );
     assert_eq!(v.summary().errors, 0, "{:?}", v.issues);

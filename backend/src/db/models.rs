@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 use rollcall_shared::api::ImportStatus;
-use rollcall_shared::fields::{DistrictId, Email, Grade, GradeParse, Role};
+use rollcall_shared::fields::{Email, Grade, GradeParse, Role, SisId};
 use rollcall_shared::plan::{RosterUser, UserData, UserId, UserStatus};
 
 use super::schema::*;
@@ -84,7 +84,7 @@ impl UserRow {
         UserRow {
             district_id: district,
             id,
-            sis_id: d.district_id.as_ref().map(|x| x.as_str().to_owned()),
+            sis_id: d.sis_id.as_ref().map(|x| x.as_str().to_owned()),
             email: d.email.as_ref().map(|x| x.as_str().to_owned()),
             first_name: d.first_name.clone(),
             last_name: d.last_name.clone(),
@@ -126,10 +126,10 @@ impl UserRow {
 
     pub fn data(&self) -> Result<UserData, super::DbError> {
         Ok(UserData {
-            district_id: self
+            sis_id: self
                 .sis_id
                 .as_deref()
-                .map(|s| DistrictId::parse(s).map_err(|_| self.corrupt("district id", s)))
+                .map(|s| SisId::parse(s).map_err(|_| self.corrupt("district id", s)))
                 .transpose()?,
             email: self
                 .email

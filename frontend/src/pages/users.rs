@@ -101,7 +101,7 @@ pub fn Users() -> impl IntoView {
                                 <tbody>
                                     {users.into_iter().map(|u| view! {
                                         <tr>
-                                            <td>{u.district_id}</td>
+                                            <td>{u.sis_id}</td>
                                             <td>{format!("{} {}", u.first_name, u.last_name)}</td>
                                             <td>{u.email}</td>
                                             <td>{u.role}</td>

@@ -6,23 +6,23 @@
 //! One file per type.
 
 mod aliases;
-mod district_id;
 mod email;
 mod flags;
 mod formula;
 mod grade;
 mod role;
+mod sis_id;
 mod text;
 #[cfg(test)]
 mod types_tests;
 
 pub use aliases::{field_for_heading, heading_match, normalize_heading};
-pub use district_id::{DistrictId, DistrictIdError};
 pub use email::{Email, EmailCheck, EmailError, EmailShape, EmailText};
 pub use flags::{parse_bool, BoolError, Status, StatusError};
 pub use formula::{is_formula_like, needs_escape, unescape_formula};
 pub use grade::{Grade, GradeError, GradeParse};
 pub use role::{Role, RoleError};
+pub use sis_id::{SisId, SisIdError};
 pub use text::{fold_ascii, has_control, longer_than, MAX_NAME, MAX_PASSWORD, MAX_TEXT};
 pub(crate) use text::{same_bytes, trim};
 
@@ -32,7 +32,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
-    DistrictId,
+    /// The SIS's id of a user (`district_id` in files and on the wire; the tenant is a
+    /// "district" everywhere else in the code).
+    #[serde(rename = "district_id")]
+    SisId,
     FirstName,
     LastName,
     MiddleName,
@@ -52,7 +55,7 @@ pub enum Field {
 impl Field {
     /// Every field, in the order the master CSV writes them.
     pub const ALL: [Field; 15] = [
-        Field::DistrictId,
+        Field::SisId,
         Field::FirstName,
         Field::LastName,
         Field::MiddleName,
@@ -72,7 +75,7 @@ impl Field {
     /// The fields a user keeps (all but status and password, which are actions, not values), in
     /// the master CSV's order: what an update compares and what the master file writes.
     pub const MANAGED: [Field; 13] = {
-        let mut out = [Field::DistrictId; 13];
+        let mut out = [Field::SisId; 13];
         let (mut i, mut j) = (0, 0);
         while i < Field::ALL.len() {
             if !matches!(Field::ALL[i], Field::Status | Field::Password) {
@@ -87,7 +90,7 @@ impl Field {
     /// The stable snake_case name used on the CLI, in JSON and in the master CSV's heading.
     pub fn name(self) -> &'static str {
         match self {
-            Field::DistrictId => "district_id",
+            Field::SisId => "district_id",
             Field::FirstName => "first_name",
             Field::LastName => "last_name",
             Field::MiddleName => "middle_name",
@@ -108,7 +111,7 @@ impl Field {
     /// A label for people: what the UI and messages call the field.
     pub fn label(self) -> &'static str {
         match self {
-            Field::DistrictId => "District ID",
+            Field::SisId => "District ID",
             Field::FirstName => "First name",
             Field::LastName => "Last name",
             Field::MiddleName => "Middle name",
@@ -135,7 +138,7 @@ impl Field {
             .or_else(|| field_for_heading(name))
     }
 
-    /// Required for every row (a key, district_id or email, is required too; see `validate`).
+    /// Required for every row (a key, sis_id or email, is required too; see `validate`).
     pub fn is_required(self) -> bool {
         matches!(
             self,

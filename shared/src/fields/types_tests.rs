@@ -1,6 +1,6 @@
 //! The domain types' table tests, fast paths against their plain twins.
 
-use super::{district_id::*, email::*, flags::*, grade::*, role::*, text::*};
+use super::{email::*, flags::*, grade::*, role::*, sis_id::*, text::*};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -122,11 +122,11 @@ parses_to! {
     bool_false: parse_bool, "FALSE" => Ok(Some(false)),
     bool_blank: parse_bool, "" => Ok(None),
     bool_x: parse_bool, "x" => Err(BoolError("x".into())),
-    id_sci: DistrictId::check, "1.23457E+11" => Err(DistrictIdError::ScientificNotation("1.23457E+11".into())),
-    id_sci_small: DistrictId::check, "4E7" => Err(DistrictIdError::ScientificNotation("4E7".into())),
-    id_letters_e: DistrictId::check, "E123" => Ok("E123"),
-    id_zeros: DistrictId::check, " 000123 " => Ok("000123"),
-    id_blank: DistrictId::check, "" => Err(DistrictIdError::Blank),
+    id_sci: SisId::check, "1.23457E+11" => Err(SisIdError::ScientificNotation("1.23457E+11".into())),
+    id_sci_small: SisId::check, "4E7" => Err(SisIdError::ScientificNotation("4E7".into())),
+    id_letters_e: SisId::check, "E123" => Ok("E123"),
+    id_zeros: SisId::check, " 000123 " => Ok("000123"),
+    id_blank: SisId::check, "" => Err(SisIdError::Blank),
 }
 
 #[test]

@@ -162,7 +162,7 @@ pub fn infer_from_content(rows: &[Vec<String>], schools: Option<&SchoolDirectory
         }
     };
     if let Some(c) = pick(&taken, &id_score, 0.9) {
-        assign(&mut m, &mut taken, Field::DistrictId, c);
+        assign(&mut m, &mut taken, Field::SisId, c);
         if let Some(c2) = pick(&taken, &id_score, 0.9) {
             assign(&mut m, &mut taken, Field::StateId, c2);
         }
@@ -256,7 +256,7 @@ mod tests {
         assert_eq!(m.column(Field::Role), Some(3));
         assert_eq!(m.column(Field::Grade), Some(4));
         assert_eq!(m.column(Field::School), Some(5));
-        assert_eq!(m.column(Field::DistrictId), Some(6));
+        assert_eq!(m.column(Field::SisId), Some(6));
         assert!(m.matched_by.values().all(|b| *b == MatchedBy::Content));
     }
 }

@@ -103,8 +103,8 @@ impl Mapping {
         (0..columns).filter(|c| !used.contains(c)).collect()
     }
 
-    /// Required fields that have neither a column nor a value. The key (district_id or email)
-    /// is reported as `DistrictId` when neither is mapped.
+    /// Required fields that have neither a column nor a value. The key (sis_id or email)
+    /// is reported as `SisId` when neither is mapped.
     pub fn missing_required(&self) -> Vec<Field> {
         let mut missing: Vec<Field> = [
             Field::FirstName,
@@ -115,8 +115,8 @@ impl Mapping {
         .into_iter()
         .filter(|f| !self.is_mapped(*f))
         .collect();
-        if !self.is_mapped(Field::DistrictId) && !self.is_mapped(Field::Email) {
-            missing.insert(0, Field::DistrictId);
+        if !self.is_mapped(Field::SisId) && !self.is_mapped(Field::Email) {
+            missing.insert(0, Field::SisId);
         }
         missing
     }
@@ -229,7 +229,7 @@ mod tests {
             "Student Number",
             "First Name",
         ]));
-        assert_eq!(m.column(Field::DistrictId), Some(0));
+        assert_eq!(m.column(Field::SisId), Some(0));
         assert_eq!(m.column(Field::School), Some(1));
         assert_eq!(m.column(Field::FirstName), Some(3));
     }
@@ -248,8 +248,8 @@ mod tests {
     #[test]
     fn set_column_takes_the_column_from_its_old_field() {
         let mut m = auto_map(&h(&["username", "email"]));
-        m.set_column(Field::DistrictId, 1, MatchedBy::Hand);
+        m.set_column(Field::SisId, 1, MatchedBy::Hand);
         assert_eq!(m.column(Field::Email), None);
-        assert_eq!(m.column(Field::DistrictId), Some(1));
+        assert_eq!(m.column(Field::SisId), Some(1));
     }
 }

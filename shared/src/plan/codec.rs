@@ -6,7 +6,7 @@
 use thiserror::Error;
 
 use super::{Roster, RosterUser, UserData, UserId, UserStatus};
-use crate::fields::{DistrictId, Email, Grade, Role};
+use crate::fields::{Email, Grade, Role, SisId};
 
 const MAGIC: &[u8; 4] = b"RCS1";
 const NONE: u8 = u8::MAX;
@@ -91,7 +91,7 @@ pub fn encode(r: &Roster) -> Vec<u8> {
         out.push(tri(x.data.econ_disadvantaged));
     }
     let cols: [fn(&UserData) -> Option<&str>; 7] = [
-        |d| d.district_id.as_ref().map(DistrictId::as_str),
+        |d| d.sis_id.as_ref().map(SisId::as_str),
         |d| d.email.as_ref().map(Email::as_str),
         |d| Some(&d.first_name),
         |d| Some(&d.last_name),
@@ -226,8 +226,8 @@ pub fn decode(bytes: &[u8]) -> Result<Roster, CodecError> {
         let school = word(&mut c)?.unwrap_or("").to_owned();
         let scope = word(&mut c)?.unwrap_or("").to_owned();
         let managed_by = word(&mut c)?.map(str::to_owned);
-        let district_id = match strs[0][i] {
-            Some(s) => Some(DistrictId::parse(s).map_err(|_| invalid("district id", s))?),
+        let sis_id = match strs[0][i] {
+            Some(s) => Some(SisId::parse(s).map_err(|_| invalid("district id", s))?),
             None => None,
         };
         let email = match strs[1][i] {
@@ -237,7 +237,7 @@ pub fn decode(bytes: &[u8]) -> Result<Roster, CodecError> {
         users.push(RosterUser {
             id: ids[i],
             data: UserData {
-                district_id,
+                sis_id,
                 email,
                 first_name: strs[2][i].unwrap_or("").to_owned(),
                 last_name: strs[3][i].unwrap_or("").to_owned(),

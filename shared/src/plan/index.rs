@@ -20,7 +20,7 @@ impl RosterIndex {
         ix.by_id.reserve(users.len());
         ix.by_email.reserve(users.len());
         for (i, u) in users.iter().enumerate() {
-            if let Some(d) = &u.data.district_id {
+            if let Some(d) = &u.data.sis_id {
                 ix.by_id.entry(fingerprint(d.as_str())).or_insert(i as u32);
             }
             if let Some(e) = &u.data.email {
@@ -42,7 +42,7 @@ impl RosterIndex {
 
     pub(super) fn id(&self, users: &[RosterUser], d: &str) -> Option<u32> {
         lookup(&self.by_id, users, d, false, |u| {
-            u.data.district_id.as_ref().map(DistrictId::as_str)
+            u.data.sis_id.as_ref().map(SisId::as_str)
         })
     }
 

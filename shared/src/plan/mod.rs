@@ -3,8 +3,8 @@
 //! following PRODUCT.md's matching rules. The browser runs it for the review screen; the
 //! server runs [`verify`] against its own roster before applying.
 //!
-//! Matching a row to a user: its district_id; else its email, if that user has no district_id;
-//! an email that belongs to a user with another district_id is an error; otherwise a new user.
+//! Matching a row to a user: its sis_id; else its email, if that user has no sis_id;
+//! an email that belongs to a user with another sis_id is an error; otherwise a new user.
 
 mod apply;
 pub mod codec;
@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::fingerprint;
 
-use crate::fields::{same_bytes, DistrictId, Email, Field, Role, Status};
+use crate::fields::{same_bytes, Email, Field, Role, SisId, Status};
 use crate::validate::{Issue, IssueCode, RecordRef, Severity, Validation};
 use crate::wire::{
     Archive, ArchiveReason, ChangeRequest, Conflict, NewUser, Options, PasswordPolicy, UserUpdate,
@@ -62,12 +62,9 @@ fn target(
     let keep = |f: Field| !mapped.contains(&f) && base.is_some();
     let role = r.role().unwrap_or(Role::Student);
     UserData {
-        district_id: match (
-            r.district_id().and_then(|d| DistrictId::parse(d).ok()),
-            base,
-        ) {
+        sis_id: match (r.sis_id().and_then(|d| SisId::parse(d).ok()), base) {
             (Some(d), _) => Some(d),
-            (None, Some(b)) => b.district_id.clone(),
+            (None, Some(b)) => b.sis_id.clone(),
             (None, None) => None,
         },
         email: if keep(Field::Email) {
@@ -122,9 +119,9 @@ fn differs(u: &UserData, r: &RecordRef<'_>, school: &str, scope: &str, f: Field)
     let ne = |a: &str, b: &str| !same_bytes(a.as_bytes(), b.as_bytes());
     let opt = |a: Option<&str>, b: Option<&str>| ne(a.unwrap_or(""), b.unwrap_or(""));
     match f {
-        Field::DistrictId => r
-            .district_id()
-            .is_some_and(|d| u.district_id.as_ref().is_none_or(|ud| ne(ud.as_str(), d))),
+        Field::SisId => r
+            .sis_id()
+            .is_some_and(|d| u.sis_id.as_ref().is_none_or(|ud| ne(ud.as_str(), d))),
         Field::Email => match (u.email.as_ref(), r.email()) {
             (Some(a), Some(b)) => b != *a.as_str(),
             (a, b) => a.is_some() != b.is_some(),
@@ -152,7 +149,7 @@ fn differs(u: &UserData, r: &RecordRef<'_>, school: &str, scope: &str, f: Field)
 }
 
 fn key_of(r: &RecordRef<'_>) -> String {
-    match (r.district_id(), r.email()) {
+    match (r.sis_id(), r.email()) {
         (Some(d), _) => d.to_owned(),
         (None, Some(e)) => e.to_string(),
         (None, None) => String::new(),
@@ -219,7 +216,7 @@ pub fn plan_indexed(
             }
             last_scope = Some(rscope);
         }
-        let by_district = r.district_id().and_then(|d| index.id(users, d));
+        let by_district = r.sis_id().and_then(|d| index.id(users, d));
         let mut m = by_district;
         if m.is_none() {
             let email = r.email().map(|e| {
@@ -229,7 +226,7 @@ pub fn plan_indexed(
             });
             if let Some(ui) = email.and_then(|e| index.email(users, e)) {
                 let u = &users[ui as usize];
-                match &u.data.district_id {
+                match &u.data.sis_id {
                     None => m = Some(ui),
                     Some(other) if u.status == UserStatus::Active => {
                         if !r.has_error() {
@@ -284,7 +281,7 @@ pub fn plan_indexed(
                     .filter(|(j, _)| *j != k)
                     .map(|(_, r)| r.to_string())
                     .collect();
-                issues.push(plan_issue(rows[k], Field::DistrictId, Severity::Error, IssueCode::SameUserTwice,
+                issues.push(plan_issue(rows[k], Field::SisId, Severity::Error, IssueCode::SameUserTwice,
                     format!("This row and row {} match the same user ({}).", others.join(", "), users[*ui as usize].data.key()),
                     "Each user may appear once: remove the duplicate row or correct its District ID or email."));
             }
@@ -309,7 +306,7 @@ pub fn plan_indexed(
             if let Some(sync) = &u.managed_by {
                 issues.push(plan_issue(
                     r.row(),
-                    Field::DistrictId,
+                    Field::SisId,
                     Severity::Warning,
                     IssueCode::ManagedBySync,
                     format!("Managed by {sync}: this row is skipped."),

@@ -89,7 +89,7 @@ fn check_data(
         Some(d.first_name.as_str()),
         Some(d.last_name.as_str()),
         d.middle_name.as_deref(),
-        d.district_id.as_ref().map(|x| x.as_str()),
+        d.sis_id.as_ref().map(|x| x.as_str()),
         d.email.as_ref().map(|x| x.as_str()),
         Some(d.school.as_str()),
         d.state_id.as_deref(),
@@ -110,7 +110,7 @@ fn check_data(
             return bad(format!("a value is longer than {MAX_TEXT} characters"));
         }
     }
-    if d.district_id.is_none() && d.email.is_none() {
+    if d.sis_id.is_none() && d.email.is_none() {
         return bad("a user needs a district ID or an email".into());
     }
     if d.role.is_staff() && d.email.is_none() {
@@ -139,7 +139,7 @@ fn check_data(
     Ok(())
 }
 
-/// Two users that would share a key: `field` is `DistrictId` or `Email`; `None` is a user the
+/// Two users that would share a key: `field` is `SisId` or `Email`; `None` is a user the
 /// request creates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyClash<'a> {
@@ -156,10 +156,10 @@ pub fn key_clash<'a>(
     let mut ids: FxHashMap<&str, Option<UserId>> = FxHashMap::default();
     let mut emails: FxHashMap<&str, Option<UserId>> = FxHashMap::default();
     for (id, d, status) in users {
-        if let Some(k) = &d.district_id {
+        if let Some(k) = &d.sis_id {
             if let Some(other) = ids.insert(k.as_str(), id) {
                 return Some(KeyClash {
-                    field: Field::DistrictId,
+                    field: Field::SisId,
                     value: k.as_str(),
                     users: [other, id],
                 });
@@ -373,13 +373,13 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fields::{DistrictId, Role};
+    use crate::fields::{Role, SisId};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn user(first: &str, middle: Option<&str>) -> UserData {
         UserData {
-            district_id: DistrictId::parse("S1").ok(),
+            sis_id: SisId::parse("S1").ok(),
             email: None,
             first_name: first.into(),
             last_name: "Lee".into(),

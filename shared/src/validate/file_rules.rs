@@ -6,7 +6,7 @@ use super::*;
 impl Validator {
     pub fn finish(mut self) -> Validation {
         let ids = std::mem::take(&mut self.ids).into_repeated();
-        self.duplicates(&ids, Field::DistrictId);
+        self.duplicates(&ids, Field::SisId);
         let emails = std::mem::take(&mut self.emails).into_repeated();
         self.duplicates(&emails, Field::Email);
 
@@ -23,7 +23,7 @@ impl Validator {
             };
         let s = &self.id_stats;
         if s.count >= 2 && s.all_digits && s.min < s.max {
-            self.issues.push(file_warning(Some(Field::DistrictId), IssueCode::IdLengthsVary,
+            self.issues.push(file_warning(Some(Field::SisId), IssueCode::IdLengthsVary,
                 format!("District IDs are all digits but of different lengths ({} to {} digits): leading zeros may have been lost.", s.min, s.max),
                 vec![], "If the SIS's IDs have leading zeros, re-export, or format the column as Text in the spreadsheet."));
         }
@@ -36,10 +36,9 @@ impl Validator {
                 "Map a grade column to set or update grades.",
             ));
         }
-        if !self.cx.mapping.is_mapped(Field::DistrictId) && self.cx.mapping.is_mapped(Field::Email)
-        {
-            self.issues.push(file_warning(Some(Field::DistrictId), IssueCode::NoDistrictIdColumn,
-                "The file has no district_id column: users are matched by email address.".into(),
+        if !self.cx.mapping.is_mapped(Field::SisId) && self.cx.mapping.is_mapped(Field::Email) {
+            self.issues.push(file_warning(Some(Field::SisId), IssueCode::NoDistrictIdColumn,
+                "The file has no sis_id column: users are matched by email address.".into(),
                 vec![], "Map the SIS's ID column if there is one: with it, an email change keeps the user's history."));
         }
         if !self.fallback_rows.is_empty() {
@@ -132,7 +131,7 @@ impl Validator {
                     if field == Field::Email {
                         r.email().map(|e| e.to_string())
                     } else {
-                        r.district_id().map(str::to_owned)
+                        r.sis_id().map(str::to_owned)
                     }
                 })
                 .unwrap_or_default();

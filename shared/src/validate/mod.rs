@@ -25,9 +25,8 @@ pub use crate::fields::{is_formula_like, needs_escape, unescape_formula};
 use crate::fingerprint;
 
 use crate::fields::{
-    has_control, longer_than, parse_bool, trim, DistrictId, DistrictIdError, Email, EmailCheck,
-    Field, Grade, GradeError, GradeParse, Role, RoleError, Status, MAX_NAME, MAX_PASSWORD,
-    MAX_TEXT,
+    has_control, longer_than, parse_bool, trim, Email, EmailCheck, Field, Grade, GradeError,
+    GradeParse, Role, RoleError, SisId, SisIdError, Status, MAX_NAME, MAX_PASSWORD, MAX_TEXT,
 };
 use crate::map::{column_label, Mapping, SchoolDirectory, Source};
 use crate::read::{Row, RowProblem};
@@ -218,7 +217,7 @@ fn stored_key<'a>(r: &RecordRef<'a>, field: Field) -> Option<(&'a str, Option<u3
     if field == Field::Email {
         r.email_key().map(|(local, domain)| (local, Some(domain)))
     } else {
-        r.district_id().map(|id| (id, None))
+        r.sis_id().map(|id| (id, None))
     }
 }
 
@@ -283,7 +282,7 @@ impl Validator {
                 Field::Email => {
                     (!Email::is_valid(v.trim())).then(|| format!("`{v}` is not an email address"))
                 }
-                Field::DistrictId => DistrictId::check(&v).err().map(|e| e.to_string()),
+                Field::SisId => SisId::check(&v).err().map(|e| e.to_string()),
                 _ => v.trim().is_empty().then(|| "the value is blank".to_owned()),
             };
             if let Some(e) = err {
@@ -307,9 +306,9 @@ impl Validator {
             }
         }
         for f in cx.mapping.missing_required() {
-            let (message, suggestion) = if f == Field::DistrictId {
+            let (message, suggestion) = if f == Field::SisId {
                 (
-                    "No column is mapped to district_id or email: rows need one of them as their key.".to_owned(),
+                    "No column is mapped to sis_id or email: rows need one of them as their key.".to_owned(),
                     "Map the column holding the district's ID (or the email address) for each user.".to_owned(),
                 )
             } else {
@@ -487,9 +486,9 @@ impl Validator {
             *students += 1;
         }
 
-        // Key: district_id, else email.
-        let district_id = match cell(Field::DistrictId) {
-            Some(v) => match DistrictId::check(v) {
+        // Key: sis_id, else email.
+        let sis_id = match cell(Field::SisId) {
+            Some(v) => match SisId::check(v) {
                 Ok(id) => {
                     let s = &mut *id_stats;
                     s.count += 1;
@@ -498,16 +497,16 @@ impl Validator {
                     s.max = s.max.max(id.len());
                     Some(id)
                 }
-                Err(DistrictIdError::Blank) => None,
-                Err(DistrictIdError::ScientificNotation(x)) => {
-                    err!(Some(Field::DistrictId), IssueCode::IdScientificNotation,
+                Err(SisIdError::Blank) => None,
+                Err(SisIdError::ScientificNotation(x)) => {
+                    err!(Some(Field::SisId), IssueCode::IdScientificNotation,
                         format!("District ID `{x}` is in scientific notation: a spreadsheet rewrote the real ID."),
                         Some("Re-export from the SIS, or format the column as Text in the spreadsheet before saving.".into()));
                     None
                 }
                 Err(e) => {
                     err!(
-                        Some(Field::DistrictId),
+                        Some(Field::SisId),
                         IssueCode::InvalidDistrictId,
                         format!("{}.", capitalize(&e.to_string())),
                         None
@@ -517,9 +516,8 @@ impl Validator {
             },
             None => None,
         };
-        let district_id_errored = errors > 0
-            && district_id.is_none()
-            && cell(Field::DistrictId).is_some_and(|v| !v.is_empty());
+        let district_id_errored =
+            errors > 0 && sis_id.is_none() && cell(Field::SisId).is_some_and(|v| !v.is_empty());
 
         let email_raw = cell(Field::Email).filter(|v| !v.is_empty());
         let mut email_ok = None;
@@ -542,20 +540,20 @@ impl Validator {
             }
         }
         let email_col = sources.is_mapped(Field::Email);
-        if district_id.is_none() && !district_id_errored {
-            if sources.is_mapped(Field::DistrictId) {
+        if sis_id.is_none() && !district_id_errored {
+            if sources.is_mapped(Field::SisId) {
                 if email_ok.is_some() {
-                    warn!(Some(Field::DistrictId), IssueCode::EmailAsKey,
+                    warn!(Some(Field::SisId), IssueCode::EmailAsKey,
                         "District ID is blank: the email address is this user's matching key.".into(),
                         Some("Fill in the District ID so that a later email change keeps the user's history.".into()));
                 } else if email_raw.is_none() {
-                    err!(Some(Field::DistrictId), IssueCode::MissingKey,
+                    err!(Some(Field::SisId), IssueCode::MissingKey,
                         "District ID and email are both blank: the row has no key to match a user by.".into(),
                         Some("Fill in the District ID or the email address.".into()));
                 }
             } else if email_col && email_raw.is_none() {
                 err!(Some(Field::Email), IssueCode::MissingKey,
-                    "Email is blank, and the file has no district_id column: the row has no key to match a user by.".into(),
+                    "Email is blank, and the file has no sis_id column: the row has no key to match a user by.".into(),
                     Some("Fill in the email address, or map a District ID column.".into()));
             }
         }
@@ -785,7 +783,7 @@ impl Validator {
 
         // Build the record (texts in slot order).
         let mut b = records.start(n);
-        b.set(Text::DistrictId, district_id.unwrap_or(""));
+        b.set(Text::SisId, sis_id.unwrap_or(""));
         b.set(Text::FirstName, names[0]);
         b.set(Text::LastName, names[1]);
         b.set(Text::MiddleName, names[2]);
@@ -808,7 +806,7 @@ impl Validator {
             b.error();
         }
         b.finish();
-        if let Some(id) = district_id {
+        if let Some(id) = sis_id {
             ids.insert(key_fingerprint(id, None));
         }
     }

@@ -11,12 +11,12 @@ use std::fmt;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::fields::{same_bytes, DistrictId, Email, EmailShape, EmailText, Grade, Role, Status};
+use crate::fields::{same_bytes, Email, EmailShape, EmailText, Grade, Role, SisId, Status};
 
 /// Text fields, in slot order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Text {
-    DistrictId = 0,
+    SisId = 0,
     FirstName,
     LastName,
     MiddleName,
@@ -284,8 +284,8 @@ impl<'a> RecordRef<'a> {
     pub fn has_error(&self) -> bool {
         self.slot.has_error
     }
-    pub fn district_id(&self) -> Option<&'a str> {
-        self.opt(Text::DistrictId)
+    pub fn sis_id(&self) -> Option<&'a str> {
+        self.opt(Text::SisId)
     }
     pub fn email(&self) -> Option<EmailRef<'a>> {
         let domain = self.recs.domains.get(self.slot.domain as usize)?;
@@ -348,7 +348,7 @@ impl<'a> RecordRef<'a> {
     pub fn to_record(&self, school: Option<&str>) -> Record {
         Record {
             row: self.row(),
-            district_id: self.district_id().and_then(|s| DistrictId::parse(s).ok()),
+            sis_id: self.sis_id().and_then(|s| SisId::parse(s).ok()),
             email: self.email().and_then(|e| Email::parse(&e.to_string()).ok()),
             first_name: self.first_name().to_owned(),
             last_name: self.last_name().to_owned(),
@@ -371,7 +371,7 @@ impl std::fmt::Debug for RecordRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Record")
             .field("row", &self.row())
-            .field("district_id", &self.district_id())
+            .field("district_id", &self.sis_id())
             .field("email", &self.email().map(|e| e.to_string()))
             .field("first_name", &self.first_name())
             .field("last_name", &self.last_name())
@@ -423,7 +423,8 @@ impl PartialEq<str> for EmailRef<'_> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub row: u32,
-    pub district_id: Option<DistrictId>,
+    #[serde(rename = "district_id")]
+    pub sis_id: Option<SisId>,
     pub email: Option<Email>,
     pub first_name: String,
     pub last_name: String,

@@ -26,7 +26,7 @@ pub async fn users(
         .into_iter()
         .map(|r| ListedUser {
             id: UserId(r.id),
-            district_id: r.sis_id,
+            sis_id: r.sis_id,
             email: r.email,
             first_name: r.first_name,
             last_name: r.last_name,

@@ -9,10 +9,10 @@ use super::text::*;
 /// number a spreadsheet rewrote in scientific notation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
-pub struct DistrictId(String);
+pub struct SisId(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum DistrictIdError {
+pub enum SisIdError {
     #[error("the district ID is blank")]
     Blank,
     #[error("`{0}` is a number in scientific notation: a spreadsheet rewrote the real ID")]
@@ -21,25 +21,25 @@ pub enum DistrictIdError {
     TooLong { max: usize },
 }
 
-impl DistrictId {
+impl SisId {
     pub const MAX_LEN: usize = 64;
 
-    pub fn parse(raw: &str) -> Result<DistrictId, DistrictIdError> {
-        Self::check(raw).map(|s| DistrictId(s.to_owned()))
+    pub fn parse(raw: &str) -> Result<SisId, SisIdError> {
+        Self::check(raw).map(|s| SisId(s.to_owned()))
     }
 
     /// Validates without allocating; returns the normalized text.
     #[inline]
-    pub fn check(raw: &str) -> Result<&str, DistrictIdError> {
+    pub fn check(raw: &str) -> Result<&str, SisIdError> {
         let s = trim(raw);
         if s.is_empty() {
-            return Err(DistrictIdError::Blank);
+            return Err(SisIdError::Blank);
         }
         if s.len() > Self::MAX_LEN {
-            return Err(DistrictIdError::TooLong { max: Self::MAX_LEN });
+            return Err(SisIdError::TooLong { max: Self::MAX_LEN });
         }
         if is_scientific(s) {
-            return Err(DistrictIdError::ScientificNotation(s.to_owned()));
+            return Err(SisIdError::ScientificNotation(s.to_owned()));
         }
         Ok(s)
     }
@@ -49,10 +49,10 @@ impl DistrictId {
     }
 }
 
-impl<'de> Deserialize<'de> for DistrictId {
+impl<'de> Deserialize<'de> for SisId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        DistrictId::parse(&s).map_err(serde::de::Error::custom)
+        SisId::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 
