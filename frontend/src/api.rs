@@ -2,6 +2,7 @@
 //! `index.html` (default: same origin).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use rollcall_shared::api::SessionAnswer;
 use rollcall_shared::error_code::ErrorCode;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -120,18 +121,12 @@ impl Api {
             .map_err(|_| ApiError::unreachable())?
             .send()
             .await;
-        let v: Value = read(r).await?;
+        let v: SessionAnswer = read(r).await?;
         Ok(Session {
-            token: v["token"].as_str().unwrap_or_default().to_owned(),
-            district: v["district"]["short_name"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            district_name: v["district"]["name"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            admin: v["admin"]["email"].as_str().unwrap_or_default().to_owned(),
+            token: v.token,
+            district: v.district.short_name,
+            district_name: v.district.name,
+            admin: v.admin.email,
         })
     }
 

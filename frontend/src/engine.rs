@@ -263,7 +263,7 @@ impl Engine {
         struct PlanOptions {
             #[serde(flatten)]
             options: Options,
-            #[serde(default)]
+            /// Required: a plan is never shown against a guard the server did not state.
             guard: rollcall_shared::wire::GuardLimits,
         }
         let o: PlanOptions = serde_json::from_str(options).map_err(err)?;

@@ -71,8 +71,11 @@ fn sds_students_plan_and_request_carry_only_mapped_fields() {
     assert_eq!((v.rows, v.errors), (86, 0));
     let empty = codec::encode(&Roster::default());
     e.set_roster(&empty).expect("roster");
-    let plan: Value =
-        serde_json::from_str(&e.plan("students.csv", "{}", 10).expect("plan")).expect("json");
+    let plan: Value = serde_json::from_str(
+        &e.plan("students.csv", r#"{"guard":{"percent":10,"min":5}}"#, 10)
+            .expect("plan"),
+    )
+    .expect("json");
     assert_eq!(plan["summary"]["creates"], 86);
     assert_eq!(
         plan["creates"].as_array().map(Vec::len),

@@ -284,6 +284,62 @@ pub struct ImportAnswer {
     pub import: ImportSummary,
 }
 
+/// A district as its callers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictInfo {
+    pub short_name: String,
+    pub name: String,
+    /// The roster's revision (present on `/api/me`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i64>,
+    /// The mass-archive policy (present on `/api/me`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<crate::wire::GuardLimits>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminInfo {
+    pub email: String,
+    pub name: String,
+}
+
+/// The answer of a sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionAnswer {
+    pub token: String,
+    /// Milliseconds since the epoch.
+    pub expires_at: i64,
+    pub district: DistrictInfo,
+    pub admin: AdminInfo,
+}
+
+/// `GET /api/me`: the district and the caller (an admin, or a script's token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub district: DistrictInfo,
+    pub admin: Option<AdminInfo>,
+    /// The admin's email or `token:<name>`.
+    pub who: String,
+}
+
+/// `PATCH /api/district`'s answer: the settings as they now are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictSettings {
+    pub guard: crate::wire::GuardLimits,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolInfo {
+    pub sis_code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupInfo {
+    pub id: i64,
+    pub name: String,
+}
+
 /// A mail of the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mail {

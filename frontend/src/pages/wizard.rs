@@ -337,7 +337,7 @@ async fn make_plan(w: W) -> bool {
         return false;
     }
     // The district's mass-archive policy: the server decides with it, so the review shows it.
-    let me: Value = match cx.api().get("/api/me").await {
+    let me: rollcall_shared::api::Me = match cx.api().get("/api/me").await {
         Ok(v) => v,
         Err(e) => {
             cx.error(&e);
@@ -347,7 +347,7 @@ async fn make_plan(w: W) -> bool {
     };
     let mut options: Value = serde_json::from_str(&w.options_json()).unwrap_or(Value::Null);
     if let Some(o) = options.as_object_mut() {
-        o.insert("guard".into(), me["district"]["guard"].clone());
+        o.insert("guard".into(), json!(me.district.guard));
     }
     w.busy
         .set(Some("Planning against the current roster…".into()));

@@ -1,5 +1,7 @@
 //! The district: who is calling, its settings, its schools and groups.
 
+use rollcall_shared::api::{AdminInfo, DistrictInfo, DistrictSettings, GroupInfo, Me, SchoolInfo};
+
 use super::prelude::*;
 
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
@@ -10,11 +12,16 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
             Some(a) => c.admin(d, a)?,
             None => None,
         };
-        Ok(
-            json!({"district": {"short_name": dist.short_name, "name": dist.name, "revision": dist.revision,
-                "guard": dist.guard()},
-            "admin": a.map(|(email, name)| json!({"email": email, "name": name})), "who": caller.who}),
-        )
+        Ok(Me {
+            district: DistrictInfo {
+                short_name: dist.short_name.clone(),
+                name: dist.name.clone(),
+                revision: Some(dist.revision),
+                guard: Some(dist.guard()),
+            },
+            admin: a.map(|(email, name)| AdminInfo { email, name }),
+            who: caller.who,
+        })
     });
     Ok(HttpResponse::Ok().json(v))
 }
@@ -55,7 +62,7 @@ pub async fn patch_district(
         )?));
     }
     let guard = db!(state, |c| Ok(c.district(d)?.guard()));
-    Ok(HttpResponse::Ok().json(json!({"guard": guard})))
+    Ok(HttpResponse::Ok().json(DistrictSettings { guard }))
 }
 
 pub async fn schools(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
@@ -63,7 +70,7 @@ pub async fn schools(state: web::Data<AppState>, caller: Caller) -> Result<HttpR
     let v = db!(state, |c| Ok(c.schools(d)?));
     Ok(HttpResponse::Ok().json(
         v.into_iter()
-            .map(|(sis_code, name)| json!({"sis_code": sis_code, "name": name}))
+            .map(|(sis_code, name)| SchoolInfo { sis_code, name })
             .collect::<Vec<_>>(),
     ))
 }
@@ -73,7 +80,7 @@ pub async fn groups(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
     let v = db!(state, |c| Ok(c.groups(d)?));
     Ok(HttpResponse::Ok().json(
         v.into_iter()
-            .map(|(id, name)| json!({"id": id, "name": name}))
+            .map(|(id, name)| GroupInfo { id, name })
             .collect::<Vec<_>>(),
     ))
 }

@@ -1,5 +1,7 @@
 //! Signing in and out.
 
+use rollcall_shared::api::{AdminInfo, DistrictInfo, SessionAnswer};
+
 use super::prelude::*;
 
 #[derive(Deserialize)]
@@ -68,9 +70,20 @@ pub async fn login(
         };
         c.create_session(&hash, district, admin, expires)?;
         let d = c.district(district)?;
-        Ok(Some(json!({"token": token, "expires_at": expires,
-            "district": {"short_name": d.short_name, "name": d.name},
-            "admin": {"email": email2, "name": name}})))
+        Ok(Some(SessionAnswer {
+            token,
+            expires_at: expires,
+            district: DistrictInfo {
+                short_name: d.short_name,
+                name: d.name,
+                revision: None,
+                guard: None,
+            },
+            admin: AdminInfo {
+                email: email2,
+                name,
+            },
+        }))
     });
     let mut lim = state.logins.lock().map_err(|_| ApiError::busy())?;
     match out {
