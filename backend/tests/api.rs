@@ -384,7 +384,7 @@ async fn a_failure_mid_apply_leaves_the_database_as_before() {
         apply::FAIL_AFTER.store(10, Ordering::SeqCst);
         let r = with_conn!(conn, |c| {
             let s = apply::Submission {
-                district: 1,
+                district: rollcall_backend::db::DistrictId(1),
                 request: &req,
                 submitted_by: apply::FAIL_TAG,
                 kind: "cli",

@@ -321,7 +321,7 @@ async fn the_access_matrix_covers_every_route() {
             let mut conn = app.state.db.get().expect("conn");
             with_conn!(conn, |c| c.create_session(
                 &rollcall_backend::http::auth::token_hash(expired),
-                1,
+                rollcall_backend::db::DistrictId(1),
                 1,
                 0
             ))

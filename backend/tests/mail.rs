@@ -100,7 +100,8 @@ fn the_outbox_is_delivered_over_smtp_and_marked_sent() {
         "{received:?}"
     );
     assert!(received[0].contains("To: admin@demo.example.org"));
-    let outbox = with_conn!(conn, |c| c.outbox(1)).expect("outbox");
+    let outbox =
+        with_conn!(conn, |c| c.outbox(rollcall_backend::db::DistrictId(1))).expect("outbox");
     let by_subject = |s: &str| outbox.iter().find(|m| m.subject == s).expect("mail");
     assert!(
         by_subject("Import #1 completed").sent_at.is_some(),

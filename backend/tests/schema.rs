@@ -169,15 +169,27 @@ fn tokens_and_logins_survive_the_move_to_district_keys() {
                 ))
             })
             .expect("lookups");
-        assert_eq!(token, Some((1, "nightly".to_owned())), "{url}");
-        assert_eq!(session, Some((1, 1, 99)), "{url}");
-        assert_eq!(admin.map(|a| (a.0, a.1)), Some((1, 1)), "{url}");
+        assert_eq!(
+            token,
+            Some((rollcall_backend::db::DistrictId(1), "nightly".to_owned())),
+            "{url}"
+        );
+        assert_eq!(
+            session,
+            Some((rollcall_backend::db::DistrictId(1), 1, 99)),
+            "{url}"
+        );
+        assert_eq!(
+            admin.map(|a| (a.0, a.1)),
+            Some((rollcall_backend::db::DistrictId(1), 1)),
+            "{url}"
+        );
         // The one allocator starts after the ids already there, and never gives one twice.
         let ids = with_conn!(conn, |c| -> Result<_, rollcall_backend::db::DbError> {
             Ok((
-                c.create_admin(1, "b@d.org", "B", "h")?,
-                c.create_group(1, "G1")?,
-                c.create_group(1, "G2")?,
+                c.create_admin(rollcall_backend::db::DistrictId(1), "b@d.org", "B", "h")?,
+                c.create_group(rollcall_backend::db::DistrictId(1), "G1")?,
+                c.create_group(rollcall_backend::db::DistrictId(1), "G2")?,
             ))
         })
         .expect("allocate");

@@ -134,7 +134,7 @@ fn crash_mid_apply_leaves_each_import_whole_or_absent() {
                 with_conn!(conn, |c| apply::submit(
                     c,
                     &Submission {
-                        district: 1,
+                        district: rollcall_backend::db::DistrictId(1),
                         request: &req,
                         submitted_by: "soak",
                         kind: "api",

@@ -18,6 +18,9 @@ use rollcall_shared::{validate_bytes, ImportOptions};
 use serde_json::{json, Value};
 
 mod common;
+
+/// District `alpha`.
+const A: rollcall_backend::db::DistrictId = rollcall_backend::db::DistrictId(1);
 use common::{backends as fresh, spawn_app, App};
 
 fn backends() -> Vec<String> {
@@ -180,13 +183,13 @@ async fn no_password_is_kept_as_typed_anywhere() {
 
         // The scheduled import still sets its password when it runs.
         with_conn!(app.db().get().unwrap(), |c| {
-            let mut i = c.import(1, queued).unwrap().unwrap();
+            let mut i = c.import(A, queued).unwrap().unwrap();
             i.run_at = Some(0);
             c.update_import(&i)
         })
         .unwrap();
         assert_eq!(rollcall_backend::jobs::run_due(&app.db()).unwrap(), 1);
-        let users = with_conn!(app.db().get().unwrap(), |c| c.users(1)).unwrap();
+        let users = with_conn!(app.db().get().unwrap(), |c| c.users(A)).unwrap();
         let bo = users.iter().find(|u| u.first_name == "Bo").unwrap();
         let tia = users.iter().find(|u| u.first_name == "Tia").unwrap();
         assert!(apply::verify_password(
@@ -251,7 +254,7 @@ async fn requests_stored_before_hashing_are_sealed_at_start() {
             (),
             rollcall_backend::db::DbError,
         > {
-            let mut i = c.import(1, 1)?.unwrap();
+            let mut i = c.import(A, 1)?.unwrap();
             i.request = text.clone();
             i.sealed = false;
             c.update_import(&i)?;
@@ -273,7 +276,7 @@ async fn requests_stored_before_hashing_are_sealed_at_start() {
             _,
             rollcall_backend::db::DbError,
         > {
-            Ok((c.import(1, 1)?.unwrap(), c.import(1, 2)?.unwrap()))
+            Ok((c.import(A, 1)?.unwrap(), c.import(A, 2)?.unwrap()))
         })
         .unwrap();
         assert!(done.sealed && queued.sealed);
@@ -330,7 +333,7 @@ async fn a_rollback_never_leaves_two_active_users_with_one_key() {
             (),
             rollcall_backend::db::DbError,
         > {
-            let users = c.users(1)?;
+            let users = c.users(A)?;
             let mut xen = users
                 .iter()
                 .find(|u| u.first_name == "Xen")
@@ -407,7 +410,7 @@ async fn the_guard_is_the_districts_policy_not_the_clients() {
         let token = "rct_script-token";
         with_conn!(app.db().get().unwrap(), |c| c.create_api_token(
             &rollcall_backend::http::auth::token_hash(token),
-            1,
+            A,
             "nightly"
         ))
         .unwrap();
@@ -819,7 +822,7 @@ async fn signing_out_an_api_token_is_refused_and_the_token_is_not_fooled() {
     let token = "rct_nightly";
     with_conn!(app.db().get().unwrap(), |c| c.create_api_token(
         &rollcall_backend::http::auth::token_hash(token),
-        1,
+        A,
         "nightly"
     ))
     .unwrap();
@@ -875,7 +878,7 @@ async fn expired_sessions_are_deleted_by_age() {
         let app = spawn_app(&url, Limits::default()).await;
         with_conn!(app.db().get().unwrap(), |c| c.create_session(
             "never-presented",
-            1,
+            A,
             1,
             1
         ))
@@ -947,7 +950,7 @@ async fn a_value_no_version_writes_is_an_error_not_a_guess() {
             (),
             rollcall_backend::db::DbError,
         > {
-            let mut u = c.users(1)?.remove(0);
+            let mut u = c.users(A)?.remove(0);
             u.role = "wizard".into();
             c.update_user(&u)
         })

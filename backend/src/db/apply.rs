@@ -2,6 +2,7 @@
 //! (with a before-image of every user it touches), and rolling an import back from those
 //! before-images. Everything in a call happens, or nothing does.
 
+use crate::db::ids::DistrictId;
 use std::collections::BTreeMap;
 
 use rollcall_shared::api::ImportStatus;
@@ -43,7 +44,7 @@ impl From<diesel::result::Error> for ApplyError {
 /// Who submits, and how.
 #[derive(Debug, Clone)]
 pub struct Submission<'a> {
-    pub district: i64,
+    pub district: DistrictId,
     /// Passwords already hashed: nothing typed is ever written.
     pub request: &'a SealedRequest,
     /// The admin's email, or `token:<name>` for API tokens.
@@ -92,7 +93,7 @@ pub fn roster_of(district: &DistrictRow, rows: &[UserRow]) -> Result<Roster, DbE
     })
 }
 
-pub fn directory<C: Store>(c: &mut C, d: i64) -> Result<SchoolDirectory, DbError> {
+pub fn directory<C: Store>(c: &mut C, d: DistrictId) -> Result<SchoolDirectory, DbError> {
     Ok(SchoolDirectory::new(
         c.schools(d)?
             .into_iter()
@@ -149,7 +150,7 @@ pub fn submit<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, ApplyE
 /// rolls the transaction back and is returned as it is.
 pub(super) fn in_write_txn<C: Store, T, E: From<DbError>>(
     c: &mut C,
-    district: i64,
+    district: DistrictId,
     f: impl FnOnce(&mut C) -> Result<T, E>,
 ) -> Result<T, E> {
     let mut result = None;

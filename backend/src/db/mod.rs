@@ -4,6 +4,8 @@
 //! the few things that differ (locking, bulk load) are the `Backend`-specific methods.
 
 pub mod apply;
+pub mod ids;
+pub use ids::DistrictId;
 pub mod models;
 mod queries;
 mod rollback;
@@ -186,7 +188,7 @@ macro_rules! store_impl {
 pub trait SavedMappings: StoreCommon {
     fn saved_mapping(
         &mut self,
-        d: i64,
+        d: DistrictId,
         scope: &str,
     ) -> Result<Option<rollcall_shared::map::SavedMapping>, DbError> {
         self.mapping(d, scope)?
@@ -211,79 +213,91 @@ pub enum Counter {
 /// The queries whose Diesel code is the same on both backends (stamped out by `store_impl!`).
 pub trait StoreCommon {
     /// The next id of `what` in district `d` (the one allocator of per-district ids).
-    fn allocate(&mut self, d: i64, what: Counter) -> Result<i64, DbError>;
+    fn allocate(&mut self, d: DistrictId, what: Counter) -> Result<i64, DbError>;
     fn district_by_short(&mut self, short: &str) -> Result<Option<DistrictRow>, DbError>;
-    fn district(&mut self, id: i64) -> Result<DistrictRow, DbError>;
+    fn district(&mut self, id: DistrictId) -> Result<DistrictRow, DbError>;
     fn create_district(&mut self, short: &str, name: &str) -> Result<DistrictRow, DbError>;
     fn set_district_counters(&mut self, d: &DistrictRow) -> Result<(), DbError>;
-    fn schools(&mut self, d: i64) -> Result<Vec<(String, String)>, DbError>;
-    fn upsert_school(&mut self, d: i64, code: &str, name: &str) -> Result<(), DbError>;
-    fn groups(&mut self, d: i64) -> Result<Vec<(i64, String)>, DbError>;
-    fn create_group(&mut self, d: i64, name: &str) -> Result<i64, DbError>;
-    fn add_members(&mut self, d: i64, group: i64, users: &[i64]) -> Result<(), DbError>;
+    fn schools(&mut self, d: DistrictId) -> Result<Vec<(String, String)>, DbError>;
+    fn upsert_school(&mut self, d: DistrictId, code: &str, name: &str) -> Result<(), DbError>;
+    fn groups(&mut self, d: DistrictId) -> Result<Vec<(i64, String)>, DbError>;
+    fn create_group(&mut self, d: DistrictId, name: &str) -> Result<i64, DbError>;
+    fn add_members(&mut self, d: DistrictId, group: i64, users: &[i64]) -> Result<(), DbError>;
     fn admin_by_email(
         &mut self,
         email: &str,
-    ) -> Result<Option<(i64, i64, String, String)>, DbError>;
-    fn admin(&mut self, d: i64, id: i64) -> Result<Option<(String, String)>, DbError>;
-    fn create_admin(&mut self, d: i64, email: &str, name: &str, hash: &str)
-        -> Result<i64, DbError>;
-    fn set_admin_password(&mut self, d: i64, id: i64, hash: &str) -> Result<(), DbError>;
+    ) -> Result<Option<(DistrictId, i64, String, String)>, DbError>;
+    fn admin(&mut self, d: DistrictId, id: i64) -> Result<Option<(String, String)>, DbError>;
+    fn create_admin(
+        &mut self,
+        d: DistrictId,
+        email: &str,
+        name: &str,
+        hash: &str,
+    ) -> Result<i64, DbError>;
+    fn set_admin_password(&mut self, d: DistrictId, id: i64, hash: &str) -> Result<(), DbError>;
     fn create_session(
         &mut self,
         hash: &str,
-        d: i64,
+        d: DistrictId,
         admin: i64,
         expires_at: i64,
     ) -> Result<(), DbError>;
     /// The district a bearer token belongs to (the global lookup every request starts with).
-    fn token_district(&mut self, hash: &str) -> Result<Option<i64>, DbError>;
-    fn session(&mut self, hash: &str) -> Result<Option<(i64, i64, i64)>, DbError>;
+    fn token_district(&mut self, hash: &str) -> Result<Option<DistrictId>, DbError>;
+    fn session(&mut self, hash: &str) -> Result<Option<(DistrictId, i64, i64)>, DbError>;
     fn delete_session(&mut self, hash: &str) -> Result<(), DbError>;
-    fn create_api_token(&mut self, hash: &str, d: i64, name: &str) -> Result<(), DbError>;
-    fn api_token(&mut self, hash: &str) -> Result<Option<(i64, String)>, DbError>;
-    fn users(&mut self, d: i64) -> Result<Vec<UserRow>, DbError>;
-    fn users_by_ids(&mut self, d: i64, ids: &[i64]) -> Result<Vec<UserRow>, DbError>;
-    fn users_page(&mut self, d: i64, f: &UserFilter) -> Result<(Vec<UserRow>, i64), DbError>;
+    fn create_api_token(&mut self, hash: &str, d: DistrictId, name: &str) -> Result<(), DbError>;
+    fn api_token(&mut self, hash: &str) -> Result<Option<(DistrictId, String)>, DbError>;
+    fn users(&mut self, d: DistrictId) -> Result<Vec<UserRow>, DbError>;
+    fn users_by_ids(&mut self, d: DistrictId, ids: &[i64]) -> Result<Vec<UserRow>, DbError>;
+    fn users_page(&mut self, d: DistrictId, f: &UserFilter)
+        -> Result<(Vec<UserRow>, i64), DbError>;
     fn update_user(&mut self, row: &UserRow) -> Result<(), DbError>;
-    fn set_status(&mut self, d: i64, ids: &[i64], status: &str, now: i64) -> Result<(), DbError>;
-    fn delete_users(&mut self, d: i64, ids: &[i64]) -> Result<(), DbError>;
+    fn set_status(
+        &mut self,
+        d: DistrictId,
+        ids: &[i64],
+        status: &str,
+        now: i64,
+    ) -> Result<(), DbError>;
+    fn delete_users(&mut self, d: DistrictId, ids: &[i64]) -> Result<(), DbError>;
     fn insert_import(&mut self, row: &ImportRow) -> Result<(), DbError>;
     fn update_import(&mut self, row: &ImportRow) -> Result<(), DbError>;
-    fn import(&mut self, d: i64, number: i64) -> Result<Option<ImportRow>, DbError>;
-    fn import_by_key(&mut self, d: i64, key: &str) -> Result<Option<ImportRow>, DbError>;
+    fn import(&mut self, d: DistrictId, number: i64) -> Result<Option<ImportRow>, DbError>;
+    fn import_by_key(&mut self, d: DistrictId, key: &str) -> Result<Option<ImportRow>, DbError>;
     /// The history: every import of the district, newest first, without its stored request.
-    fn imports(&mut self, d: i64) -> Result<Vec<ImportMeta>, DbError>;
+    fn imports(&mut self, d: DistrictId) -> Result<Vec<ImportMeta>, DbError>;
     /// Imports of any district whose stored request may hold passwords as typed.
     fn unsealed_imports(&mut self, limit: i64) -> Result<Vec<ImportRow>, DbError>;
-    fn set_guard(&mut self, d: i64, percent: i64, min: i64) -> Result<(), DbError>;
+    fn set_guard(&mut self, d: DistrictId, percent: i64, min: i64) -> Result<(), DbError>;
     /// Retention: sessions past their expiry.
     fn delete_expired_sessions(&mut self, now: i64) -> Result<usize, DbError>;
     /// Retention: idempotency keys (and their fingerprints) of imports submitted before `before`.
     fn forget_idempotency_keys(&mut self, before: i64) -> Result<usize, DbError>;
     fn imports_with_status(&mut self, status: ImportStatus) -> Result<Vec<ImportRow>, DbError>;
     fn insert_changes(&mut self, rows: &[ChangeRow]) -> Result<(), DbError>;
-    fn changes(&mut self, d: i64, number: i64) -> Result<Vec<ChangeRow>, DbError>;
+    fn changes(&mut self, d: DistrictId, number: i64) -> Result<Vec<ChangeRow>, DbError>;
     fn later_changes(
         &mut self,
-        d: i64,
+        d: DistrictId,
         number: i64,
         users: &[i64],
     ) -> Result<Vec<(i64, i64)>, DbError>;
-    fn mapping(&mut self, d: i64, scope: &str) -> Result<Option<String>, DbError>;
-    fn put_mapping(&mut self, d: i64, scope: &str, mapping: &str) -> Result<(), DbError>;
+    fn mapping(&mut self, d: DistrictId, scope: &str) -> Result<Option<String>, DbError>;
+    fn put_mapping(&mut self, d: DistrictId, scope: &str, mapping: &str) -> Result<(), DbError>;
     fn insert_mail(
         &mut self,
-        d: i64,
+        d: DistrictId,
         to: &str,
         subject: &str,
         body: &str,
         sent: bool,
     ) -> Result<(), DbError>;
-    fn outbox(&mut self, d: i64) -> Result<Vec<MailRow>, DbError>;
+    fn outbox(&mut self, d: DistrictId) -> Result<Vec<MailRow>, DbError>;
     /// Unsent mail of every district, oldest first (the SMTP sender's queue).
     fn unsent_mail(&mut self, limit: i64) -> Result<Vec<MailRow>, DbError>;
-    fn mark_sent(&mut self, d: i64, id: i64, at: i64) -> Result<(), DbError>;
+    fn mark_sent(&mut self, d: DistrictId, id: i64, at: i64) -> Result<(), DbError>;
 }
 
 mod pg {
@@ -293,7 +307,7 @@ mod pg {
     impl Backend for PgConnection {
         fn write_txn<T>(
             &mut self,
-            district: i64,
+            district: DistrictId,
             f: impl FnOnce(&mut Self) -> Result<T, DbError>,
         ) -> Result<T, DbError> {
             self.transaction(|c| {
@@ -335,7 +349,7 @@ mod sqlite {
     impl Backend for SqliteConnection {
         fn write_txn<T>(
             &mut self,
-            _district: i64,
+            _district: DistrictId,
             f: impl FnOnce(&mut Self) -> Result<T, DbError>,
         ) -> Result<T, DbError> {
             // BEGIN IMMEDIATE: take the write lock up front, so two writers queue instead of
@@ -364,7 +378,7 @@ mod sqlite {
 pub trait Backend: StoreCommon + Sized {
     fn write_txn<T>(
         &mut self,
-        district: i64,
+        district: DistrictId,
         f: impl FnOnce(&mut Self) -> Result<T, DbError>,
     ) -> Result<T, DbError>;
     fn read_txn<T>(

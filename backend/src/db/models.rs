@@ -1,5 +1,6 @@
 //! Rows as Diesel reads and writes them, and their conversions to the shared crate's types.
 
+use crate::db::ids::DistrictId;
 use diesel::prelude::*;
 use rollcall_shared::api::ImportStatus;
 use rollcall_shared::fields::{Email, Grade, GradeParse, Role, SisId};
@@ -10,7 +11,7 @@ use super::schema::*;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = districts)]
 pub struct DistrictRow {
-    pub id: i64,
+    pub id: DistrictId,
     pub short_name: String,
     pub name: String,
     pub revision: i64,
@@ -44,7 +45,7 @@ impl DistrictRow {
 )]
 #[diesel(table_name = users, treat_none_as_default_value = false, treat_none_as_null = true)]
 pub struct UserRow {
-    pub district_id: i64,
+    pub district_id: DistrictId,
     pub id: i64,
     pub sis_id: Option<String>,
     pub email: Option<String>,
@@ -74,7 +75,7 @@ pub fn status_str(s: UserStatus) -> &'static str {
 
 impl UserRow {
     pub fn from_data(
-        district: i64,
+        district: DistrictId,
         id: i64,
         d: &UserData,
         status: UserStatus,
@@ -177,7 +178,7 @@ impl UserRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
 #[diesel(table_name = imports, treat_none_as_default_value = false, treat_none_as_null = true)]
 pub struct ImportRow {
-    pub district_id: i64,
+    pub district_id: DistrictId,
     pub number: i64,
     pub description: Option<String>,
     pub kind: String,
@@ -223,7 +224,7 @@ fn parse_status(s: &str) -> Result<ImportStatus, super::DbError> {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = imports)]
 pub struct ImportMeta {
-    pub district_id: i64,
+    pub district_id: DistrictId,
     pub number: i64,
     pub description: Option<String>,
     pub kind: String,
@@ -269,7 +270,7 @@ impl From<&ImportRow> for ImportMeta {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = import_changes, treat_none_as_default_value = false)]
 pub struct ChangeRow {
-    pub district_id: i64,
+    pub district_id: DistrictId,
     pub import_number: i64,
     pub user_id: i64,
     pub action: String,
@@ -296,7 +297,7 @@ impl ChangeRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = outbox, treat_none_as_default_value = false)]
 pub struct MailRow {
-    pub district_id: i64,
+    pub district_id: DistrictId,
     pub id: i64,
     pub to_addr: String,
     pub subject: String,

@@ -1,6 +1,7 @@
 //! Rolling an import back from its before-images: refused when a later import changed the same
 //! users, or when the district after it would break the key rule every apply keeps.
 
+use crate::db::ids::DistrictId;
 use rollcall_shared::api::ImportStatus;
 use rollcall_shared::plan::{key_clash, UserId};
 use thiserror::Error;
@@ -29,11 +30,19 @@ pub enum RollbackError {
 
 /// Undoes a completed import from its before-images; refuses (listing them) when a later
 /// import changed any of the same users.
-pub fn rollback<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow, RollbackError> {
+pub fn rollback<C: Store>(
+    c: &mut C,
+    d: DistrictId,
+    number: i64,
+) -> Result<ImportRow, RollbackError> {
     in_write_txn(c, d, |c| rollback_in_txn(c, d, number))
 }
 
-fn rollback_in_txn<C: Store>(c: &mut C, d: i64, number: i64) -> Result<ImportRow, RollbackError> {
+fn rollback_in_txn<C: Store>(
+    c: &mut C,
+    d: DistrictId,
+    number: i64,
+) -> Result<ImportRow, RollbackError> {
     let mut import = c
         .import(d, number)?
         .ok_or(RollbackError::NotFound(number))?;

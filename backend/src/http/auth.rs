@@ -2,6 +2,7 @@
 //! district it may act in. Every handler takes a `Caller` and scopes every query to
 //! `caller.district`; another district's objects are simply not found.
 
+use crate::db::ids::DistrictId;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -16,7 +17,7 @@ use crate::with_conn;
 
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub district: i64,
+    pub district: DistrictId,
     /// The admin's id, for sessions; `None` for API tokens.
     pub admin: Option<i64>,
     /// Who, for the import history: the admin's email or `token:<name>`.

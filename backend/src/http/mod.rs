@@ -65,7 +65,8 @@ pub struct Config {
 }
 
 /// district → (revision, (raw, gzip)) of its last encoded roster snapshot.
-pub type SnapshotCache = Mutex<std::collections::HashMap<i64, (i64, (web::Bytes, web::Bytes))>>;
+pub type SnapshotCache =
+    Mutex<std::collections::HashMap<crate::db::DistrictId, (i64, (web::Bytes, web::Bytes))>>;
 
 pub struct AppState {
     pub db: Db,

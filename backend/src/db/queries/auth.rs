@@ -7,11 +7,11 @@ macro_rules! auth_queries {
         fn admin_by_email(
             &mut self,
             email: &str,
-        ) -> Result<Option<(i64, i64, String, String)>, DbError> {
+        ) -> Result<Option<(DistrictId, i64, String, String)>, DbError> {
             let Some((d, id)) = logins::table
                 .find(email.trim().to_lowercase())
                 .select((logins::district_id, logins::admin_id))
-                .first::<(i64, i64)>(self)
+                .first::<(DistrictId, i64)>(self)
                 .optional()?
             else {
                 return Ok(None);
@@ -27,7 +27,7 @@ macro_rules! auth_queries {
                 .first(self)
                 .optional()?)
         }
-        fn admin(&mut self, d: i64, id: i64) -> Result<Option<(String, String)>, DbError> {
+        fn admin(&mut self, d: DistrictId, id: i64) -> Result<Option<(String, String)>, DbError> {
             Ok(admins::table
                 .find((d, id))
                 .select((admins::email, admins::name))
@@ -36,7 +36,7 @@ macro_rules! auth_queries {
         }
         fn create_admin(
             &mut self,
-            d: i64,
+            d: DistrictId,
             email: &str,
             name: &str,
             hash: &str,
@@ -64,7 +64,12 @@ macro_rules! auth_queries {
             })?;
             Ok(id)
         }
-        fn set_admin_password(&mut self, d: i64, id: i64, hash: &str) -> Result<(), DbError> {
+        fn set_admin_password(
+            &mut self,
+            d: DistrictId,
+            id: i64,
+            hash: &str,
+        ) -> Result<(), DbError> {
             diesel::update(admins::table.find((d, id)))
                 .set(admins::password_hash.eq(hash))
                 .execute(self)?;
@@ -73,7 +78,7 @@ macro_rules! auth_queries {
         fn create_session(
             &mut self,
             hash: &str,
-            d: i64,
+            d: DistrictId,
             admin: i64,
             expires_at: i64,
         ) -> Result<(), DbError> {
@@ -95,14 +100,14 @@ macro_rules! auth_queries {
                 Ok(())
             })
         }
-        fn token_district(&mut self, hash: &str) -> Result<Option<i64>, DbError> {
+        fn token_district(&mut self, hash: &str) -> Result<Option<DistrictId>, DbError> {
             Ok(token_districts::table
                 .find(hash)
                 .select(token_districts::district_id)
                 .first(self)
                 .optional()?)
         }
-        fn session(&mut self, hash: &str) -> Result<Option<(i64, i64, i64)>, DbError> {
+        fn session(&mut self, hash: &str) -> Result<Option<(DistrictId, i64, i64)>, DbError> {
             let Some(d) = self.token_district(hash)? else {
                 return Ok(None);
             };
@@ -126,7 +131,12 @@ macro_rules! auth_queries {
                 Ok(())
             })
         }
-        fn create_api_token(&mut self, hash: &str, d: i64, name: &str) -> Result<(), DbError> {
+        fn create_api_token(
+            &mut self,
+            hash: &str,
+            d: DistrictId,
+            name: &str,
+        ) -> Result<(), DbError> {
             self.transaction::<_, DbError, _>(|c| {
                 diesel::insert_into(token_districts::table)
                     .values((
@@ -145,7 +155,7 @@ macro_rules! auth_queries {
                 Ok(())
             })
         }
-        fn api_token(&mut self, hash: &str) -> Result<Option<(i64, String)>, DbError> {
+        fn api_token(&mut self, hash: &str) -> Result<Option<(DistrictId, String)>, DbError> {
             let Some(d) = self.token_district(hash)? else {
                 return Ok(None);
             };

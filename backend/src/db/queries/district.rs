@@ -11,18 +11,20 @@ macro_rules! district_queries {
                 .first(self)
                 .optional()?)
         }
-        fn district(&mut self, id: i64) -> Result<DistrictRow, DbError> {
+        fn district(&mut self, id: DistrictId) -> Result<DistrictRow, DbError> {
             Ok(districts::table
                 .find(id)
                 .select(DistrictRow::as_select())
                 .first(self)?)
         }
         fn create_district(&mut self, short: &str, name: &str) -> Result<DistrictRow, DbError> {
-            let id: i64 = districts::table
-                .select(diesel::dsl::max(districts::id))
-                .first::<Option<i64>>(self)?
-                .unwrap_or(0)
-                + 1;
+            let id = DistrictId(
+                districts::table
+                    .select(diesel::dsl::max(districts::id))
+                    .first::<Option<i64>>(self)?
+                    .unwrap_or(0)
+                    + 1,
+            );
             diesel::insert_into(districts::table)
                 .values((
                     districts::id.eq(id),
@@ -45,7 +47,7 @@ macro_rules! district_queries {
                 .execute(self)?;
             Ok(())
         }
-        fn set_guard(&mut self, d: i64, percent: i64, min: i64) -> Result<(), DbError> {
+        fn set_guard(&mut self, d: DistrictId, percent: i64, min: i64) -> Result<(), DbError> {
             diesel::update(districts::table.find(d))
                 .set((
                     districts::guard_percent.eq(percent),
@@ -54,14 +56,14 @@ macro_rules! district_queries {
                 .execute(self)?;
             Ok(())
         }
-        fn schools(&mut self, d: i64) -> Result<Vec<(String, String)>, DbError> {
+        fn schools(&mut self, d: DistrictId) -> Result<Vec<(String, String)>, DbError> {
             Ok(schools::table
                 .filter(schools::district_id.eq(d))
                 .order(schools::sis_code)
                 .select((schools::sis_code, schools::name))
                 .load(self)?)
         }
-        fn upsert_school(&mut self, d: i64, code: &str, name: &str) -> Result<(), DbError> {
+        fn upsert_school(&mut self, d: DistrictId, code: &str, name: &str) -> Result<(), DbError> {
             let n = diesel::update(schools::table.find((d, code)))
                 .set(schools::name.eq(name))
                 .execute(self)?;
@@ -76,14 +78,14 @@ macro_rules! district_queries {
             }
             Ok(())
         }
-        fn groups(&mut self, d: i64) -> Result<Vec<(i64, String)>, DbError> {
+        fn groups(&mut self, d: DistrictId) -> Result<Vec<(i64, String)>, DbError> {
             Ok(groups::table
                 .filter(groups::district_id.eq(d))
                 .order(groups::id)
                 .select((groups::id, groups::name))
                 .load(self)?)
         }
-        fn allocate(&mut self, d: i64, what: Counter) -> Result<i64, DbError> {
+        fn allocate(&mut self, d: DistrictId, what: Counter) -> Result<i64, DbError> {
             // One statement: the bump and the value it gives are one atomic step.
             let next = match what {
                 Counter::Group => diesel::update(districts::table.find(d))
@@ -101,7 +103,7 @@ macro_rules! district_queries {
             };
             Ok(next - 1)
         }
-        fn create_group(&mut self, d: i64, name: &str) -> Result<i64, DbError> {
+        fn create_group(&mut self, d: DistrictId, name: &str) -> Result<i64, DbError> {
             let id = self.allocate(d, Counter::Group)?;
             diesel::insert_into(groups::table)
                 .values((
@@ -112,7 +114,7 @@ macro_rules! district_queries {
                 .execute(self)?;
             Ok(id)
         }
-        fn add_members(&mut self, d: i64, group: i64, ids: &[i64]) -> Result<(), DbError> {
+        fn add_members(&mut self, d: DistrictId, group: i64, ids: &[i64]) -> Result<(), DbError> {
             for chunk in ids.chunks(CHUNK) {
                 let existing: Vec<i64> = group_members::table
                     .filter(
@@ -142,14 +144,19 @@ macro_rules! district_queries {
             }
             Ok(())
         }
-        fn mapping(&mut self, d: i64, scope: &str) -> Result<Option<String>, DbError> {
+        fn mapping(&mut self, d: DistrictId, scope: &str) -> Result<Option<String>, DbError> {
             Ok(mappings::table
                 .find((d, scope))
                 .select(mappings::mapping)
                 .first(self)
                 .optional()?)
         }
-        fn put_mapping(&mut self, d: i64, scope: &str, mapping: &str) -> Result<(), DbError> {
+        fn put_mapping(
+            &mut self,
+            d: DistrictId,
+            scope: &str,
+            mapping: &str,
+        ) -> Result<(), DbError> {
             let n = diesel::update(mappings::table.find((d, scope)))
                 .set(mappings::mapping.eq(mapping))
                 .execute(self)?;

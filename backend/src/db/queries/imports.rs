@@ -16,14 +16,18 @@ macro_rules! imports_queries {
                 .execute(self)?;
             Ok(())
         }
-        fn import(&mut self, d: i64, number: i64) -> Result<Option<ImportRow>, DbError> {
+        fn import(&mut self, d: DistrictId, number: i64) -> Result<Option<ImportRow>, DbError> {
             Ok(imports::table
                 .find((d, number))
                 .select(ImportRow::as_select())
                 .first(self)
                 .optional()?)
         }
-        fn import_by_key(&mut self, d: i64, key: &str) -> Result<Option<ImportRow>, DbError> {
+        fn import_by_key(
+            &mut self,
+            d: DistrictId,
+            key: &str,
+        ) -> Result<Option<ImportRow>, DbError> {
             Ok(imports::table
                 .filter(
                     imports::district_id
@@ -34,7 +38,7 @@ macro_rules! imports_queries {
                 .first(self)
                 .optional()?)
         }
-        fn imports(&mut self, d: i64) -> Result<Vec<ImportMeta>, DbError> {
+        fn imports(&mut self, d: DistrictId) -> Result<Vec<ImportMeta>, DbError> {
             Ok(imports::table
                 .filter(imports::district_id.eq(d))
                 .order(imports::number.desc())
@@ -78,7 +82,7 @@ macro_rules! imports_queries {
             }
             Ok(())
         }
-        fn changes(&mut self, d: i64, number: i64) -> Result<Vec<ChangeRow>, DbError> {
+        fn changes(&mut self, d: DistrictId, number: i64) -> Result<Vec<ChangeRow>, DbError> {
             Ok(import_changes::table
                 .filter(
                     import_changes::district_id
@@ -91,7 +95,7 @@ macro_rules! imports_queries {
         }
         fn later_changes(
             &mut self,
-            d: i64,
+            d: DistrictId,
             number: i64,
             ids: &[i64],
         ) -> Result<Vec<(i64, i64)>, DbError> {

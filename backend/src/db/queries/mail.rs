@@ -6,7 +6,7 @@ macro_rules! mail_queries {
     () => {
         fn insert_mail(
             &mut self,
-            d: i64,
+            d: DistrictId,
             to: &str,
             subject: &str,
             body: &str,
@@ -27,7 +27,7 @@ macro_rules! mail_queries {
                 .execute(self)?;
             Ok(())
         }
-        fn outbox(&mut self, d: i64) -> Result<Vec<MailRow>, DbError> {
+        fn outbox(&mut self, d: DistrictId) -> Result<Vec<MailRow>, DbError> {
             Ok(outbox::table
                 .filter(outbox::district_id.eq(d))
                 .order(outbox::id.desc())
@@ -42,7 +42,7 @@ macro_rules! mail_queries {
                 .select(MailRow::as_select())
                 .load(self)?)
         }
-        fn mark_sent(&mut self, d: i64, id: i64, at: i64) -> Result<(), DbError> {
+        fn mark_sent(&mut self, d: DistrictId, id: i64, at: i64) -> Result<(), DbError> {
             diesel::update(outbox::table.find((d, id)))
                 .set(outbox::sent_at.eq(Some(at)))
                 .execute(self)?;

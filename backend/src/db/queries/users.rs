@@ -4,14 +4,14 @@
 
 macro_rules! users_queries {
     () => {
-        fn users(&mut self, d: i64) -> Result<Vec<UserRow>, DbError> {
+        fn users(&mut self, d: DistrictId) -> Result<Vec<UserRow>, DbError> {
             Ok(users::table
                 .filter(users::district_id.eq(d))
                 .order(users::id)
                 .select(UserRow::as_select())
                 .load(self)?)
         }
-        fn users_by_ids(&mut self, d: i64, ids: &[i64]) -> Result<Vec<UserRow>, DbError> {
+        fn users_by_ids(&mut self, d: DistrictId, ids: &[i64]) -> Result<Vec<UserRow>, DbError> {
             let mut out = Vec::with_capacity(ids.len());
             for chunk in ids.chunks(CHUNK) {
                 out.extend(
@@ -23,7 +23,11 @@ macro_rules! users_queries {
             }
             Ok(out)
         }
-        fn users_page(&mut self, d: i64, f: &UserFilter) -> Result<(Vec<UserRow>, i64), DbError> {
+        fn users_page(
+            &mut self,
+            d: DistrictId,
+            f: &UserFilter,
+        ) -> Result<(Vec<UserRow>, i64), DbError> {
             let build = || {
                 let mut q = users::table.filter(users::district_id.eq(d)).into_boxed();
                 if let Some(v) = f.role.as_deref().filter(|v| !v.is_empty()) {
@@ -74,7 +78,7 @@ macro_rules! users_queries {
         }
         fn set_status(
             &mut self,
-            d: i64,
+            d: DistrictId,
             ids: &[i64],
             status: &str,
             now: i64,
@@ -88,7 +92,7 @@ macro_rules! users_queries {
             }
             Ok(())
         }
-        fn delete_users(&mut self, d: i64, ids: &[i64]) -> Result<(), DbError> {
+        fn delete_users(&mut self, d: DistrictId, ids: &[i64]) -> Result<(), DbError> {
             for chunk in ids.chunks(CHUNK) {
                 diesel::delete(
                     group_members::table.filter(

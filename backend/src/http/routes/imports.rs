@@ -63,7 +63,7 @@ fn before_images(
 /// district's or none).
 async fn import_with_before_images(
     state: &web::Data<AppState>,
-    d: i64,
+    d: DistrictId,
     n: i64,
 ) -> Result<(ImportRow, std::collections::HashMap<i64, UserData>)> {
     let (import, changes) = db!(state, |c| {

@@ -38,7 +38,7 @@ pub(crate) mod prelude {
     pub use crate::db;
     pub use crate::db::apply::{self, directory, roster_of};
     pub use crate::db::models::{ImportMeta, ImportRow};
-    pub use crate::db::{now_ms, SavedMappings, StoreCommon, UserFilter};
+    pub use crate::db::{now_ms, DistrictId, SavedMappings, StoreCommon, UserFilter};
     pub use crate::http::auth::{new_token, token_hash, Caller};
     pub use crate::http::error::ApiError;
     pub use crate::http::AppState;
