@@ -183,7 +183,10 @@ async fn no_password_is_kept_as_typed_anywhere() {
 
         // The scheduled import still sets its password when it runs.
         with_conn!(app.db().get().unwrap(), |c| {
-            let mut i = c.import(A, queued).unwrap().unwrap();
+            let mut i = c
+                .import(A, rollcall_backend::db::ImportNo(queued))
+                .unwrap()
+                .unwrap();
             i.run_at = Some(0);
             c.update_import(&i)
         })
@@ -254,12 +257,12 @@ async fn requests_stored_before_hashing_are_sealed_at_start() {
             (),
             rollcall_backend::db::DbError,
         > {
-            let mut i = c.import(A, 1)?.unwrap();
+            let mut i = c.import(A, rollcall_backend::db::ImportNo(1))?.unwrap();
             i.request = text.clone();
             i.sealed = false;
             c.update_import(&i)?;
             let mut q = i.clone();
-            q.number = 2;
+            q.number = rollcall_backend::db::ImportNo(2);
             q.status = "queued".into();
             q.idempotency_key = None;
             c.insert_import(&q)?;
@@ -276,7 +279,10 @@ async fn requests_stored_before_hashing_are_sealed_at_start() {
             _,
             rollcall_backend::db::DbError,
         > {
-            Ok((c.import(A, 1)?.unwrap(), c.import(A, 2)?.unwrap()))
+            Ok((
+                c.import(A, rollcall_backend::db::ImportNo(1))?.unwrap(),
+                c.import(A, rollcall_backend::db::ImportNo(2))?.unwrap(),
+            ))
         })
         .unwrap();
         assert!(done.sealed && queued.sealed);

@@ -12,7 +12,7 @@ use rollcall_shared::wire::{ChangeRequest, SealError, SealedRequest};
 use thiserror::Error;
 
 use super::models::{status_str, ChangeRow, DistrictRow, ImportRow, UserRow};
-use super::{now_ms, DbError, Store, StoreCommon};
+use super::{now_ms, DbError, ImportNo, Store, StoreCommon};
 
 pub use super::rollback::{rollback, RollbackError};
 pub use rollcall_shared::api::Counts;
@@ -200,7 +200,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
     district.next_import += 1;
     let mut import = ImportRow {
         district_id: s.district,
-        number,
+        number: ImportNo(number),
         description: req.description.clone(),
         kind: s.kind.to_owned(),
         scope: req.scope.clone(),

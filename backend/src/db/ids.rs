@@ -47,3 +47,8 @@ id_type!(
     /// A district: the tenant every row of district data belongs to.
     DistrictId
 );
+
+id_type!(
+    /// An import's number within its district (1, 2, 3…: what the history shows).
+    ImportNo
+);

@@ -5,7 +5,7 @@
 
 pub mod apply;
 pub mod ids;
-pub use ids::DistrictId;
+pub use ids::{DistrictId, ImportNo};
 pub mod models;
 mod queries;
 mod rollback;
@@ -264,7 +264,7 @@ pub trait StoreCommon {
     fn delete_users(&mut self, d: DistrictId, ids: &[i64]) -> Result<(), DbError>;
     fn insert_import(&mut self, row: &ImportRow) -> Result<(), DbError>;
     fn update_import(&mut self, row: &ImportRow) -> Result<(), DbError>;
-    fn import(&mut self, d: DistrictId, number: i64) -> Result<Option<ImportRow>, DbError>;
+    fn import(&mut self, d: DistrictId, number: ImportNo) -> Result<Option<ImportRow>, DbError>;
     fn import_by_key(&mut self, d: DistrictId, key: &str) -> Result<Option<ImportRow>, DbError>;
     /// The history: every import of the district, newest first, without its stored request.
     fn imports(&mut self, d: DistrictId) -> Result<Vec<ImportMeta>, DbError>;
@@ -277,11 +277,11 @@ pub trait StoreCommon {
     fn forget_idempotency_keys(&mut self, before: i64) -> Result<usize, DbError>;
     fn imports_with_status(&mut self, status: ImportStatus) -> Result<Vec<ImportRow>, DbError>;
     fn insert_changes(&mut self, rows: &[ChangeRow]) -> Result<(), DbError>;
-    fn changes(&mut self, d: DistrictId, number: i64) -> Result<Vec<ChangeRow>, DbError>;
+    fn changes(&mut self, d: DistrictId, number: ImportNo) -> Result<Vec<ChangeRow>, DbError>;
     fn later_changes(
         &mut self,
         d: DistrictId,
-        number: i64,
+        number: ImportNo,
         users: &[i64],
     ) -> Result<Vec<(i64, i64)>, DbError>;
     fn mapping(&mut self, d: DistrictId, scope: &str) -> Result<Option<String>, DbError>;

@@ -1,6 +1,6 @@
 //! Rows as Diesel reads and writes them, and their conversions to the shared crate's types.
 
-use crate::db::ids::DistrictId;
+use crate::db::ids::{DistrictId, ImportNo};
 use diesel::prelude::*;
 use rollcall_shared::api::ImportStatus;
 use rollcall_shared::fields::{Email, Grade, GradeParse, Role, SisId};
@@ -179,7 +179,7 @@ impl UserRow {
 #[diesel(table_name = imports, treat_none_as_default_value = false, treat_none_as_null = true)]
 pub struct ImportRow {
     pub district_id: DistrictId,
-    pub number: i64,
+    pub number: ImportNo,
     pub description: Option<String>,
     pub kind: String,
     pub scope: String,
@@ -225,7 +225,7 @@ fn parse_status(s: &str) -> Result<ImportStatus, super::DbError> {
 #[diesel(table_name = imports)]
 pub struct ImportMeta {
     pub district_id: DistrictId,
-    pub number: i64,
+    pub number: ImportNo,
     pub description: Option<String>,
     pub kind: String,
     pub scope: String,
@@ -271,7 +271,7 @@ impl From<&ImportRow> for ImportMeta {
 #[diesel(table_name = import_changes, treat_none_as_default_value = false)]
 pub struct ChangeRow {
     pub district_id: DistrictId,
-    pub import_number: i64,
+    pub import_number: ImportNo,
     pub user_id: i64,
     pub action: String,
     pub before: Option<String>,

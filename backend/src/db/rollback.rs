@@ -8,14 +8,14 @@ use thiserror::Error;
 
 use super::apply::{in_write_txn, write_users};
 use super::models::{ImportRow, UserRow};
-use super::{DbError, Store};
+use super::{DbError, ImportNo, Store};
 
 #[derive(Debug, Error)]
 pub enum RollbackError {
     #[error("import #{0} does not exist")]
-    NotFound(i64),
+    NotFound(ImportNo),
     #[error("import #{0} is {1}, so it cannot be rolled back")]
-    NotCompleted(i64, ImportStatus),
+    NotCompleted(ImportNo, ImportStatus),
     #[error("later imports changed {} of the same users", .0.len())]
     ChangedLater(Vec<String>),
     #[error("rolling back would give two users the {field} `{value}`: {}", .users.join(" and "))]
@@ -33,7 +33,7 @@ pub enum RollbackError {
 pub fn rollback<C: Store>(
     c: &mut C,
     d: DistrictId,
-    number: i64,
+    number: ImportNo,
 ) -> Result<ImportRow, RollbackError> {
     in_write_txn(c, d, |c| rollback_in_txn(c, d, number))
 }
@@ -41,7 +41,7 @@ pub fn rollback<C: Store>(
 fn rollback_in_txn<C: Store>(
     c: &mut C,
     d: DistrictId,
-    number: i64,
+    number: ImportNo,
 ) -> Result<ImportRow, RollbackError> {
     let mut import = c
         .import(d, number)?

@@ -16,7 +16,11 @@ macro_rules! imports_queries {
                 .execute(self)?;
             Ok(())
         }
-        fn import(&mut self, d: DistrictId, number: i64) -> Result<Option<ImportRow>, DbError> {
+        fn import(
+            &mut self,
+            d: DistrictId,
+            number: ImportNo,
+        ) -> Result<Option<ImportRow>, DbError> {
             Ok(imports::table
                 .find((d, number))
                 .select(ImportRow::as_select())
@@ -82,7 +86,7 @@ macro_rules! imports_queries {
             }
             Ok(())
         }
-        fn changes(&mut self, d: DistrictId, number: i64) -> Result<Vec<ChangeRow>, DbError> {
+        fn changes(&mut self, d: DistrictId, number: ImportNo) -> Result<Vec<ChangeRow>, DbError> {
             Ok(import_changes::table
                 .filter(
                     import_changes::district_id
@@ -96,7 +100,7 @@ macro_rules! imports_queries {
         fn later_changes(
             &mut self,
             d: DistrictId,
-            number: i64,
+            number: ImportNo,
             ids: &[i64],
         ) -> Result<Vec<(i64, i64)>, DbError> {
             let mut out = Vec::new();

@@ -64,7 +64,7 @@ fn before_images(
 async fn import_with_before_images(
     state: &web::Data<AppState>,
     d: DistrictId,
-    n: i64,
+    n: ImportNo,
 ) -> Result<(ImportRow, std::collections::HashMap<i64, UserData>)> {
     let (import, changes) = db!(state, |c| {
         let Some(i) = c.import(d, n)? else {
@@ -80,14 +80,14 @@ async fn import_with_before_images(
 pub async fn import_detail(
     state: web::Data<AppState>,
     caller: Caller,
-    number: web::Path<i64>,
+    number: web::Path<ImportNo>,
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
     let (import, before) = import_with_before_images(&state, d, n).await?;
     // A stored request that does not read back (never written by this version) shows the
     // import without its lists rather than failing the page.
     let req = SealedRequest::from_stored_json(import.request.as_bytes())
-        .inspect_err(|e| tracing::error!(import = n, error = %e, "unreadable stored request"))
+        .inspect_err(|e| tracing::error!(import = n.0, error = %e, "unreadable stored request"))
         .ok();
     let mut detail = ImportDetail {
         summary: import_json(&(&import).into())?,
@@ -157,7 +157,7 @@ pub async fn import_detail(
 pub async fn import_download(
     state: web::Data<AppState>,
     caller: Caller,
-    number: web::Path<i64>,
+    number: web::Path<ImportNo>,
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
     let (import, before) = import_with_before_images(&state, d, n).await?;
@@ -198,7 +198,7 @@ pub async fn import_download(
 pub async fn rollback(
     state: web::Data<AppState>,
     caller: Caller,
-    number: web::Path<i64>,
+    number: web::Path<ImportNo>,
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
     let import = db!(state, |c| Ok(apply::rollback(c, d, n)?));

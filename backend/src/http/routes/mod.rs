@@ -38,7 +38,7 @@ pub(crate) mod prelude {
     pub use crate::db;
     pub use crate::db::apply::{self, directory, roster_of};
     pub use crate::db::models::{ImportMeta, ImportRow};
-    pub use crate::db::{now_ms, DistrictId, SavedMappings, StoreCommon, UserFilter};
+    pub use crate::db::{now_ms, DistrictId, ImportNo, SavedMappings, StoreCommon, UserFilter};
     pub use crate::http::auth::{new_token, token_hash, Caller};
     pub use crate::http::error::ApiError;
     pub use crate::http::AppState;
@@ -61,7 +61,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
 
 pub fn import_json(i: &ImportMeta) -> Result<ImportSummary> {
     Ok(ImportSummary {
-        number: i.number,
+        number: i.number.0,
         description: i.description.clone(),
         kind: i.kind.clone(),
         scope: i.scope.clone(),
@@ -74,7 +74,7 @@ pub fn import_json(i: &ImportMeta) -> Result<ImportSummary> {
         applied_revision: i.applied_revision,
         error: i.error.clone(),
         counts: serde_json::from_str(&i.counts)
-            .inspect_err(|e| tracing::error!(import = i.number, error = %e, "unreadable counts"))
+            .inspect_err(|e| tracing::error!(import = i.number.0, error = %e, "unreadable counts"))
             .ok(),
     })
 }
