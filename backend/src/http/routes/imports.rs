@@ -46,6 +46,20 @@ fn user_key(d: &rollcall_shared::plan::UserData) -> String {
     d.key()
 }
 
+/// A user an import updated: as before it, and after its changes (`None` when the user's
+/// before-image is gone).
+fn updated(
+    before: &std::collections::HashMap<i64, UserData>,
+    u: &rollcall_shared::wire::UserUpdate,
+) -> Option<(UserData, UserData)> {
+    let old = before.get(&u.id.0)?.clone();
+    let mut new = old.clone();
+    for ch in &u.changes {
+        new.apply(ch);
+    }
+    Some((old, new))
+}
+
 /// The users as they were before an import, by user id.
 fn before_images(
     changes: &[crate::db::models::ChangeRow],
@@ -109,22 +123,19 @@ pub async fn import_detail(
             })
             .collect();
         for u in &r.updates {
-            let old = before.get(&u.id.0).cloned();
+            let pair = updated(&before, u);
             let mut changes = std::collections::BTreeMap::new();
             for ch in &u.changes {
                 let f = ch.field();
-                let mut new = old.clone();
-                if let Some(n) = new.as_mut() {
-                    n.apply(ch);
-                }
-                let o = old.as_ref().and_then(|o| o.display(f));
+                let o = pair.as_ref().and_then(|(o, _)| o.display(f));
                 let nv = if f == Field::Password {
                     Some("(new password)".into())
                 } else {
-                    new.as_ref().and_then(|n| n.display(f))
+                    pair.as_ref().and_then(|(_, n)| n.display(f))
                 };
                 changes.insert(f.name().to_owned(), [o, nv]);
             }
+            let old = pair.map(|(o, _)| o);
             detail.updates.push(UpdatedUser {
                 id: u.id,
                 key: old.as_ref().map(user_key),
@@ -177,13 +188,8 @@ pub async fn import_download(
     for c in &req.creates {
         push(c.data.clone());
     }
-    for u in &req.updates {
-        if let Some(mut data) = before.get(&u.id.0).cloned() {
-            for ch in &u.changes {
-                data.apply(ch);
-            }
-            push(data);
-        }
+    for (_, new) in req.updates.iter().filter_map(|u| updated(&before, u)) {
+        push(new);
     }
     let csv = rollcall_shared::write::master_csv(&roster);
     Ok(HttpResponse::Ok()
