@@ -1,0 +1,22 @@
+//! Step 8: the submit and its result.
+
+use super::*;
+
+#[component]
+pub(super) fn Done(w: W) -> impl IntoView {
+    let cx = ctx();
+    view! {
+        <h1>"Submitted"</h1>
+        {move || w.result.get().map(|v| {
+            let n = v["import"]["number"].as_i64().unwrap_or(0);
+            let status = v["import"]["status"].as_str().unwrap_or("").to_owned();
+            view! {
+                <p data-testid="result">{format!("Import #{n}: {status}.")}</p>
+                <div class="actions">
+                    <button class="primary" on:click=move |_| cx.page.set(Page::ImportDetail(n))>{format!("Open import #{n}")}</button>
+                    <button on:click=move |_| { FILE.with(|f| *f.borrow_mut() = None); cx.page.set(Page::History); }>"Import history"</button>
+                </div>
+            }
+        })}
+    }
+}

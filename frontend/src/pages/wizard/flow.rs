@@ -1,0 +1,297 @@
+//! The wizard's work between screens: reading, validating, planning and submitting, each
+//! in the worker or against the API.
+
+use super::*;
+
+pub(super) async fn read_file(w: W) {
+    let cx = w.cx;
+    let Some(f) = file() else { return };
+    let api = cx.api();
+    w.busy.set(Some("Reading the file…".into()));
+    let scope = w.scope.get_untracked();
+    let saved: Option<Value> = api
+        .get(&format!(
+            "/api/mappings/{}",
+            js_sys::encode_uri_component(&scope)
+        ))
+        .await
+        .ok();
+    match api.get::<Vec<Value>>("/api/schools").await {
+        Ok(s) => w.schools.set(
+            s.iter()
+                .map(|x| {
+                    (
+                        x["sis_code"].as_str().unwrap_or("").to_owned(),
+                        x["name"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect(),
+        ),
+        Err(e) => {
+            return {
+                w.busy.set(None);
+                cx.error(&e)
+            }
+        }
+    }
+    if let Ok(g) = api.get::<Vec<Value>>("/api/groups").await {
+        w.groups.set(
+            g.iter()
+                .map(|x| {
+                    (
+                        x["id"].as_i64().unwrap_or(0),
+                        x["name"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect(),
+        );
+    }
+    let header = match w.header.get_untracked().as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let nonempty = |s: String| (!s.is_empty()).then_some(s);
+    let options = json!({
+        "encoding": nonempty(w.encoding.get_untracked()),
+        "delimiter": nonempty(w.delimiter.get_untracked()),
+        "has_header": header,
+        "saved": saved,
+        "schools": w.schools.get_untracked().iter().map(|(c, n)| json!({"sis_code": c, "name": n})).collect::<Vec<_>>(),
+    });
+    let engine = match engine() {
+        Ok(e) => e,
+        Err(e) => return w.fail(e),
+    };
+    let args = obj(&[
+        ("file", f.into()),
+        ("options", JsValue::from_str(&options.to_string())),
+    ]);
+    match engine.call_json::<Value>("open", args, None).await {
+        Ok(v) => {
+            if let Ok(m) = serde_json::from_value::<Mapping>(v["mapping"].clone()) {
+                w.mapping.set(m);
+            }
+            w.opened.set(Some(v));
+            w.busy.set(None);
+            if w.step.get_untracked() == Step::Choose {
+                w.step.set(Step::Read);
+            }
+        }
+        Err(e) => w.fail(e),
+    }
+}
+
+pub(super) async fn validate(w: W) {
+    let Some(f) = file() else { return };
+    let engine = match engine() {
+        Ok(e) => e,
+        Err(e) => return w.fail(e),
+    };
+    let mapping = serde_json::to_string(&w.mapping.get_untracked()).unwrap_or_default();
+    w.busy.set(Some("Validating every row…".into()));
+    w.progress
+        .set(Some((0.0, w.file_size.get_untracked(), 0.0)));
+    w.job.set(engine.next_id());
+    let progress = w.progress;
+    let cb: Rc<dyn Fn(f64, f64, f64)> =
+        Rc::new(move |done, total, rows| progress.set(Some((done, total, rows))));
+    let args = obj(&[("file", f.into()), ("mapping", JsValue::from_str(&mapping))]);
+    match engine
+        .call_json::<ValidationView>("validate", args, Some(cb))
+        .await
+    {
+        Ok(v) => {
+            w.progress.set(None);
+            w.busy.set(None);
+            let unresolved = v.schools.iter().any(|s| s.3.is_none());
+            w.view.set(Some(v));
+            load_issues(w).await;
+            w.step.set(if unresolved {
+                Step::Schools
+            } else {
+                Step::Validate
+            });
+            mark("validated");
+        }
+        Err(e) if e.contains("cancelled") => {
+            w.progress.set(None);
+            w.busy.set(None);
+            w.cx.info("Validation was cancelled.");
+        }
+        Err(e) => w.fail(e),
+    }
+}
+
+pub(super) async fn load_issues(w: W) {
+    let Ok(engine) = engine() else { return };
+    let args = obj(&[("code", JsValue::from_str(&w.code_filter.get_untracked()))]);
+    if let Ok(list) = engine.call_json::<Vec<Value>>("issues", args, None).await {
+        w.issues.set(list);
+    }
+}
+
+pub(super) async fn roster_bytes(cx: Ctx) -> Result<Rc<Vec<u8>>, crate::api::ApiError> {
+    let api = cx.api();
+    let cached = ROSTER.with(|r| r.borrow().clone());
+    let etag = cached.as_ref().and_then(|(t, _)| t.clone());
+    match api.get_bytes("/api/roster", etag.as_deref()).await? {
+        None => Ok(cached.map(|(_, b)| b).unwrap_or_default()),
+        Some((bytes, tag)) => {
+            let b = Rc::new(bytes);
+            ROSTER.with(|r| *r.borrow_mut() = Some((tag, b.clone())));
+            Ok(b)
+        }
+    }
+}
+
+/// Fetches the roster snapshot (a 304 when the cached revision is current) and hands it to the
+/// worker unless the worker already holds that revision.
+pub(super) async fn load_roster(cx: Ctx) -> Result<(), String> {
+    let engine = engine()?;
+    let bytes = roster_bytes(cx).await.map_err(|e| {
+        cx.error(&e);
+        e.message.clone()
+    })?;
+    let tag = ROSTER.with(|r| r.borrow().as_ref().and_then(|(t, _)| t.clone()));
+    if tag.is_some() && LOADED.with(|l| *l.borrow() == tag) {
+        return Ok(());
+    }
+    let arr = js_sys::Uint8Array::from(bytes.as_slice());
+    engine
+        .call("set_roster", obj(&[("bytes", arr.buffer().into())]), None)
+        .await?;
+    LOADED.with(|l| *l.borrow_mut() = tag);
+    Ok(())
+}
+
+pub(super) async fn make_plan(w: W) -> bool {
+    let cx = w.cx;
+    let Ok(engine) = engine() else { return false };
+    w.busy.set(Some("Fetching the current roster…".into()));
+    if let Err(e) = load_roster(cx).await {
+        w.fail(e);
+        return false;
+    }
+    // The district's mass-archive policy: the server decides with it, so the review shows it.
+    let me: rollcall_shared::api::Me = match cx.api().get("/api/me").await {
+        Ok(v) => v,
+        Err(e) => {
+            cx.error(&e);
+            w.fail(e.message.clone());
+            return false;
+        }
+    };
+    let mut options: Value = serde_json::from_str(&w.options_json()).unwrap_or(Value::Null);
+    if let Some(o) = options.as_object_mut() {
+        o.insert("guard".into(), json!(me.district.guard));
+    }
+    w.busy
+        .set(Some("Planning against the current roster…".into()));
+    let args = obj(&[
+        ("scope", JsValue::from_str(&w.scope.get_untracked())),
+        ("options", JsValue::from_str(&options.to_string())),
+        ("limit", JsValue::from(500)),
+    ]);
+    match engine.call_json::<Value>("plan", args, None).await {
+        Ok(p) => {
+            if let Some(w) = web_sys::window() {
+                let holder = js_sys::Reflect::get(&w, &JsValue::from_str("__rollcall"))
+                    .unwrap_or(JsValue::UNDEFINED);
+                if holder.is_object() {
+                    let _ = js_sys::Reflect::set(
+                        &holder,
+                        &JsValue::from_str("plan_ms"),
+                        &JsValue::from_f64(p["plan_ms"].as_f64().unwrap_or(0.0)),
+                    );
+                }
+            }
+            w.plan.set(Some(p));
+            w.busy.set(None);
+            w.ack.set(false);
+            w.step.set(Step::Review);
+            mark("planned");
+            true
+        }
+        Err(e) => {
+            w.fail(e);
+            false
+        }
+    }
+}
+
+pub(super) fn random_key() -> String {
+    (0..4)
+        .map(|_| format!("{:08x}", (js_sys::Math::random() * 4294967295.0) as u32))
+        .collect()
+}
+
+pub(super) async fn submit(w: W) {
+    let cx = w.cx;
+    let Ok(engine) = engine() else { return };
+    let district = cx.api().session.map(|s| s.district).unwrap_or_default();
+    let key = random_key();
+    let args = obj(&[
+        ("district", JsValue::from_str(&district)),
+        ("ack", JsValue::from_bool(w.ack.get_untracked())),
+        (
+            "description",
+            JsValue::from_str(&w.description.get_untracked()),
+        ),
+    ]);
+    let body = match engine.call("request", args, None).await {
+        Ok(v) => v.as_string().unwrap_or_default(),
+        Err(e) => return w.fail(e),
+    };
+    let revision = w
+        .plan
+        .get_untracked()
+        .and_then(|p| p["revision"].as_u64())
+        .unwrap_or(0);
+    w.busy.set(Some("Submitting…".into()));
+    let headers = [
+        ("if-match", format!("\"{revision}\"")),
+        ("idempotency-key", key),
+    ];
+    match cx
+        .api()
+        .post_json::<Value>("/api/imports", body, &headers)
+        .await
+    {
+        Ok(v) => {
+            w.busy.set(None);
+            let mapping = serde_json::to_string(&w.mapping.get_untracked()).unwrap_or_default();
+            if let Ok(saved) = engine
+                .call(
+                    "saved_mapping",
+                    obj(&[("mapping", JsValue::from_str(&mapping))]),
+                    None,
+                )
+                .await
+            {
+                let scope = js_sys::encode_uri_component(&w.scope.get_untracked())
+                    .as_string()
+                    .unwrap_or_default();
+                let _ = cx
+                    .api()
+                    .put_json(
+                        &format!("/api/mappings/{scope}"),
+                        saved.as_string().unwrap_or_default(),
+                    )
+                    .await;
+            }
+            w.result.set(Some(v));
+            w.step.set(Step::Done);
+        }
+        Err(e) if e.code == ErrorCode::StaleRevision => {
+            // Another admin changed the roster: plan again against the new one, and say so.
+            if make_plan(w).await {
+                cx.flash.set(Some(("warning".into(), "The roster changed while you were reviewing (another import was applied). The plan was recomputed against the current roster: check it and submit again.".into())));
+            }
+        }
+        Err(e) => {
+            w.busy.set(None);
+            cx.error(&e);
+        }
+    }
+}

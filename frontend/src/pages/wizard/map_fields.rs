@@ -1,0 +1,94 @@
+//! Step 3: which column feeds which field.
+
+use super::*;
+
+#[component]
+pub(super) fn MapFields(w: W) -> impl IntoView {
+    let columns = move || -> Vec<(usize, String, String)> {
+        w.opened.with(|o| {
+            let Some(v) = o else { return vec![] };
+            let n = v["columns"].as_u64().unwrap_or(0) as usize;
+            (0..n)
+                .map(|c| {
+                    let heading = v["headings"]
+                        .get(c)
+                        .and_then(|h| h.as_str())
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| format!("Column {}", c + 1));
+                    let samples = v["column_samples"]
+                        .get(c)
+                        .and_then(|s| s.as_array())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_default();
+                    (c, heading, samples)
+                })
+                .collect()
+        })
+    };
+    let missing = move || w.mapping.with(|m| m.missing_required());
+    view! {
+        <h1>"Map fields"</h1>
+        <p class="muted">"Each field takes a column of the file, or one value for the whole file. Fields marked * are required (District ID or Email is the key). Columns left unmatched are never sent."</p>
+        <div class="scroll"><table data-testid="mapping">
+            <thead><tr><th>"Field"</th><th>"Column"</th><th>"Sample values"</th></tr></thead>
+            <tbody>
+                {crate::engine::fields().into_iter().map(|(f, label, required)| {
+                    let current = move || w.mapping.with(|m| match m.source(f) {
+                        Some(Source::Column(c)) => format!("c{c}"),
+                        Some(Source::Value(_)) => "v".to_owned(),
+                        None => String::new(),
+                    });
+                    let guessed = move || w.mapping.with(|m| m.matched_by.get(&f).map(|b| format!("{b:?}")).unwrap_or_default());
+                    let on_change = move |ev: leptos::ev::Event| {
+                        let v = event_target_value(&ev);
+                        w.mapping.update(|m| {
+                            if let Some(c) = v.strip_prefix('c').and_then(|c| c.parse::<usize>().ok()) {
+                                m.set_column(f, c, rollcall_shared::map::MatchedBy::Hand);
+                            } else if v == "v" {
+                                m.set_value(f, "");
+                            } else {
+                                m.unmap(f);
+                            }
+                        });
+                    };
+                    let sample = move || w.mapping.with(|m| match m.source(f) {
+                        Some(Source::Column(c)) => columns().get(*c).map(|x| x.2.clone()).unwrap_or_default(),
+                        _ => String::new(),
+                    });
+                    let value = move || w.mapping.with(|m| m.value(f).unwrap_or("").to_owned());
+                    view! {
+                        <tr>
+                            <td><label for=format!("map-{}", f.name())>{label}{required.then_some(" *")}</label></td>
+                            <td>
+                                <select id=format!("map-{}", f.name()) data-field=f.name() prop:value=current on:change=on_change>
+                                    <option value="">"— not matched —"</option>
+                                    {move || columns().into_iter().map(|(c, h, _)| view! { <option value=format!("c{c}")>{h}</option> }).collect_view()}
+                                    <option value="v">"One value for the whole file…"</option>
+                                </select>
+                                {move || (current() == "v").then(|| view! {
+                                    " " <input aria-label=format!("{label} for every row") size="12" prop:value=value
+                                        on:change=move |ev| { let v = event_target_value(&ev); w.mapping.update(|m| m.set_value(f, v)); }/>
+                                })}
+                                <span class="muted">{move || if guessed() == "Content" { " (guessed from the values)" } else { "" }}</span>
+                            </td>
+                            <td class="muted">{sample}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table></div>
+        {move || {
+            let m = missing();
+            (!m.is_empty()).then(|| view! { <p class="banner warning">"Still needed: " {m.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ")}</p> })
+        }}
+        <div class="actions">
+            <button on:click=move |_| w.step.set(Step::Read)>"Back"</button>
+            <button class="primary" data-testid="next" disabled=move || w.busy.get().is_some() on:click=move |_| spawn_local(validate(w))>"Validate"</button>
+        </div>
+    }
+}

@@ -1,0 +1,123 @@
+//! The import wizard: Choose file → Read → Map fields → Map schools → Validate → Options →
+//! Review → Submit. Everything before Submit runs in the Web Worker with the shared crate.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use rollcall_shared::error_code::ErrorCode;
+use rollcall_shared::map::{Mapping, Source};
+use serde_json::{json, Value};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::download;
+use crate::app::{ctx, engine, Ctx, Page};
+use crate::bridge::obj;
+use crate::engine::ValidationView;
+
+mod choose;
+mod done;
+mod flow;
+mod map_fields;
+mod options;
+mod read;
+mod review;
+mod schools;
+mod state;
+mod validate;
+
+use choose::*;
+use done::*;
+use flow::*;
+use map_fields::*;
+use options::*;
+use read::*;
+use review::*;
+use schools::*;
+use state::*;
+use validate::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Step {
+    Choose,
+    Read,
+    Map,
+    Schools,
+    Validate,
+    Options,
+    Review,
+    Done,
+}
+
+pub(super) const STEPS: [(Step, &str); 8] = [
+    (Step::Choose, "Choose file"),
+    (Step::Read, "Read"),
+    (Step::Map, "Map fields"),
+    (Step::Schools, "Map schools"),
+    (Step::Validate, "Validate"),
+    (Step::Options, "Options"),
+    (Step::Review, "Review"),
+    (Step::Done, "Submit"),
+];
+
+#[component]
+pub fn Wizard() -> impl IntoView {
+    let w = W::new();
+    // The roster is fetched (once per revision) and handed to the worker while the admin picks a
+    // file, so the plan is ready the moment validation ends.
+    let cx = w.cx;
+    mark("roster_start");
+    spawn_local(async move {
+        if load_roster(cx).await.is_ok() {
+            mark("roster_ready");
+        }
+    });
+    view! {
+        <div class="card">
+            <ol class="steps" aria-label="Import steps">
+                {STEPS.iter().map(|(s, label)| {
+                    let s = *s;
+                    let class = move || {
+                        let cur = w.step.get();
+                        let i = STEPS.iter().position(|(x, _)| *x == s).unwrap_or(0);
+                        let c = STEPS.iter().position(|(x, _)| *x == cur).unwrap_or(0);
+                        if i == c { "current" } else if i < c { "done" } else { "" }
+                    };
+                    view! { <li class=class aria-current=move || if w.step.get() == s { "step" } else { "false" }>{*label}</li> }
+                }).collect_view()}
+            </ol>
+            <Busy w=w/>
+            {move || match w.step.get() {
+                Step::Choose => view! { <Choose w=w/> }.into_any(),
+                Step::Read => view! { <Read w=w/> }.into_any(),
+                Step::Map => view! { <MapFields w=w/> }.into_any(),
+                Step::Schools => view! { <Schools w=w/> }.into_any(),
+                Step::Validate => view! { <Validate w=w/> }.into_any(),
+                Step::Options => view! { <OptionsStep w=w/> }.into_any(),
+                Step::Review => view! { <Review w=w/> }.into_any(),
+                Step::Done => view! { <Done w=w/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn Busy(w: W) -> impl IntoView {
+    move || {
+        w.busy.get().map(|msg| {
+            let pct = w.progress.get().map(|(d, t, _)| if t > 0.0 { d * 100.0 / t } else { 0.0 });
+            view! {
+                <div class="banner info" role="status" aria-live="polite">
+                    <span data-testid="busy">{msg}</span>
+                    {w.progress.get().map(|(_, _, rows)| format!(" {rows:.0} rows"))}
+                    {pct.map(|p| view! {
+                        <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{p:.0}")><div style=format!("width:{p:.1}%")></div></div>
+                        <button on:click=move |_| { if let Ok(e) = engine() { e.cancel(w.job.get_untracked()); } }>"Cancel"</button>
+                    })}
+                </div>
+            }
+        })
+    }
+}

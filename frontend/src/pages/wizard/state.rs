@@ -1,0 +1,129 @@
+//! The wizard's state: one set of signals for every step, the file, the cached roster.
+
+use super::*;
+
+/// The largest file the browser reads: ~5 million rows, whose records and roster still fit the
+/// wasm32 address space with room to plan. Larger files are refused at once with a sentence,
+/// never a frozen tab.
+pub(super) const MAX_FILE_BYTES: f64 = 512e6;
+
+/// (ETag, snapshot bytes)
+pub(super) type CachedRoster = (Option<String>, Rc<Vec<u8>>);
+
+thread_local! {
+    pub(super) static FILE: RefCell<Option<web_sys::File>> = const { RefCell::new(None) };
+    /// The roster snapshot, fetched once per revision (ETag).
+    pub(super) static ROSTER: RefCell<Option<CachedRoster>> = const { RefCell::new(None) };
+    /// The ETag of the roster the worker holds.
+    pub(super) static LOADED: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+pub(super) fn file() -> Option<web_sys::File> {
+    FILE.with(|f| f.borrow().clone())
+}
+
+/// Records a timing mark on `window.__rollcall` (read by the benchmark).
+pub(super) fn mark(name: &str) {
+    if let Some(w) = web_sys::window() {
+        let now = w.performance().map(|p| p.now()).unwrap_or(0.0);
+        let key = JsValue::from_str("__rollcall");
+        let holder = js_sys::Reflect::get(&w, &key)
+            .ok()
+            .filter(|v| v.is_object())
+            .unwrap_or_else(|| js_sys::Object::new().into());
+        let _ = js_sys::Reflect::set(&holder, &JsValue::from_str(name), &JsValue::from_f64(now));
+        let _ = js_sys::Reflect::set(&w, &key, &holder);
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) struct W {
+    /// The app's context, captured at creation: async steps run outside the reactive owner.
+    pub(super) cx: Ctx,
+    pub(super) step: RwSignal<Step>,
+    pub(super) file_name: RwSignal<String>,
+    pub(super) file_size: RwSignal<f64>,
+    pub(super) description: RwSignal<String>,
+    pub(super) scope: RwSignal<String>,
+    pub(super) encoding: RwSignal<String>,
+    pub(super) delimiter: RwSignal<String>,
+    pub(super) header: RwSignal<String>,
+    pub(super) opened: RwSignal<Option<Value>>,
+    pub(super) mapping: RwSignal<Mapping>,
+    pub(super) busy: RwSignal<Option<String>>,
+    pub(super) progress: RwSignal<Option<(f64, f64, f64)>>,
+    pub(super) job: RwSignal<u32>,
+    pub(super) view: RwSignal<Option<ValidationView>>,
+    pub(super) school_overrides: RwSignal<BTreeMap<String, String>>,
+    pub(super) schools: RwSignal<Vec<(String, String)>>,
+    pub(super) groups: RwSignal<Vec<(i64, String)>>,
+    pub(super) issues: RwSignal<Vec<Value>>,
+    pub(super) code_filter: RwSignal<String>,
+    pub(super) conflict: RwSignal<String>,
+    pub(super) passwords: RwSignal<String>,
+    pub(super) group: RwSignal<String>,
+    pub(super) email_staff: RwSignal<bool>,
+    pub(super) apply_at: RwSignal<String>,
+    pub(super) plan: RwSignal<Option<Value>>,
+    pub(super) ack: RwSignal<bool>,
+    pub(super) tab: RwSignal<&'static str>,
+    pub(super) result: RwSignal<Option<Value>>,
+}
+
+impl W {
+    pub(super) fn new() -> W {
+        W {
+            cx: ctx(),
+            step: RwSignal::new(Step::Choose),
+            file_name: RwSignal::new(String::new()),
+            file_size: RwSignal::new(0.0),
+            description: RwSignal::new(String::new()),
+            scope: RwSignal::new(String::new()),
+            encoding: RwSignal::new(String::new()),
+            delimiter: RwSignal::new(String::new()),
+            header: RwSignal::new(String::new()),
+            opened: RwSignal::new(None),
+            mapping: RwSignal::new(Mapping::default()),
+            busy: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            job: RwSignal::new(0),
+            view: RwSignal::new(None),
+            school_overrides: RwSignal::new(BTreeMap::new()),
+            schools: RwSignal::new(Vec::new()),
+            groups: RwSignal::new(Vec::new()),
+            issues: RwSignal::new(Vec::new()),
+            code_filter: RwSignal::new(String::new()),
+            conflict: RwSignal::new("imported_wins".into()),
+            passwords: RwSignal::new("keep".into()),
+            group: RwSignal::new(String::new()),
+            email_staff: RwSignal::new(false),
+            apply_at: RwSignal::new(String::new()),
+            plan: RwSignal::new(None),
+            ack: RwSignal::new(false),
+            tab: RwSignal::new("creates"),
+            result: RwSignal::new(None),
+        }
+    }
+
+    pub(super) fn fail(&self, msg: impl Into<String>) {
+        self.busy.set(None);
+        self.progress.set(None);
+        self.cx.flash.set(Some(("error".into(), msg.into())));
+    }
+
+    pub(super) fn options_json(&self) -> String {
+        let apply_at = self.apply_at.get_untracked();
+        let apply_at = (!apply_at.is_empty()).then(|| {
+            let d = js_sys::Date::new(&JsValue::from_str(&apply_at));
+            d.to_iso_string().as_string().unwrap_or_default()
+        });
+        json!({
+            "conflict": self.conflict.get_untracked(),
+            "passwords": self.passwords.get_untracked(),
+            "group": self.group.get_untracked().parse::<i64>().ok(),
+            "email_new_staff": self.email_staff.get_untracked(),
+            "apply_at": apply_at,
+        })
+        .to_string()
+    }
+}
