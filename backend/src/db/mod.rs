@@ -243,6 +243,8 @@ pub trait StoreCommon {
         admin: i64,
         expires_at: i64,
     ) -> Result<(), DbError>;
+    /// Enters a bearer token's hash in the global lookup (with its session or API token).
+    fn register_token(&mut self, hash: &str, d: DistrictId) -> Result<(), DbError>;
     /// The district a bearer token belongs to (the global lookup every request starts with).
     fn token_district(&mut self, hash: &str) -> Result<Option<DistrictId>, DbError>;
     fn session(&mut self, hash: &str) -> Result<Option<(DistrictId, i64, i64)>, DbError>;

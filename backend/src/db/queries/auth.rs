@@ -83,12 +83,7 @@ macro_rules! auth_queries {
             expires_at: i64,
         ) -> Result<(), DbError> {
             self.transaction::<_, DbError, _>(|c| {
-                diesel::insert_into(token_districts::table)
-                    .values((
-                        token_districts::token_hash.eq(hash),
-                        token_districts::district_id.eq(d),
-                    ))
-                    .execute(c)?;
+                c.register_token(hash, d)?;
                 diesel::insert_into(sessions::table)
                     .values((
                         sessions::district_id.eq(d),
@@ -99,6 +94,15 @@ macro_rules! auth_queries {
                     .execute(c)?;
                 Ok(())
             })
+        }
+        fn register_token(&mut self, hash: &str, d: DistrictId) -> Result<(), DbError> {
+            diesel::insert_into(token_districts::table)
+                .values((
+                    token_districts::token_hash.eq(hash),
+                    token_districts::district_id.eq(d),
+                ))
+                .execute(self)?;
+            Ok(())
         }
         fn token_district(&mut self, hash: &str) -> Result<Option<DistrictId>, DbError> {
             Ok(token_districts::table
@@ -138,12 +142,7 @@ macro_rules! auth_queries {
             name: &str,
         ) -> Result<(), DbError> {
             self.transaction::<_, DbError, _>(|c| {
-                diesel::insert_into(token_districts::table)
-                    .values((
-                        token_districts::token_hash.eq(hash),
-                        token_districts::district_id.eq(d),
-                    ))
-                    .execute(c)?;
+                c.register_token(hash, d)?;
                 diesel::insert_into(api_tokens::table)
                     .values((
                         api_tokens::district_id.eq(d),

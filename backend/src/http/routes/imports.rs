@@ -60,6 +60,14 @@ fn updated(
     Some((old, new))
 }
 
+/// The request an import stored; one that does not read back is an error (logged), not "none".
+fn stored_request(import: &ImportRow) -> Result<SealedRequest> {
+    SealedRequest::from_stored_json(import.request.as_bytes()).map_err(|e| {
+        tracing::error!(import = import.number.0, error = %e, "unreadable stored request");
+        ApiError::internal()
+    })
+}
+
 /// The users as they were before an import, by user id.
 fn before_images(
     changes: &[crate::db::models::ChangeRow],
@@ -100,9 +108,7 @@ pub async fn import_detail(
     let (import, before) = import_with_before_images(&state, d, n).await?;
     // A stored request that does not read back (never written by this version) shows the
     // import without its lists rather than failing the page.
-    let req = SealedRequest::from_stored_json(import.request.as_bytes())
-        .inspect_err(|e| tracing::error!(import = n.0, error = %e, "unreadable stored request"))
-        .ok();
+    let req = stored_request(&import).ok();
     let mut detail = ImportDetail {
         summary: import_json(&(&import).into())?,
         creates: vec![],
@@ -172,8 +178,7 @@ pub async fn import_download(
 ) -> Result<HttpResponse> {
     let (d, n) = (caller.district, number.into_inner());
     let (import, before) = import_with_before_images(&state, d, n).await?;
-    let req = SealedRequest::from_stored_json(import.request.as_bytes())
-        .map_err(|_| ApiError::not_found())?;
+    let req = stored_request(&import)?;
     let mut roster = rollcall_shared::plan::Roster::default();
     let mut id = 0;
     let mut push = |data: rollcall_shared::plan::UserData| {
