@@ -174,3 +174,13 @@ impl Validator {
         }
     }
 }
+
+/// A record's key for repeated-key checks as stored: the district ID, or the email's local part
+/// and its domain's number (equal keys, equal texts).
+fn stored_key<'a>(r: &RecordRef<'a>, field: Field) -> Option<(&'a str, Option<u32>)> {
+    if field == Field::Email {
+        r.email_key().map(|(local, domain)| (local, Some(domain)))
+    } else {
+        r.sis_id().map(|id| (id, None))
+    }
+}

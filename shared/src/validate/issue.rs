@@ -1,6 +1,8 @@
 //! Problems are data: where (row, column, field), what (a stable code), how bad (severity), and
 //! what to do about it (a suggestion). The UI groups and translates by code; scripts match on it.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::fields::Field;
@@ -130,4 +132,28 @@ impl Issue {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn issue(
+    issues: &mut Vec<Issue>,
+    labels: &BTreeMap<Field, String>,
+    row: u32,
+    field: Option<Field>,
+    severity: Severity,
+    code: IssueCode,
+    message: String,
+    suggestion: Option<String>,
+) {
+    let column = field.and_then(|f| labels.get(&f).cloned());
+    issues.push(Issue {
+        row: Some(row),
+        rows: vec![],
+        column,
+        field,
+        severity,
+        code,
+        message,
+        suggestion,
+    });
 }

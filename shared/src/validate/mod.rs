@@ -6,13 +6,18 @@
 //! Rules live here once: the browser's preview and the server's check call the same code.
 
 mod file_rules;
+mod setup;
+mod validation;
+
+pub use validation::{Context, SchoolValue, Summary, Validation};
 mod issue;
 mod names;
 mod records;
 mod repeats;
 
-use names::bad_name_case;
+use names::{bad_name_case, capitalize, rows_list};
 
+use issue::issue;
 pub use issue::{Issue, IssueCode, Severity};
 pub use records::{EmailRef, Record, RecordRef, Records};
 
@@ -32,144 +37,6 @@ use crate::map::{column_label, Mapping, SchoolDirectory, Source};
 use crate::read::{Row, RowProblem};
 use records::Text;
 use repeats::Repeats;
-
-/// What the validator needs to know about the file before its first row.
-#[derive(Debug, Clone)]
-pub struct Context {
-    pub mapping: Mapping,
-    pub headings: Option<Vec<String>>,
-    /// Fields a well-formed row has (the heading's length, or the sample's usual count).
-    pub columns: usize,
-    /// The district's schools; without them school values are kept as they are, unchecked.
-    pub schools: Option<SchoolDirectory>,
-    /// School values mapped by hand in the school-mapping step: value → SIS code.
-    pub school_overrides: BTreeMap<String, String>,
-}
-
-/// A distinct school value of the file, how many rows have it (from which row on), and the
-/// school it resolved to. Its rows are listed only when it is unknown (in its issue): a list
-/// per value, grown on every row, was 4 MB and a copy or two per million rows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SchoolValue {
-    pub value: String,
-    /// Rows with this value.
-    pub count: u32,
-    /// The first of them.
-    pub first_row: u32,
-    /// SIS code, when resolved (or when there is no directory to check against: the value).
-    pub code: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Summary {
-    pub rows: u32,
-    pub errors: u32,
-    pub warnings: u32,
-}
-
-/// The outcome of validating a whole file.
-#[derive(Debug, Clone)]
-pub struct Validation {
-    pub records: Records,
-    pub issues: Vec<Issue>,
-    pub school_values: Vec<SchoolValue>,
-    /// Whether the file maps a grade column (a file without one leaves grades as they are).
-    pub has_grade_column: bool,
-    /// Which optional fields the file carries (only those travel).
-    pub mapped: Vec<Field>,
-    pub rows: u32,
-    issues_column_for_school: Option<String>,
-}
-
-impl Validation {
-    pub fn summary(&self) -> Summary {
-        let errors = self.issues.iter().filter(|i| i.is_error()).count() as u32;
-        Summary {
-            rows: self.rows,
-            errors,
-            warnings: self.issues.len() as u32 - errors,
-        }
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.issues.iter().any(Issue::is_error)
-    }
-
-    /// The resolved school code of a record, if any.
-    pub fn school_of(&self, r: &RecordRef<'_>) -> Option<&str> {
-        r.school_index()
-            .and_then(|i| self.school_values.get(i))
-            .and_then(|s| s.code.as_deref())
-    }
-
-    /// Re-resolves the school values (after the admin mapped some by hand) and recomputes the
-    /// unknown-school issues, without reading the file again.
-    pub fn resolve_schools(
-        &mut self,
-        schools: Option<&SchoolDirectory>,
-        overrides: &BTreeMap<String, String>,
-    ) {
-        self.issues.retain(|i| i.code != IssueCode::UnknownSchool);
-        let column = self.issues_column_for_school.clone();
-        for sv in &mut self.school_values {
-            sv.code = resolve_school(&sv.value, schools, overrides);
-        }
-        // The rows of the unknown values, in one pass over the records (none when all resolve).
-        let mut rows: Vec<Vec<u32>> = vec![Vec::new(); self.school_values.len()];
-        if self.school_values.iter().any(|sv| sv.code.is_none()) {
-            for r in self.records.iter() {
-                let unknown = r.school_index().filter(|&i| {
-                    self.school_values
-                        .get(i)
-                        .is_some_and(|sv| sv.code.is_none())
-                });
-                if let Some(list) = unknown.and_then(|i| rows.get_mut(i)) {
-                    list.push(r.row());
-                }
-            }
-        }
-        let mut new = Vec::new();
-        for (sv, rows) in self.school_values.iter().zip(rows) {
-            if sv.code.is_none() {
-                new.push(Issue {
-                    row: Some(sv.first_row),
-                    rows,
-                    column: column.clone(),
-                    field: Some(Field::School),
-                    severity: Severity::Error,
-                    code: IssueCode::UnknownSchool,
-                    message: format!(
-                        "School `{}` is not one of the district's schools ({} row{}).",
-                        sv.value,
-                        sv.count,
-                        if sv.count == 1 { "" } else { "s" }
-                    ),
-                    suggestion: Some("Map it to a school in the school-mapping step, or correct the SIS code in the file.".into()),
-                });
-            }
-        }
-        self.issues.extend(new);
-        sort_issues(&mut self.issues);
-    }
-}
-
-fn resolve_school(
-    value: &str,
-    schools: Option<&SchoolDirectory>,
-    overrides: &BTreeMap<String, String>,
-) -> Option<String> {
-    if let Some(code) = overrides.get(value) {
-        return Some(code.clone());
-    }
-    match schools {
-        Some(d) => d.resolve(value).map(|s| s.sis_code.clone()),
-        None => Some(value.to_owned()),
-    }
-}
-
-fn sort_issues(issues: &mut [Issue]) {
-    issues.sort_by_key(|i| (i.row.unwrap_or(0), i.row.is_some()));
-}
 
 #[derive(Debug, Default)]
 struct IdStats {
@@ -211,16 +78,6 @@ fn short_key(v: &[u8]) -> (u64, usize) {
     (head, v.len())
 }
 
-/// A record's key for repeated-key checks as stored: the district ID, or the email's local part
-/// and its domain's number (equal keys, equal texts).
-fn stored_key<'a>(r: &RecordRef<'a>, field: Field) -> Option<(&'a str, Option<u32>)> {
-    if field == Field::Email {
-        r.email_key().map(|(local, domain)| (local, Some(domain)))
-    } else {
-        r.sis_id().map(|id| (id, None))
-    }
-}
-
 /// The fingerprint of a stored key (the domain's number is mixed in, not its text hashed).
 fn key_fingerprint(text: &str, domain: Option<u32>) -> u64 {
     fingerprint(text)
@@ -231,133 +88,7 @@ fn key_fingerprint(text: &str, domain: Option<u32>) -> u64 {
         })
 }
 
-fn rows_list(rows: &[u32]) -> String {
-    let mut s: Vec<String> = rows.iter().take(5).map(u32::to_string).collect();
-    if rows.len() > 5 {
-        s.push(format!("and {} more", rows.len() - 5));
-    }
-    s.join(", ")
-}
-
 impl Validator {
-    pub fn new(mut cx: Context) -> Validator {
-        let mut issues = Vec::new();
-        let labels = cx
-            .mapping
-            .fields
-            .iter()
-            .map(|(f, s)| {
-                let l = match s {
-                    Source::Column(c) => column_label(cx.headings.as_deref(), *c),
-                    Source::Value(_) => format!("{} (one value for the file)", f.label()),
-                };
-                (*f, l)
-            })
-            .collect();
-        // One value for the whole file is checked once, here, not on every row.
-        let mut role_const = None;
-        let consts: Vec<(Field, String)> = cx
-            .mapping
-            .fields
-            .iter()
-            .filter_map(|(f, s)| match s {
-                Source::Value(v) => Some((*f, v.clone())),
-                Source::Column(_) => None,
-            })
-            .collect();
-        for (f, v) in consts {
-            let err = match f {
-                Field::Role => match Role::parse(&v) {
-                    Ok(r) => {
-                        role_const = Some(r);
-                        None
-                    }
-                    Err(e) => Some(e.to_string()),
-                },
-                Field::Grade => Grade::parse(&v).err().map(|e| e.to_string()),
-                Field::Status => Status::parse(&v).err().map(|e| e.to_string()),
-                Field::LimitedEnglish | Field::EconDisadvantaged => {
-                    parse_bool(&v).err().map(|e| e.to_string())
-                }
-                Field::Email => {
-                    (!Email::is_valid(v.trim())).then(|| format!("`{v}` is not an email address"))
-                }
-                Field::SisId => SisId::check(&v).err().map(|e| e.to_string()),
-                _ => v.trim().is_empty().then(|| "the value is blank".to_owned()),
-            };
-            if let Some(e) = err {
-                issues.push(Issue {
-                    row: None,
-                    rows: vec![],
-                    column: None,
-                    field: Some(f),
-                    severity: Severity::Error,
-                    code: IssueCode::InvalidFileValue,
-                    message: format!(
-                        "The value set for {} for the whole file is not valid: {e}.",
-                        f.name()
-                    ),
-                    suggestion: Some(format!(
-                        "Set {} to a valid value, or map a column to it.",
-                        f.name()
-                    )),
-                });
-                cx.mapping.unmap(f);
-            }
-        }
-        for f in cx.mapping.missing_required() {
-            let (message, suggestion) = if f == Field::SisId {
-                (
-                    "No column is mapped to sis_id or email: rows need one of them as their key.".to_owned(),
-                    "Map the column holding the district's ID (or the email address) for each user.".to_owned(),
-                )
-            } else {
-                (
-                    format!("No column is mapped to {}, which every row needs.", f.name()),
-                    format!(
-                        "Map a column to {0}, or set one value for the whole file (e.g. --set {0}={1}).",
-                        f.name(),
-                        if f == Field::Role { "student" } else { "…" }
-                    ),
-                )
-            };
-            issues.push(Issue {
-                row: None,
-                rows: vec![],
-                column: None,
-                field: Some(f),
-                severity: Severity::Error,
-                code: IssueCode::UnmappedRequired,
-                message,
-                suggestion: Some(suggestion),
-            });
-        }
-        let sources = Sources::new(&cx.mapping);
-        Validator {
-            cx,
-            sources,
-            records: Records::default(),
-            issues,
-            ids: Repeats::default(),
-            emails: Repeats::default(),
-            school_index: FxHashMap::default(),
-            school_values: Vec::new(),
-            school_keys: Vec::new(),
-            id_stats: IdStats {
-                all_digits: true,
-                min: usize::MAX,
-                ..IdStats::default()
-            },
-            fallback_rows: Vec::new(),
-            staff_grade_rows: Vec::new(),
-            students: 0,
-            rows: 0,
-            labels,
-            role_const,
-            email_check: EmailCheck::default(),
-        }
-    }
-
     /// Capacity hint for the expected number of rows (from the file size).
     pub fn reserve(&mut self, rows: usize, text_bytes: usize) {
         self.records.reserve(rows, text_bytes);
@@ -812,30 +543,6 @@ impl Validator {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn issue(
-    issues: &mut Vec<Issue>,
-    labels: &BTreeMap<Field, String>,
-    row: u32,
-    field: Option<Field>,
-    severity: Severity,
-    code: IssueCode,
-    message: String,
-    suggestion: Option<String>,
-) {
-    let column = field.and_then(|f| labels.get(&f).cloned());
-    issues.push(Issue {
-        row: Some(row),
-        rows: vec![],
-        column,
-        field,
-        severity,
-        code,
-        message,
-        suggestion,
-    });
-}
-
 /// Where each field's value comes from, indexed by field: built once per file so that the per-row
 /// work is array indexing, not map lookups.
 const FIELDS: usize = Field::ALL.len();
@@ -869,14 +576,6 @@ impl Sources {
 
     fn is_mapped(&self, f: Field) -> bool {
         self.mapped[f as usize]
-    }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

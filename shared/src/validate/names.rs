@@ -61,3 +61,19 @@ pub(super) static LETTER_CASE: [u8; 256] = {
     }
     t
 };
+
+pub(super) fn rows_list(rows: &[u32]) -> String {
+    let mut s: Vec<String> = rows.iter().take(5).map(u32::to_string).collect();
+    if rows.len() > 5 {
+        s.push(format!("and {} more", rows.len() - 5));
+    }
+    s.join(", ")
+}
+
+pub(super) fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,124 @@
+//! Setting a validator up for a mapping: which columns feed which fields, the one-value
+//! fields, the school directory, the record store.
+
+use super::*;
+
+impl Validator {
+    pub fn new(mut cx: Context) -> Validator {
+        let mut issues = Vec::new();
+        let labels = cx
+            .mapping
+            .fields
+            .iter()
+            .map(|(f, s)| {
+                let l = match s {
+                    Source::Column(c) => column_label(cx.headings.as_deref(), *c),
+                    Source::Value(_) => format!("{} (one value for the file)", f.label()),
+                };
+                (*f, l)
+            })
+            .collect();
+        // One value for the whole file is checked once, here, not on every row.
+        let mut role_const = None;
+        let consts: Vec<(Field, String)> = cx
+            .mapping
+            .fields
+            .iter()
+            .filter_map(|(f, s)| match s {
+                Source::Value(v) => Some((*f, v.clone())),
+                Source::Column(_) => None,
+            })
+            .collect();
+        for (f, v) in consts {
+            let err = match f {
+                Field::Role => match Role::parse(&v) {
+                    Ok(r) => {
+                        role_const = Some(r);
+                        None
+                    }
+                    Err(e) => Some(e.to_string()),
+                },
+                Field::Grade => Grade::parse(&v).err().map(|e| e.to_string()),
+                Field::Status => Status::parse(&v).err().map(|e| e.to_string()),
+                Field::LimitedEnglish | Field::EconDisadvantaged => {
+                    parse_bool(&v).err().map(|e| e.to_string())
+                }
+                Field::Email => {
+                    (!Email::is_valid(v.trim())).then(|| format!("`{v}` is not an email address"))
+                }
+                Field::SisId => SisId::check(&v).err().map(|e| e.to_string()),
+                _ => v.trim().is_empty().then(|| "the value is blank".to_owned()),
+            };
+            if let Some(e) = err {
+                issues.push(Issue {
+                    row: None,
+                    rows: vec![],
+                    column: None,
+                    field: Some(f),
+                    severity: Severity::Error,
+                    code: IssueCode::InvalidFileValue,
+                    message: format!(
+                        "The value set for {} for the whole file is not valid: {e}.",
+                        f.name()
+                    ),
+                    suggestion: Some(format!(
+                        "Set {} to a valid value, or map a column to it.",
+                        f.name()
+                    )),
+                });
+                cx.mapping.unmap(f);
+            }
+        }
+        for f in cx.mapping.missing_required() {
+            let (message, suggestion) = if f == Field::SisId {
+                (
+                    "No column is mapped to sis_id or email: rows need one of them as their key.".to_owned(),
+                    "Map the column holding the district's ID (or the email address) for each user.".to_owned(),
+                )
+            } else {
+                (
+                    format!("No column is mapped to {}, which every row needs.", f.name()),
+                    format!(
+                        "Map a column to {0}, or set one value for the whole file (e.g. --set {0}={1}).",
+                        f.name(),
+                        if f == Field::Role { "student" } else { "…" }
+                    ),
+                )
+            };
+            issues.push(Issue {
+                row: None,
+                rows: vec![],
+                column: None,
+                field: Some(f),
+                severity: Severity::Error,
+                code: IssueCode::UnmappedRequired,
+                message,
+                suggestion: Some(suggestion),
+            });
+        }
+        let sources = Sources::new(&cx.mapping);
+        Validator {
+            cx,
+            sources,
+            records: Records::default(),
+            issues,
+            ids: Repeats::default(),
+            emails: Repeats::default(),
+            school_index: FxHashMap::default(),
+            school_values: Vec::new(),
+            school_keys: Vec::new(),
+            id_stats: IdStats {
+                all_digits: true,
+                min: usize::MAX,
+                ..IdStats::default()
+            },
+            fallback_rows: Vec::new(),
+            staff_grade_rows: Vec::new(),
+            students: 0,
+            rows: 0,
+            labels,
+            role_const,
+            email_check: EmailCheck::default(),
+        }
+    }
+}
