@@ -3,6 +3,7 @@
 
 /// `'=…`, `'+…`, `'-…`, `'@…`: text that a CSV writer protected from spreadsheets; the reader
 /// takes it back as the plain text after the quote mark.
+#[inline]
 pub fn unescape_formula(s: &str) -> &str {
     match s.strip_prefix('\'') {
         Some(rest) if needs_escape(rest) => rest,
@@ -12,11 +13,13 @@ pub fn unescape_formula(s: &str) -> &str {
 
 /// A cell the CSV writer must protect: formula-like, or already looking like a protected one
 /// (`'=x` is written `''=x`, so that reading it back gives `'=x` again).
+#[inline]
 pub fn needs_escape(s: &str) -> bool {
     is_formula_like(s) || s.strip_prefix('\'').is_some_and(needs_escape)
 }
 
 /// Would a spreadsheet run this cell as a formula?
+#[inline]
 pub fn is_formula_like(s: &str) -> bool {
     s.as_bytes()
         .first()

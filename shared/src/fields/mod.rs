@@ -23,8 +23,8 @@ pub use formula::{is_formula_like, needs_escape, unescape_formula};
 pub use grade::{Grade, GradeError, GradeParse};
 pub use role::{Role, RoleError};
 pub use sis_id::{SisId, SisIdError};
+pub(crate) use text::{control_allowing, same_bytes, trim};
 pub use text::{fold_ascii, has_control, longer_than, MAX_NAME, MAX_PASSWORD, MAX_TEXT};
-pub(crate) use text::{same_bytes, trim};
 
 use serde::{Deserialize, Serialize};
 

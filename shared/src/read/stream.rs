@@ -56,6 +56,18 @@ impl<'a> Row<'a> {
         self.text.get(start..end)
     }
 
+    /// Whether a field of the row holds a control character (one pass over the whole row). The
+    /// delimiters, where the row is the input line itself, do not count.
+    #[inline]
+    pub(crate) fn has_control(&self) -> bool {
+        let b = self.text.as_bytes();
+        let delimiter = match (self.sep, self.ends.first()) {
+            (1, Some(&end)) if self.ends.len() > 1 => b.get(end).copied(),
+            _ => None,
+        };
+        crate::fields::control_allowing(b, delimiter.unwrap_or(b' '))
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         (0..self.len()).map(|i| self.get(i).unwrap_or(""))
     }

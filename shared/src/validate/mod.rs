@@ -173,6 +173,10 @@ impl Validator {
         for (f, v) in &sources.values {
             vals[*f as usize] = Some(v.as_str());
         }
+        // One pass over the row says whether any field holds a control character; only then is
+        // each field checked, and the issues are made after the loop.
+        let row_control = row.has_control();
+        let mut control = 0u32;
         for &(f, c) in &sources.columns {
             let raw = trim(row.get(c).unwrap_or(""));
             if is_formula_like(raw) {
@@ -180,7 +184,16 @@ impl Validator {
                     format!("{} starts with `{}`, which a spreadsheet would run as a formula; it is kept as plain text.", f.label(), raw.get(..1).unwrap_or("")),
                     Some("Check the value in the SIS; Rollcall writes it with a leading ' in every CSV it exports.".into()));
             }
-            if has_control(raw) {
+            if row_control && has_control(raw) {
+                control |= 1 << (f as u32);
+            }
+            vals[f as usize] = Some(unescape_formula(raw));
+        }
+        if control != 0 {
+            for f in Field::ALL
+                .into_iter()
+                .filter(|f| control & (1 << (*f as u32)) != 0)
+            {
                 err!(
                     Some(f),
                     IssueCode::ControlCharacter,
@@ -191,7 +204,6 @@ impl Validator {
                     Some("Remove it in the SIS: every field is one line of plain text.".into())
                 );
             }
-            vals[f as usize] = Some(unescape_formula(raw));
         }
         let cell = |f: Field| vals[f as usize];
 

@@ -1,6 +1,7 @@
 //! Name case: "all upper case or all lower case" for any script, a table for the usual letters.
 
 /// Two or more cased letters, all upper case or all lower case.
+#[inline]
 pub(super) fn bad_name_case(s: &str) -> bool {
     // The usual name starts with a capital and a small letter: it has both, done. The small
     // letter may be one of Latin-1's (`ü` is C3 BC: C3 then 9F–BF, but not ÷'s B7).
@@ -32,6 +33,7 @@ pub(super) fn bad_name_case(s: &str) -> bool {
 }
 
 /// (upper case, lower case), with the Unicode tables only past Latin-1.
+#[inline]
 pub(super) fn letter_case(c: char) -> (bool, bool) {
     match u32::from(c) {
         0..=0x7f => (c.is_ascii_uppercase(), c.is_ascii_lowercase()),
