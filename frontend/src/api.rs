@@ -161,6 +161,23 @@ impl Api {
         .await
     }
 
+    pub async fn patch_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: String,
+    ) -> Result<T, ApiError> {
+        let b = self
+            .auth(Request::patch(&self.url(path)))
+            .header("content-type", "application/json");
+        read(
+            b.body(body)
+                .map_err(|_| ApiError::unreachable())?
+                .send()
+                .await,
+        )
+        .await
+    }
+
     pub async fn put_json(&self, path: &str, body: String) -> Result<(), ApiError> {
         let b = self
             .auth(Request::put(&self.url(path)))

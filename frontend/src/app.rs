@@ -7,7 +7,10 @@ use leptos::task::spawn_local;
 
 use crate::api::{load_base, Api, Session};
 use crate::bridge::EngineClient;
-use crate::pages::{history::History, login::Login, outbox::Outbox, users::Users, wizard::Wizard};
+use crate::pages::{
+    history::History, login::Login, outbox::Outbox, settings::Settings, users::Users,
+    wizard::Wizard,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
@@ -16,6 +19,7 @@ pub enum Page {
     ImportDetail(i64),
     Users,
     Outbox,
+    Settings,
 }
 
 /// What every page can reach.
@@ -120,6 +124,7 @@ pub fn App() -> impl IntoView {
                     Page::ImportDetail(n) => view! { <History selected=Some(n)/> }.into_any(),
                     Page::Users => view! { <Users/> }.into_any(),
                     Page::Outbox => view! { <Outbox/> }.into_any(),
+                    Page::Settings => view! { <Settings/> }.into_any(),
                 }}
             </main>
         </Show>
@@ -186,6 +191,7 @@ fn Header() -> impl IntoView {
                 {tab(Page::History, "Import history")}
                 {tab(Page::Users, "Users")}
                 {tab(Page::Outbox, "Outbox")}
+                {tab(Page::Settings, "Settings")}
             </nav>
             <span class="muted">{admin}</span>
             <button on:click=sign_out>"Sign out"</button>

@@ -24,7 +24,7 @@ pub struct CsvQuery {
 
 /// The answer of the CSV door: the plan's report (one page of each list), whether it was
 /// applied, and the import.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, Default)]
 struct CsvAnswer {
     #[serde(flatten)]
     report: Option<PlanReport>,
@@ -90,17 +90,6 @@ pub async fn submit_csv(
     let fp = key
         .as_ref()
         .map(|_| fingerprint(&[req.query_string().as_bytes(), &body]));
-    let answer = |report| CsvAnswer {
-        report,
-        applied: false,
-        replayed: false,
-        code: None,
-        message: None,
-        import: None,
-        page: None,
-        per_page: None,
-        totals: None,
-    };
     // A retry answers the first import without planning again; another body is refused.
     if let Some(k) = key.clone() {
         if let Some(row) = db!(state, |c| Ok(c.import_by_key(d, &k)?)) {
@@ -111,7 +100,7 @@ pub async fn submit_csv(
                 applied: true,
                 replayed: true,
                 import: Some(import_json(&(&row).into())?),
-                ..answer(None)
+                ..CsvAnswer::default()
             }));
         }
     }
@@ -152,41 +141,32 @@ pub async fn submit_csv(
     })
     .await??;
     let totals = report.paginate(page, per);
-    let paged = |report| CsvAnswer {
+    let mut out = CsvAnswer {
+        report: Some(report),
         page: Some(page),
         per_page: Some(per),
-        totals: Some(totals.clone()),
-        ..answer(Some(report))
+        totals: Some(totals),
+        ..CsvAnswer::default()
     };
-    let (status, out) = match decision {
-        Decision::Errors => (StatusCode::UNPROCESSABLE_ENTITY, paged(report)),
-        Decision::Refused(e) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            CsvAnswer {
-                code: Some(e.code()),
-                message: Some(e.to_string()),
-                ..paged(report)
-            },
+    let mut refuse = |code: ErrorCode, message: String| {
+        out.code = Some(code);
+        out.message = Some(message);
+        crate::http::error::status_of(code)
+    };
+    let status = match decision {
+        Decision::Errors => StatusCode::UNPROCESSABLE_ENTITY,
+        Decision::Refused(e) => refuse(e.code(), e.to_string()),
+        Decision::GuardNotConfirmed => refuse(
+            ErrorCode::GuardNotAcknowledged,
+            "This import archives too many users: confirm with confirm_archives=true.".into(),
         ),
-        Decision::DryRun => (StatusCode::OK, paged(report)),
-        Decision::GuardNotConfirmed => (
-            StatusCode::CONFLICT,
-            CsvAnswer {
-                code: Some(ErrorCode::GuardNotAcknowledged),
-                message: Some(
-                    "This import archives too many users: confirm with confirm_archives=true."
-                        .into(),
-                ),
-                ..paged(report)
-            },
-        ),
+        Decision::DryRun => StatusCode::OK,
         Decision::Submit(cr) => {
             let sealed = seal(*cr).await?;
             let (status, import) = do_submit(&state, &caller, sealed, "api", key, fp, None).await?;
-            let mut out = paged(report);
             out.applied = true;
             out.import = Some(import_json(&(&import).into())?);
-            (status, out)
+            status
         }
     };
     Ok(HttpResponse::build(status).json(out))

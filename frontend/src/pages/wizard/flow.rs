@@ -182,15 +182,14 @@ pub(super) async fn make_plan(w: W) -> bool {
             return false;
         }
     };
-    let mut options: Value = serde_json::from_str(&w.options_json()).unwrap_or(Value::Null);
-    if let Some(o) = options.as_object_mut() {
-        o.insert("guard".into(), json!(me.district.guard));
-    }
     w.busy
         .set(Some("Planning against the current roster…".into()));
     let args = obj(&[
         ("scope", JsValue::from_str(&w.scope.get_untracked())),
-        ("options", JsValue::from_str(&options.to_string())),
+        (
+            "options",
+            JsValue::from_str(&w.options_json(me.district.guard)),
+        ),
         ("limit", JsValue::from(500)),
     ]);
     match engine.call_json::<Value>("plan", args, None).await {

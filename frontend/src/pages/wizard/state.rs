@@ -111,7 +111,9 @@ impl W {
         self.cx.flash.set(Some(("error".into(), msg.into())));
     }
 
-    pub(super) fn options_json(&self) -> String {
+    /// The plan's options, with the district's guard policy as the server states it (the
+    /// worker refuses to plan without one).
+    pub(super) fn options_json(&self, guard: Option<rollcall_shared::wire::GuardLimits>) -> String {
         let apply_at = self.apply_at.get_untracked();
         let apply_at = (!apply_at.is_empty()).then(|| {
             let d = js_sys::Date::new(&JsValue::from_str(&apply_at));
@@ -123,6 +125,7 @@ impl W {
             "group": self.group.get_untracked().parse::<i64>().ok(),
             "email_new_staff": self.email_staff.get_untracked(),
             "apply_at": apply_at,
+            "guard": guard,
         })
         .to_string()
     }
