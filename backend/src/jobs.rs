@@ -19,8 +19,8 @@ pub fn recover(db: &Db) -> Result<usize, DbError> {
         let stuck = c.imports_with_status(ImportStatus::Running)?;
         for mut i in stuck.iter().cloned() {
             i.set_status(ImportStatus::Failed);
-            i.error = Some("interrupted: the server stopped while this import was running; nothing of it was applied".into());
-            i.completed_at = Some(now_ms());
+            i.meta.error = Some("interrupted: the server stopped while this import was running; nothing of it was applied".into());
+            i.meta.completed_at = Some(now_ms());
             c.update_import(&i)?;
         }
         Ok(stuck.len())
@@ -35,19 +35,19 @@ pub fn run_due(db: &Db) -> Result<usize, DbError> {
         let due: Vec<_> = c
             .imports_with_status(ImportStatus::Queued)?
             .into_iter()
-            .filter(|i| i.run_at.is_none_or(|t| t <= now))
+            .filter(|i| i.meta.run_at.is_none_or(|t| t <= now))
             .collect();
         for mut import in due.iter().cloned() {
             import.set_status(ImportStatus::Running);
             c.update_import(&import)?;
             let result = run_one(c, &mut import);
             let mut done = import.clone();
-            done.completed_at = Some(now_ms());
+            done.meta.completed_at = Some(now_ms());
             match result {
                 Ok(()) => done.set_status(ImportStatus::Completed),
                 Err(e) => {
                     done.set_status(ImportStatus::Failed);
-                    done.error = Some(e.to_string());
+                    done.meta.error = Some(e.to_string());
                 }
             }
             c.update_import(&done)?;
@@ -62,7 +62,7 @@ fn run_one<C: Store>(
 ) -> Result<(), ApplyError> {
     let req = SealedRequest::from_stored_json(import.request.as_bytes())
         .map_err(|e| ApplyError::Db(DbError::Conflict(e.to_string())))?;
-    let d = import.district_id;
+    let d = import.meta.district_id;
     let mut out = import.clone();
     c.write_txn(d, |c| {
         let mut district = c.district(d)?;

@@ -66,9 +66,41 @@ impl App {
         plan(&v, &roster, scope, options).to_request("alpha", options, false, None)
     }
 
+    /// Sends a request that must be refused with `status` and `code`; its answer.
+    #[allow(clippy::too_many_arguments)]
+    async fn refused(
+        &self,
+        status: StatusCode,
+        code: &str,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Vec<u8>,
+        headers: &[(&str, String)],
+    ) -> Value {
+        let (s, v) = self.send(method, path, token, body, headers).await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (status, Some(code)),
+            "{method} {path}: {v}"
+        );
+        v
+    }
+
+    /// The change request for [`students`] `range` in `scope`, with default options.
+    async fn plan_students(&self, range: std::ops::Range<usize>, scope: &str) -> ChangeRequest {
+        self.request(&students(range), scope, &Options::default())
+            .await
+    }
+
     fn db(&self) -> Db {
         self.state.db.clone()
     }
+}
+
+/// Students `S{i}` of alpha, with `s{i}@alpha.org` addresses.
+fn students(range: std::ops::Range<usize>) -> String {
+    rows(range, |i| format!("s{i}@alpha.org"))
 }
 
 fn rows(range: std::ops::Range<usize>, email: impl Fn(usize) -> String) -> String {
@@ -187,7 +219,7 @@ async fn no_password_is_kept_as_typed_anywhere() {
                 .import(A, rollcall_backend::db::ImportNo(queued))
                 .unwrap()
                 .unwrap();
-            i.run_at = Some(0);
+            i.meta.run_at = Some(0);
             c.update_import(&i)
         })
         .unwrap();
@@ -239,9 +271,7 @@ async fn no_password_is_kept_as_typed_anywhere() {
 async fn requests_stored_before_hashing_are_sealed_at_start() {
     for url in backends() {
         let app = spawn_app(&url, Limits::default()).await;
-        let (s, _) = app
-            .csv("scope=f.csv", &rows(0..2, |i| format!("s{i}@alpha.org")))
-            .await;
+        let (s, _) = app.csv("scope=f.csv", &students(0..2)).await;
         assert_eq!(s, StatusCode::CREATED);
         // As an older version wrote them: passwords as typed, not sealed; one done, one queued.
         let old = app
@@ -262,8 +292,8 @@ async fn requests_stored_before_hashing_are_sealed_at_start() {
             i.sealed = false;
             c.update_import(&i)?;
             let mut q = i.clone();
-            q.number = rollcall_backend::db::ImportNo(2);
-            q.status = "queued".into();
+            q.meta.number = rollcall_backend::db::ImportNo(2);
+            q.set_status(rollcall_shared::api::ImportStatus::Queued);
             q.idempotency_key = None;
             c.insert_import(&q)?;
             Ok(())
@@ -317,14 +347,17 @@ async fn a_rollback_never_leaves_two_active_users_with_one_key() {
         let (s, v) = app.csv("scope=b.csv", &y).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         // Rolling back 2 would re-activate X beside Y: refused, both named.
-        let (s, v) = app
-            .send("POST", "/api/imports/2/rollback", &app.a, vec![], &[])
+        let v = app
+            .refused(
+                StatusCode::CONFLICT,
+                "rollback_conflict",
+                "POST",
+                "/api/imports/2/rollback",
+                &app.a,
+                vec![],
+                &[],
+            )
             .await;
-        assert_eq!(
-            (s, v["code"].as_str()),
-            (StatusCode::CONFLICT, Some("rollback_conflict")),
-            "{url}: {v}"
-        );
         let named = v["users"].to_string();
         assert!(named.contains("Xen") && named.contains("Yan"), "{v}");
         // Nothing changed, and the district still imports (its dry run and its apply agree).
@@ -382,31 +415,25 @@ async fn the_guard_is_the_districts_policy_not_the_clients() {
     for url in backends() {
         let app = spawn_app(&url, Limits::default()).await;
         assert_eq!(
-            app.csv("scope=f.csv", &rows(0..40, |i| format!("s{i}@alpha.org")))
-                .await
-                .0,
+            app.csv("scope=f.csv", &students(0..40)).await.0,
             StatusCode::CREATED
         );
-        let req = app
-            .request(
-                &rows(0..10, |i| format!("s{i}@alpha.org")),
-                "f.csv",
-                &Options::default(),
-            )
-            .await;
+        let req = app.plan_students(0..10, "f.csv").await;
         assert_eq!(req.archives.len(), 30);
         // A client that says its own guard is 100% of a million users is not believed.
         let mut v = serde_json::to_value(&req).unwrap();
         v["options"]["guard"] = json!({"percent": 100, "min": 1_000_000});
         let body = v.to_string().into_bytes();
-        let (s, r) = app
-            .send("POST", "/api/imports", &app.a, body.clone(), &[])
-            .await;
-        assert_eq!(
-            (s, r["code"].as_str()),
-            (StatusCode::CONFLICT, Some("guard_not_acknowledged")),
-            "{r}"
-        );
+        app.refused(
+            StatusCode::CONFLICT,
+            "guard_not_acknowledged",
+            "POST",
+            "/api/imports",
+            &app.a,
+            body.clone(),
+            &[],
+        )
+        .await;
         // The district's admin may change the policy; a script's token may not.
         let (s, me) = app.send("GET", "/api/me", &app.a, vec![], &[]).await;
         assert_eq!(
@@ -536,7 +563,7 @@ async fn bodies_are_bounded_per_route_and_never_inflated() {
             "POST",
             "/api/imports/csv?scope=f",
             Some(&app.a),
-            Some(rows(0..2, |i| format!("s{i}@alpha.org")).into_bytes()),
+            Some(students(0..2).into_bytes()),
             &[],
         )
         .await;
@@ -552,7 +579,7 @@ async fn bodies_are_bounded_per_route_and_never_inflated() {
             "POST",
             "/api/imports/csv?scope=f",
             Some(&app.a),
-            Some(rows(0..2, |i| format!("s{i}@alpha.org")).into_bytes()),
+            Some(students(0..2).into_bytes()),
             &[],
         )
         .await;
@@ -621,7 +648,7 @@ async fn sign_in_is_throttled_per_client_and_per_account_without_locking_the_own
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert!(wait.is_some_and(|w| w.parse::<u64>().unwrap() <= 600));
     // …and gets in once the wait is over (here no wait), not locked out for good.
-    let app = spawn_app(&url.replace(".db", "-2.db"), limits(Duration::ZERO)).await;
+    let app = spawn_app(&fresh("t_owner").remove(0), limits(Duration::ZERO)).await;
     for _ in 0..20 {
         sign_in(&app, "10.0.0.2:1", "admin@alpha.org", "guess").await;
     }
@@ -661,20 +688,8 @@ async fn an_idempotency_key_is_bound_to_its_request() {
     for url in backends() {
         let mut app = spawn_app(&url, Limits::default()).await;
         let key = |k: &str| vec![("idempotency-key", k.to_owned())];
-        let a = app
-            .request(
-                &rows(0..3, |i| format!("s{i}@alpha.org")),
-                "f.csv",
-                &Options::default(),
-            )
-            .await;
-        let b = app
-            .request(
-                &rows(5..9, |i| format!("s{i}@alpha.org")),
-                "f.csv",
-                &Options::default(),
-            )
-            .await;
+        let a = app.plan_students(0..3, "f.csv").await;
+        let b = app.plan_students(5..9, "f.csv").await;
         let (s, first) = app
             .send("POST", "/api/imports", &app.a, a.to_json(), &key("k1"))
             .await;
@@ -698,7 +713,7 @@ async fn an_idempotency_key_is_bound_to_its_request() {
             (StatusCode::OK, &first["import"]["number"])
         );
         // The CSV door too, without planning the new body.
-        let csv1 = rows(10..12, |i| format!("s{i}@alpha.org"));
+        let csv1 = students(10..12);
         let (s, first) = app
             .send(
                 "POST",
@@ -714,7 +729,7 @@ async fn an_idempotency_key_is_bound_to_its_request() {
                 "POST",
                 "/api/imports/csv?scope=g.csv",
                 &app.a,
-                rows(20..22, |i| format!("s{i}@alpha.org")).into_bytes(),
+                students(20..22).into_bytes(),
                 &key("k2"),
             )
             .await;
@@ -752,13 +767,7 @@ async fn an_idempotency_key_is_bound_to_its_request() {
             "a week later every session has expired too"
         );
         app.a = app.login("admin@alpha.org").await;
-        let c = app
-            .request(
-                &rows(30..31, |i| format!("s{i}@alpha.org")),
-                "h.csv",
-                &Options::default(),
-            )
-            .await;
+        let c = app.plan_students(30..31, "h.csv").await;
         let (s, _) = app
             .send("POST", "/api/imports", &app.a, c.to_json(), &key("k1"))
             .await;
@@ -858,21 +867,13 @@ async fn signing_out_an_api_token_is_refused_and_the_token_is_not_fooled() {
 async fn a_dry_run_answers_a_page_not_the_whole_plan() {
     let url = backends().remove(0);
     let app = spawn_app(&url, Limits::default()).await;
-    let (s, v) = app
-        .csv(
-            "scope=f.csv&dry_run=true",
-            &rows(0..250, |i| format!("s{i}@alpha.org")),
-        )
-        .await;
+    let (s, v) = app.csv("scope=f.csv&dry_run=true", &students(0..250)).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["summary"]["creates"], 250);
     assert_eq!(v["totals"]["creates"], 250);
     assert_eq!(v["creates"].as_array().map(Vec::len), Some(100));
     let (_, v) = app
-        .csv(
-            "scope=f.csv&dry_run=true&page=3",
-            &rows(0..250, |i| format!("s{i}@alpha.org")),
-        )
+        .csv("scope=f.csv&dry_run=true&page=3", &students(0..250))
         .await;
     assert_eq!(v["creates"].as_array().map(Vec::len), Some(50));
     assert_eq!(v["creates"][0]["district_id"], "S200");
@@ -928,14 +929,16 @@ async fn a_line_break_in_a_name_never_reaches_a_mail() {
             )
             .await;
         req.creates[0].data.first_name = "Ann\r\nBcc: everyone@outside.example".into();
-        let (s, v) = app
-            .send("POST", "/api/imports", &app.a, req.to_json(), &[])
-            .await;
-        assert_eq!(
-            (s, v["code"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_record")),
-            "{v}"
-        );
+        app.refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_record",
+            "POST",
+            "/api/imports",
+            &app.a,
+            req.to_json(),
+            &[],
+        )
+        .await;
         let (_, outbox) = app.send("GET", "/api/outbox", &app.a, vec![], &[]).await;
         assert_eq!(outbox.as_array().map(Vec::len), Some(0), "{outbox}");
     }
@@ -946,9 +949,7 @@ async fn a_value_no_version_writes_is_an_error_not_a_guess() {
     for url in backends() {
         let app = spawn_app(&url, Limits::default()).await;
         assert_eq!(
-            app.csv("scope=f.csv", &rows(0..2, |i| format!("s{i}@alpha.org")))
-                .await
-                .0,
+            app.csv("scope=f.csv", &students(0..2)).await.0,
             StatusCode::CREATED
         );
         // Edited by hand: a role Rollcall never writes. It used to be read as "student".
@@ -970,12 +971,7 @@ async fn a_value_no_version_writes_is_an_error_not_a_guess() {
             (StatusCode::INTERNAL_SERVER_ERROR, Some("internal")),
             "{url}"
         );
-        let (s, _) = app
-            .csv(
-                "scope=f.csv&dry_run=true",
-                &rows(0..2, |i| format!("s{i}@alpha.org")),
-            )
-            .await;
+        let (s, _) = app.csv("scope=f.csv&dry_run=true", &students(0..2)).await;
         assert_eq!(
             s,
             StatusCode::INTERNAL_SERVER_ERROR,

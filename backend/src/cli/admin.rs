@@ -373,7 +373,7 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
     })
     .map_err(|e| anyhow!("Not imported: {e}"))?;
     let i = outcome.import();
-    print(Some((i.number.0, i.applied_revision)))?;
+    print(Some((i.meta.number.0, i.meta.applied_revision)))?;
     Ok(ExitCode::SUCCESS)
 }
 

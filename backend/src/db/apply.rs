@@ -11,7 +11,7 @@ use rollcall_shared::plan::{verify, Change, Roster, Secret, UserStatus, VerifyEr
 use rollcall_shared::wire::{ChangeRequest, SealError, SealedRequest};
 use thiserror::Error;
 
-use super::models::{status_str, ChangeRow, DistrictRow, ImportRow, UserRow};
+use super::models::{status_str, ChangeRow, DistrictRow, ImportMeta, ImportRow, UserRow};
 use super::{now_ms, DbError, ImportNo, Store, StoreCommon};
 
 pub use super::rollback::{rollback, RollbackError};
@@ -198,42 +198,43 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
     let now = now_ms();
     let number = district.next_import;
     district.next_import += 1;
-    let mut import = ImportRow {
-        district_id: s.district,
-        number: ImportNo(number),
-        description: req.description.clone(),
-        kind: s.kind.to_owned(),
-        scope: req.scope.clone(),
-        status: ImportStatus::Completed.into(),
-        submitted_by: s.submitted_by.to_owned(),
-        submitted_at: now,
-        run_at: None,
-        completed_at: Some(now),
-        base_revision: current as i64,
-        applied_revision: None,
-        idempotency_key: s.idempotency_key.map(str::to_owned),
-        counts: String::new(),
-        request: req
-            .to_json()
-            .map_err(|e| DbError::Conflict(format!("the request cannot be stored: {e}")))?,
-        error: None,
-        created_from: None,
-        created_to: None,
-        fingerprint: s.fingerprint.map(str::to_owned),
-        sealed: true,
-    };
     let counts = Counts {
         creates: req.creates.len() as u32,
         updates: req.updates.len() as u32,
         archives: req.archives.len() as u32,
         restores: req.restores.len() as u32,
     };
-    import.counts =
-        serde_json::to_string(&counts).map_err(|e| DbError::Conflict(format!("counts: {e}")))?;
+    let mut import = ImportRow {
+        meta: ImportMeta {
+            district_id: s.district,
+            number: ImportNo(number),
+            description: req.description.clone(),
+            kind: s.kind.to_owned(),
+            scope: req.scope.clone(),
+            status: ImportStatus::Completed.into(),
+            submitted_by: s.submitted_by.to_owned(),
+            submitted_at: now,
+            run_at: None,
+            completed_at: Some(now),
+            base_revision: current as i64,
+            applied_revision: None,
+            counts: serde_json::to_string(&counts)
+                .map_err(|e| DbError::Conflict(format!("counts: {e}")))?,
+            error: None,
+        },
+        idempotency_key: s.idempotency_key.map(str::to_owned),
+        request: req
+            .to_json()
+            .map_err(|e| DbError::Conflict(format!("the request cannot be stored: {e}")))?,
+        created_from: None,
+        created_to: None,
+        fingerprint: s.fingerprint.map(str::to_owned),
+        sealed: true,
+    };
     if let Some(at) = s.run_at.filter(|at| *at > now) {
         import.set_status(ImportStatus::Queued);
-        import.run_at = Some(at);
-        import.completed_at = None;
+        import.meta.run_at = Some(at);
+        import.meta.completed_at = None;
         c.set_district_counters(&district)?;
         c.insert_import(&import)?;
         return Ok(Outcome::Queued(import));
@@ -257,7 +258,7 @@ pub fn apply_rows<C: Store>(
     let d = district.id;
     let index: std::collections::HashMap<i64, usize> =
         rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    let fail_after = if import.submitted_by == FAIL_TAG {
+    let fail_after = if import.meta.submitted_by == FAIL_TAG {
         FAIL_AFTER.load(std::sync::atomic::Ordering::Relaxed)
     } else {
         usize::MAX
@@ -327,7 +328,7 @@ pub fn apply_rows<C: Store>(
         .map(|(id, (actions, before))| {
             Ok(ChangeRow {
                 district_id: d,
-                import_number: import.number,
+                import_number: import.meta.number,
                 user_id: id,
                 action: actions.join("+"),
                 // Without its before-image an import could not be rolled back: no image, no apply.
@@ -374,7 +375,7 @@ pub fn apply_rows<C: Store>(
         c.add_members(d, g, &ids)?;
     }
     district.revision += 1;
-    import.applied_revision = Some(district.revision);
+    import.meta.applied_revision = Some(district.revision);
     c.set_district_counters(district)?;
     Ok(())
 }
@@ -423,16 +424,16 @@ pub fn mail_after<C: Store>(
     import: &ImportRow,
     req: &ChangeRequest,
 ) -> Result<(), DbError> {
-    if import.submitted_by.contains('@') {
+    if import.meta.submitted_by.contains('@') {
         c.insert_mail(
             district.id,
-            &import.submitted_by,
-            &format!("Import #{} completed", import.number),
+            &import.meta.submitted_by,
+            &format!("Import #{} completed", import.meta.number),
             &format!(
                 "Your import #{} into {} ({}) completed: {} created, {} updated, {} archived, {} restored.",
-                import.number,
+                import.meta.number,
                 district.name,
-                import.scope,
+                import.meta.scope,
                 req.creates.len(),
                 req.updates.len(),
                 req.archives.len(),

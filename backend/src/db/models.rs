@@ -175,44 +175,28 @@ impl UserRow {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+/// An import's row: what the history shows (`meta`) and what only the server needs.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = imports, treat_none_as_default_value = false, treat_none_as_null = true)]
 pub struct ImportRow {
-    pub district_id: DistrictId,
-    pub number: ImportNo,
-    pub description: Option<String>,
-    pub kind: String,
-    pub scope: String,
-    /// An [`ImportStatus`]'s text: read it with [`ImportRow::status`], write it with
-    /// [`ImportRow::set_status`].
-    pub status: String,
-    pub submitted_by: String,
-    pub submitted_at: i64,
-    pub run_at: Option<i64>,
-    pub completed_at: Option<i64>,
-    pub base_revision: i64,
-    pub applied_revision: Option<i64>,
+    #[diesel(embed)]
+    pub meta: ImportMeta,
     pub idempotency_key: Option<String>,
-    pub counts: String,
-    #[serde(skip)]
     pub request: String,
-    pub error: Option<String>,
     pub created_from: Option<i64>,
     pub created_to: Option<i64>,
     /// SHA-256 of the request the idempotency key was first used with.
-    #[serde(skip)]
     pub fingerprint: Option<String>,
     /// `request` holds no password as typed (always true for rows written by this version).
-    #[serde(skip)]
     pub sealed: bool,
 }
 
 impl ImportRow {
     pub fn status(&self) -> Result<ImportStatus, super::DbError> {
-        parse_status(&self.status)
+        self.meta.status()
     }
     pub fn set_status(&mut self, s: ImportStatus) {
-        self.status = s.as_str().to_owned();
+        self.meta.status = s.as_str().to_owned();
     }
 }
 
@@ -221,8 +205,8 @@ fn parse_status(s: &str) -> Result<ImportStatus, super::DbError> {
 }
 
 /// An import as the history lists it: everything but the stored request.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = imports)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = imports, treat_none_as_default_value = false, treat_none_as_null = true)]
 pub struct ImportMeta {
     pub district_id: DistrictId,
     pub number: ImportNo,
@@ -243,27 +227,6 @@ pub struct ImportMeta {
 impl ImportMeta {
     pub fn status(&self) -> Result<ImportStatus, super::DbError> {
         parse_status(&self.status)
-    }
-}
-
-impl From<&ImportRow> for ImportMeta {
-    fn from(i: &ImportRow) -> ImportMeta {
-        ImportMeta {
-            district_id: i.district_id,
-            number: i.number,
-            description: i.description.clone(),
-            kind: i.kind.clone(),
-            scope: i.scope.clone(),
-            status: i.status.clone(),
-            submitted_by: i.submitted_by.clone(),
-            submitted_at: i.submitted_at,
-            run_at: i.run_at,
-            completed_at: i.completed_at,
-            base_revision: i.base_revision,
-            applied_revision: i.applied_revision,
-            counts: i.counts.clone(),
-            error: i.error.clone(),
-        }
     }
 }
 

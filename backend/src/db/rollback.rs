@@ -46,7 +46,7 @@ fn rollback_in_txn<C: Store>(
     let mut import = c
         .import(d, number)?
         .ok_or(RollbackError::NotFound(number))?;
-    let status = import.status()?;
+    let status = import.meta.status()?;
     if status != ImportStatus::Completed {
         return Err(RollbackError::NotCompleted(number, status));
     }

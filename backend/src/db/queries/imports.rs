@@ -11,7 +11,7 @@ macro_rules! imports_queries {
             Ok(())
         }
         fn update_import(&mut self, row: &ImportRow) -> Result<(), DbError> {
-            diesel::update(imports::table.find((row.district_id, row.number)))
+            diesel::update(imports::table.find((row.meta.district_id, row.meta.number)))
                 .set(row)
                 .execute(self)?;
             Ok(())

@@ -99,7 +99,7 @@ pub async fn submit_csv(
             return Ok(HttpResponse::Ok().json(CsvAnswer {
                 applied: true,
                 replayed: true,
-                import: Some(import_json(&(&row).into())?),
+                import: Some(import_json(&row.meta)?),
                 ..CsvAnswer::default()
             }));
         }
@@ -165,7 +165,7 @@ pub async fn submit_csv(
             let sealed = seal(*cr).await?;
             let (status, import) = do_submit(&state, &caller, sealed, "api", key, fp, None).await?;
             out.applied = true;
-            out.import = Some(import_json(&(&import).into())?);
+            out.import = Some(import_json(&import.meta)?);
             status
         }
     };

@@ -32,7 +32,7 @@ pub async fn submit(
     let (status, import) =
         do_submit(&state, &caller, sealed, "upload", key, fp, if_match(&req)).await?;
     Ok(HttpResponse::build(status).json(ImportAnswer {
-        import: import_json(&(&import).into())?,
+        import: import_json(&import.meta)?,
     }))
 }
 
@@ -63,7 +63,7 @@ fn updated(
 /// The request an import stored; one that does not read back is an error (logged), not "none".
 fn stored_request(import: &ImportRow) -> Result<SealedRequest> {
     SealedRequest::from_stored_json(import.request.as_bytes()).map_err(|e| {
-        tracing::error!(import = import.number.0, error = %e, "unreadable stored request");
+        tracing::error!(import = import.meta.number.0, error = %e, "unreadable stored request");
         ApiError::internal()
     })
 }
@@ -110,7 +110,7 @@ pub async fn import_detail(
     // import without its lists rather than failing the page.
     let req = stored_request(&import).ok();
     let mut detail = ImportDetail {
-        summary: import_json(&(&import).into())?,
+        summary: import_json(&import.meta)?,
         creates: vec![],
         updates: vec![],
         archives: vec![],
@@ -214,6 +214,6 @@ pub async fn rollback(
     let (d, n) = (caller.district, number.into_inner());
     let import = db!(state, |c| Ok(apply::rollback(c, d, n)?));
     Ok(HttpResponse::Ok().json(ImportAnswer {
-        import: import_json(&(&import).into())?,
+        import: import_json(&import.meta)?,
     }))
 }
