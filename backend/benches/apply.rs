@@ -58,14 +58,14 @@ fn bench(label: &str, url: &str, out: &mut String) {
             apply::submit(c, &sub).expect(what);
             t.elapsed().as_secs_f64()
         };
-        let p1 = plan(&v1, &empty, "students.csv", &Options::default());
+        let p1 = plan(&v1, &empty, &sc("students.csv"), &Options::default());
         let req1 = apply::seal(p1.to_request(&d.short_name, &Options::default(), true, None))
             .expect("seal");
         let first = timed_submit(&mut *c, &req1, "first import");
 
         let dist = c.district(d.id).expect("district");
         let roster = apply::roster_of(&dist, &c.users(d.id).expect("users")).expect("roster");
-        let p2 = plan(&v2, &roster, "students.csv", &Options::default());
+        let p2 = plan(&v2, &roster, &sc("students.csv"), &Options::default());
         let req2 = apply::seal(p2.to_request(&d.short_name, &Options::default(), true, None))
             .expect("seal");
         let second = timed_submit(&mut *c, &req2, "re-import");
@@ -137,4 +137,9 @@ fn main() {
     let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     let _ = std::fs::create_dir_all(&target);
     let _ = std::fs::write(target.join("apply.txt"), out);
+}
+
+/// A scope for tests.
+fn sc(s: &str) -> rollcall_shared::fields::Scope {
+    rollcall_shared::fields::Scope::parse(s).expect("a valid scope")
 }

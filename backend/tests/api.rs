@@ -82,7 +82,7 @@ impl App {
         .expect("reads");
         assert!(!v.has_errors(), "{:?}", v.issues);
         (
-            plan(&v, &roster, scope, &Options::default()),
+            plan(&v, &roster, &sc(scope), &Options::default()),
             me["district"]["short_name"]
                 .as_str()
                 .expect("short")
@@ -104,7 +104,13 @@ impl App {
             h.push(("idempotency-key", k.to_owned()));
         }
         let (s, _, b) = self
-            .call("POST", "/api/imports", Some(token), Some(req.to_json()), &h)
+            .call(
+                "POST",
+                "/api/imports",
+                Some(token),
+                Some(req.to_json().expect("serializes")),
+                &h,
+            )
             .await;
         (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
     }
@@ -557,4 +563,9 @@ async fn a_scheduled_import_runs_after_a_restart() {
         assert_eq!(list[0]["status"], "completed", "{list}");
         assert_eq!(app.roster(&token).await.users.len(), 3);
     }
+}
+
+/// A scope for tests.
+fn sc(s: &str) -> rollcall_shared::fields::Scope {
+    rollcall_shared::fields::Scope::parse(s).expect("a valid scope")
 }

@@ -46,7 +46,7 @@ impl App {
             .await;
         let roster: Roster = codec::decode(&b).expect("snapshot");
         let (_, v) = validate_bytes(csv.as_bytes(), &ImportOptions::default()).expect("valid");
-        plan(&v, &roster, "f.csv", &Options::default()).to_request(
+        plan(&v, &roster, &sc("f.csv"), &Options::default()).to_request(
             "alpha",
             &Options::default(),
             true,
@@ -69,7 +69,7 @@ async fn concurrent_submits_from_one_revision_apply_exactly_once() {
     for url in backends() {
         let app = spawn_app(&url, Limits::default()).await;
         let req = app.request(&csv(20, "Ann")).await;
-        let body = req.to_json();
+        let body = req.to_json().expect("serializes");
         let calls = (0..8).map(|i| {
             let h = vec![
                 ("if-match", "\"0\"".to_owned()),
@@ -104,7 +104,11 @@ async fn concurrent_submits_from_one_revision_apply_exactly_once() {
 async fn concurrent_retries_with_one_key_apply_once_and_answer_alike() {
     for url in backends() {
         let app = spawn_app(&url, Limits::default()).await;
-        let body = app.request(&csv(20, "Ann")).await.to_json();
+        let body = app
+            .request(&csv(20, "Ann"))
+            .await
+            .to_json()
+            .expect("serializes");
         let calls = (0..6).map(|_| {
             let h = vec![("idempotency-key", "same-key".to_owned())];
             let body = body.clone();
@@ -441,4 +445,9 @@ async fn tokens_and_password_hashes_never_reach_the_logs() {
     ] {
         assert!(!text.contains(secret), "a secret reached the logs");
     }
+}
+
+/// A scope for tests.
+fn sc(s: &str) -> rollcall_shared::fields::Scope {
+    rollcall_shared::fields::Scope::parse(s).expect("a valid scope")
 }

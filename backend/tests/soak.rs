@@ -104,55 +104,52 @@ fn crash_mid_apply_leaves_each_import_whole_or_absent() {
             };
             let db = seed(&url);
             let kill_after = Duration::from_millis(rng.below(max_kill_ms + 1));
-            let child = if t % 2 == 0 {
-                // The CLI applies the import.
-                Command::new(env!("CARGO_BIN_EXE_rollcall"))
-                    .args([
-                        "import",
-                        file.to_str().expect("path"),
-                        "--district",
-                        "demo",
-                        "--scope",
-                        "s",
-                        "--confirm-archives",
-                    ])
-                    .env("DATABASE_URL", &url)
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-            } else {
-                // A scheduled import, applied by the server's job runner.
-                let req = plan(&v, &Roster::default(), "s", &Options::default()).to_request(
-                    "demo",
-                    &Options::default(),
-                    true,
-                    None,
-                );
-                let req = apply::seal(req).expect("seal");
-                let mut conn = db.get().expect("conn");
-                let at = rollcall_backend::db::now_ms() + 50;
-                with_conn!(conn, |c| apply::submit(
-                    c,
-                    &Submission {
-                        district: rollcall_backend::db::DistrictId(1),
-                        request: &req,
-                        submitted_by: "soak",
-                        kind: "api",
-                        idempotency_key: None,
-                        fingerprint: None,
-                        if_match: None,
-                        run_at: Some(at)
-                    }
-                ))
-                .expect("queued");
-                Command::new(env!("CARGO_BIN_EXE_rollcall"))
-                    .args(["serve", "--addr", "127.0.0.1:0"])
-                    .env("DATABASE_URL", &url)
-                    .env("ROLLCALL_LOG", "error")
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-            };
+            let child =
+                if t % 2 == 0 {
+                    // The CLI applies the import.
+                    Command::new(env!("CARGO_BIN_EXE_rollcall"))
+                        .args([
+                            "import",
+                            file.to_str().expect("path"),
+                            "--district",
+                            "demo",
+                            "--scope",
+                            "s",
+                            "--confirm-archives",
+                        ])
+                        .env("DATABASE_URL", &url)
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::null())
+                        .spawn()
+                } else {
+                    // A scheduled import, applied by the server's job runner.
+                    let req = plan(&v, &Roster::default(), &sc("s"), &Options::default())
+                        .to_request("demo", &Options::default(), true, None);
+                    let req = apply::seal(req).expect("seal");
+                    let mut conn = db.get().expect("conn");
+                    let at = rollcall_backend::db::now_ms() + 50;
+                    with_conn!(conn, |c| apply::submit(
+                        c,
+                        &Submission {
+                            district: rollcall_backend::db::DistrictId(1),
+                            request: &req,
+                            submitted_by: "soak",
+                            kind: "api",
+                            idempotency_key: None,
+                            fingerprint: None,
+                            if_match: None,
+                            run_at: Some(at)
+                        }
+                    ))
+                    .expect("queued");
+                    Command::new(env!("CARGO_BIN_EXE_rollcall"))
+                        .args(["serve", "--addr", "127.0.0.1:0"])
+                        .env("DATABASE_URL", &url)
+                        .env("ROLLCALL_LOG", "error")
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::null())
+                        .spawn()
+                };
             let mut child = child.expect("spawn");
             std::thread::sleep(kill_after);
             let _ = child.kill(); // SIGKILL
@@ -307,4 +304,9 @@ fn the_database_going_away_gives_503s_then_the_server_recovers() {
         .status();
     assert!(ok, "the server recovered when the database came back");
     write_report("gone", &format!("database_gone | {} | 0 | 503 with code `database_unavailable` while down, 200 again after restart\n", codes.len()));
+}
+
+/// A scope for tests.
+fn sc(s: &str) -> rollcall_shared::fields::Scope {
+    rollcall_shared::fields::Scope::parse(s).expect("a valid scope")
 }

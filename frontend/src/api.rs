@@ -2,11 +2,10 @@
 //! `index.html` (default: same origin).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use rollcall_shared::api::SessionAnswer;
+use rollcall_shared::api::{ErrorBody, LoginAsk, SessionAnswer};
 use rollcall_shared::error_code::ErrorCode;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
@@ -21,7 +20,8 @@ pub struct ApiError {
     pub status: u16,
     pub code: ErrorCode,
     pub message: String,
-    pub body: Value,
+    /// The users named by the answer (a rollback that later imports block).
+    pub users: Vec<String>,
 }
 
 impl ApiError {
@@ -30,7 +30,17 @@ impl ApiError {
             status: 0,
             code: ErrorCode::Unreachable,
             message: "The server cannot be reached: check your connection, then try again.".into(),
-            body: Value::Null,
+            users: vec![],
+        }
+    }
+
+    /// An answer the browser cannot read as the API's.
+    fn bad_response(status: u16, message: String) -> ApiError {
+        ApiError {
+            status,
+            code: ErrorCode::BadResponse,
+            message,
+            users: vec![],
         }
     }
     pub fn expired(&self) -> bool {
@@ -72,34 +82,32 @@ async fn read<T: DeserializeOwned>(r: Result<Response, gloo_net::Error>) -> Resu
     let r = r.map_err(|_| ApiError::unreachable())?;
     let status = r.status();
     if (200..300).contains(&status) {
-        if status == 204 {
-            return serde_json::from_value(Value::Null).map_err(|e| ApiError {
-                status,
-                code: ErrorCode::BadResponse,
-                message: e.to_string(),
-                body: Value::Null,
-            });
-        }
-        return r.json::<T>().await.map_err(|e| ApiError {
-            status,
-            code: ErrorCode::BadResponse,
-            message: e.to_string(),
-            body: Value::Null,
-        });
+        // A 204 has no body: only a type that reads `null` (a unit) accepts it.
+        let text = r
+            .text()
+            .await
+            .map_err(|e| ApiError::bad_response(status, e.to_string()))?;
+        let text = if status == 204 && text.is_empty() {
+            "null"
+        } else {
+            text.as_str()
+        };
+        return serde_json::from_str(text)
+            .map_err(|e| ApiError::bad_response(status, e.to_string()));
     }
-    let body: Value = r.json().await.unwrap_or(Value::Null);
-    let message = body["message"]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("The server answered {status}."));
     // A body that is not ours (a proxy's page) has no code: the browser says so itself.
-    let code = serde_json::from_value(body["code"].clone()).unwrap_or(ErrorCode::BadResponse);
-    Err(ApiError {
-        status,
-        code,
-        message,
-        body,
-    })
+    match r.json::<ErrorBody>().await {
+        Ok(b) => Err(ApiError {
+            status,
+            code: b.code,
+            message: b.message,
+            users: b.users,
+        }),
+        Err(_) => Err(ApiError::bad_response(
+            status,
+            format!("The server answered {status}."),
+        )),
+    }
 }
 
 impl Api {
@@ -115,7 +123,10 @@ impl Api {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Result<Session, ApiError> {
-        let body = serde_json::json!({"email": email, "password": password});
+        let body = LoginAsk {
+            email: email.to_owned(),
+            password: password.to_owned(),
+        };
         let r = Request::post(&self.url("/api/session"))
             .json(&body)
             .map_err(|_| ApiError::unreachable())?
@@ -136,8 +147,7 @@ impl Api {
 
     pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
         let r = self.auth(Request::delete(&self.url(path))).send().await;
-        let _: Value = read(r).await?;
-        Ok(())
+        read::<serde::de::IgnoredAny>(r).await.map(|_| ())
     }
 
     pub async fn post_json<T: DeserializeOwned>(
@@ -182,14 +192,14 @@ impl Api {
         let b = self
             .auth(Request::put(&self.url(path)))
             .header("content-type", "application/json");
-        let _: Value = read(
+        read::<serde::de::IgnoredAny>(
             b.body(body)
                 .map_err(|_| ApiError::unreachable())?
                 .send()
                 .await,
         )
-        .await?;
-        Ok(())
+        .await
+        .map(|_| ())
     }
 
     /// Bytes and ETag of a GET (`None` when `If-None-Match` matched: 304).
@@ -207,15 +217,13 @@ impl Api {
             304 => Ok(None),
             s if (200..300).contains(&s) => {
                 let tag = r.headers().get("etag");
-                let bytes = r.binary().await.map_err(|e| ApiError {
-                    status: s,
-                    code: ErrorCode::BadResponse,
-                    message: e.to_string(),
-                    body: Value::Null,
-                })?;
+                let bytes = r
+                    .binary()
+                    .await
+                    .map_err(|e| ApiError::bad_response(s, e.to_string()))?;
                 Ok(Some((bytes, tag)))
             }
-            _ => read::<Value>(Ok(r)).await.map(|_| None),
+            _ => read::<serde::de::IgnoredAny>(Ok(r)).await.map(|_| None),
         }
     }
 }

@@ -5,27 +5,18 @@
 
 use std::collections::BTreeMap;
 
-use rollcall_shared::fields::Field;
-use rollcall_shared::map::{Mapping, SavedMapping, School, SchoolDirectory};
+use rollcall_shared::fields::{Field, Scope};
+use rollcall_shared::map::{Mapping, SchoolDirectory};
 use rollcall_shared::plan::{codec, plan_indexed, Plan, Roster, RosterIndex};
+use rollcall_shared::preview::{
+    OpenAnswer, OpenAsk, PlanAsk, PlanView, RosterLoaded, SampleRow, ValidationView,
+};
 use rollcall_shared::read::{ReadOptions, TextEncoding};
 use rollcall_shared::validate::{Issue, Validation};
 use rollcall_shared::wire::Options;
 use rollcall_shared::{open, ImportOptions, Opened, Pipeline};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
-
-/// What the page says about the file before it is read.
-#[derive(Debug, Default, Deserialize)]
-pub struct OpenOptions {
-    pub encoding: Option<String>,
-    pub delimiter: Option<String>,
-    pub has_header: Option<bool>,
-    pub saved: Option<SavedMapping>,
-    #[serde(default)]
-    pub schools: Vec<School>,
-}
 
 fn err(e: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&e.to_string())
@@ -33,43 +24,6 @@ fn err(e: impl std::fmt::Display) -> JsValue {
 
 fn to_json<T: Serialize>(v: &T) -> Result<String, JsValue> {
     serde_json::to_string(v).map_err(err)
-}
-
-/// The summary of a validation, for the validate and school screens.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ValidationView {
-    pub rows: u32,
-    pub errors: u32,
-    pub warnings: u32,
-    /// (code, severity, count), most frequent first.
-    pub codes: Vec<(String, String, u32)>,
-    /// (value, rows, first row, resolved code)
-    pub schools: Vec<(String, u32, u32, Option<String>)>,
-}
-
-fn view_of(v: &Validation) -> ValidationView {
-    let s = v.summary();
-    let mut counts: BTreeMap<(String, String), u32> = BTreeMap::new();
-    for i in &v.issues {
-        let sev = if i.is_error() { "error" } else { "warning" };
-        *counts
-            .entry((i.code.as_str().to_owned(), sev.to_owned()))
-            .or_default() += 1;
-    }
-    let mut codes: Vec<(String, String, u32)> =
-        counts.into_iter().map(|((c, s), n)| (c, s, n)).collect();
-    codes.sort_by_key(|c| std::cmp::Reverse(c.2));
-    ValidationView {
-        rows: s.rows,
-        errors: s.errors,
-        warnings: s.warnings,
-        codes,
-        schools: v
-            .school_values
-            .iter()
-            .map(|sv| (sv.value.clone(), sv.count, sv.first_row, sv.code.clone()))
-            .collect(),
-    }
 }
 
 #[wasm_bindgen]
@@ -101,7 +55,7 @@ impl Engine {
         complete: bool,
         options: &str,
     ) -> Result<String, JsValue> {
-        let o: OpenOptions = serde_json::from_str(options).map_err(err)?;
+        let o: OpenAsk = serde_json::from_str(options).map_err(err)?;
         let encoding = match o.encoding.as_deref().filter(|e| !e.is_empty()) {
             Some(e) => Some(
                 TextEncoding::from_label(e).ok_or_else(|| err(format!("unknown encoding {e}")))?,
@@ -138,16 +92,23 @@ impl Engine {
                 }
             }
         }
-        let d = opened.dialect;
-        let out = json!({
-            "dialect": {"encoding": d.encoding, "bom": d.bom_len > 0, "delimiter": (d.delimiter as char).to_string(),
-                        "line_ending": d.line_ending, "has_header": d.has_header},
-            "headings": opened.sample.headings,
-            "columns": columns,
-            "samples": opened.sample.rows.iter().take(5).map(|(n, r)| json!({"row": n, "cells": r})).collect::<Vec<_>>(),
-            "column_samples": column_samples,
-            "mapping": opened.mapping,
-        });
+        let out = OpenAnswer {
+            dialect: opened.dialect,
+            headings: opened.sample.headings.clone(),
+            columns,
+            samples: opened
+                .sample
+                .rows
+                .iter()
+                .take(5)
+                .map(|(row, cells)| SampleRow {
+                    row: *row,
+                    cells: cells.clone(),
+                })
+                .collect(),
+            column_samples,
+            mapping: opened.mapping.clone(),
+        };
         self.opened = Some(opened);
         to_json(&out)
     }
@@ -176,7 +137,7 @@ impl Engine {
     pub fn finish(&mut self) -> Result<String, JsValue> {
         let p = self.pipeline.take().ok_or_else(|| err("not started"))?;
         let v = p.finish().map_err(err)?;
-        let view = view_of(&v);
+        let view = ValidationView::of(&v);
         self.validation = Some(v);
         to_json(&view)
     }
@@ -189,7 +150,7 @@ impl Engine {
             .as_mut()
             .ok_or_else(|| err("validate first"))?;
         v.resolve_schools(self.options.schools.as_ref(), &self.overrides);
-        to_json(&view_of(v))
+        to_json(&ValidationView::of(v))
     }
 
     /// Issues, optionally of one code; at most `MAX_ISSUES` (the CSV download has them all), so
@@ -242,7 +203,10 @@ impl Engine {
     pub fn set_roster(&mut self, bytes: &[u8]) -> Result<String, JsValue> {
         let r = codec::decode(bytes).map_err(err)?;
         self.index = RosterIndex::new(&r);
-        let out = json!({"users": r.users.len(), "revision": r.revision});
+        let out = RosterLoaded {
+            users: r.users.len(),
+            revision: r.revision,
+        };
         self.roster = Some(r);
         self.plan = None;
         to_json(&out)
@@ -258,43 +222,15 @@ impl Engine {
             .roster
             .as_ref()
             .ok_or_else(|| err("load the roster first"))?;
-        /// The wire's options and, beside them, the district's guard policy (never sent back).
-        #[derive(serde::Deserialize)]
-        struct PlanOptions {
-            #[serde(flatten)]
-            options: Options,
-            /// Required: a plan is never shown against a guard the server did not state.
-            guard: rollcall_shared::wire::GuardLimits,
-        }
-        let o: PlanOptions = serde_json::from_str(options).map_err(err)?;
+        let o: PlanAsk = serde_json::from_str(options).map_err(err)?;
+        let scope = Scope::parse(scope).map_err(|e| err(format!("scope: {}", e.message)))?;
         self.plan_options = Options {
             guard: o.guard,
             ..o.options
         };
         let t0 = now_ms();
-        let p = plan_indexed(v, r, &self.index, scope, &self.plan_options);
-        let plan_ms = now_ms() - t0;
-        let creates: Vec<Value> = p.creates.iter().take(limit).map(|c| json!({"row": c.row, "key": c.data.key(), "name": format!("{} {}", c.data.first_name, c.data.last_name), "role": c.data.role, "school": c.data.school})).collect();
-        let updates: Vec<Value> = p
-            .updates
-            .iter()
-            .take(limit)
-            .map(|u| json!({"row": u.row, "key": u.key, "diffs": u.diffs}))
-            .collect();
-        let out = json!({
-            "summary": p.summary(),
-            "guard": p.guard,
-            "revision": p.base_revision,
-            "creates": creates,
-            "updates": updates,
-            "archives": p.archives.iter().take(limit).collect::<Vec<_>>(),
-            "restores": p.restores.iter().take(limit).collect::<Vec<_>>(),
-            "skipped": p.skipped.iter().take(limit).collect::<Vec<_>>(),
-            "issues": p.issues.iter().filter(|i| i.is_error()).chain(p.issues.iter().filter(|i| !i.is_error())).take(limit).collect::<Vec<_>>(),
-            "plan_errors": p.issues.iter().filter(|i| i.is_error()).count(),
-            "issue_total": p.issues.len(),
-            "plan_ms": plan_ms,
-        });
+        let p = plan_indexed(v, r, &self.index, &scope, &self.plan_options);
+        let out = PlanView::of(&p, limit, now_ms() - t0);
         self.plan = Some(p);
         to_json(&out)
     }
@@ -308,16 +244,13 @@ impl Engine {
     ) -> Result<String, JsValue> {
         let p = self.plan.as_ref().ok_or_else(|| err("plan first"))?;
         let description = (!description.trim().is_empty()).then(|| description.trim().to_owned());
-        String::from_utf8(
-            p.to_request(
-                district,
-                &self.plan_options,
-                acknowledged_guard,
-                description,
-            )
-            .to_json(),
-        )
-        .map_err(err)
+        let req = p.to_request(
+            district,
+            &self.plan_options,
+            acknowledged_guard,
+            description,
+        );
+        String::from_utf8(req.to_json().map_err(err)?).map_err(err)
     }
 
     /// The mapping to remember for the scope (columns by heading).

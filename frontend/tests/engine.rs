@@ -1,26 +1,33 @@
-//! The worker's engine, in headless Chromium (wasm-bindgen-test with chromedriver): the JSON
-//! surface the page relies on, on real sample files, and the privacy rule — the change request
+//! The worker's engine, in headless Chromium (wasm-bindgen-test with chromedriver): the typed
+//! answers the page reads (`rollcall_shared::preview`), on real sample files, and the privacy rule — the change request
 //! carries no value of an unmapped column.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use rollcall_frontend::engine::{Engine, ValidationView};
+use rollcall_frontend::engine::Engine;
+use rollcall_shared::fields::Field;
+use rollcall_shared::map::{Mapping, SavedMapping, SavedSource};
 use rollcall_shared::plan::{codec, Roster};
-use serde_json::Value;
+use rollcall_shared::preview::{OpenAnswer, PlanView, ValidationView};
+use rollcall_shared::read::LineEnding;
+use rollcall_shared::validate::Issue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const SCHOOLS: &str = r#"[{"sis_code":"101","name":"First Street Elementary"},{"sis_code":"102","name":"Lincoln Middle School"},{"sis_code":"103","name":"Roosevelt High School"},{"sis_code":"10001","name":"Contoso"},{"sis_code":"10002","name":"Fabrikam"}]"#;
 
-fn opened(e: &mut Engine, bytes: &[u8]) -> Value {
+fn opened(e: &mut Engine, bytes: &[u8]) -> OpenAnswer {
     let opts = format!(r#"{{"schools": {SCHOOLS}}}"#);
     serde_json::from_str(&e.open(bytes, true, &opts).expect("open")).expect("json")
 }
 
-fn validate(e: &mut Engine, bytes: &[u8], mapping: &Value) -> ValidationView {
-    e.start(&mapping.to_string(), bytes.len() as f64)
-        .expect("start");
+fn validate(e: &mut Engine, bytes: &[u8], mapping: &Mapping) -> ValidationView {
+    e.start(
+        &serde_json::to_string(mapping).expect("json"),
+        bytes.len() as f64,
+    )
+    .expect("start");
     for c in bytes.chunks(7) {
         e.feed(c).expect("feed");
     }
@@ -32,25 +39,22 @@ fn errors_mixed_in_the_browser() {
     let bytes = include_bytes!("../../../shared/samples/errors_mixed.csv");
     let mut e = Engine::new();
     let o = opened(&mut e, bytes);
-    assert_eq!(o["dialect"]["line_ending"], "CRLF");
-    assert_eq!(o["columns"], 11);
-    let v = validate(&mut e, bytes, &o["mapping"]);
+    assert_eq!(o.dialect.line_ending, LineEnding::Crlf);
+    assert_eq!(o.columns, 11);
+    let v = validate(&mut e, bytes, &o.mapping);
     assert_eq!((v.rows, v.errors, v.warnings), (24, 12, 4));
-    let unknown: Vec<_> = v.schools.iter().filter(|s| s.3.is_none()).collect();
+    let unknown: Vec<_> = v.schools.iter().filter(|s| s.code.is_none()).collect();
     assert_eq!(unknown.len(), 1);
-    assert_eq!(unknown[0].0, "999");
+    assert_eq!(unknown[0].value, "999");
     let v: ValidationView =
         serde_json::from_str(&e.resolve_schools(r#"{"999":"103"}"#).expect("resolve"))
             .expect("json");
     assert_eq!(v.errors, 11);
-    let issues: Vec<Value> =
+    let issues: Vec<Issue> =
         serde_json::from_str(&e.issues("duplicate_district_id").expect("issues")).expect("json");
     assert_eq!(
-        issues
-            .iter()
-            .map(|i| i["row"].as_u64().unwrap_or(0))
-            .collect::<Vec<_>>(),
-        vec![8, 9]
+        issues.iter().map(|i| i.row).collect::<Vec<_>>(),
+        vec![Some(8), Some(9)]
     );
     let csv = e.issues_csv().expect("csv");
     assert!(csv.starts_with("row,column,severity,code,message,suggestion"));
@@ -65,21 +69,21 @@ fn sds_students_plan_and_request_carry_only_mapped_fields() {
     let bytes = include_bytes!("../../../shared/samples/external/sds_students_100.csv");
     let mut e = Engine::new();
     let o = opened(&mut e, bytes);
-    let mut mapping = o["mapping"].clone();
-    mapping["fields"]["role"] = serde_json::json!({"value": "student"});
+    let mut mapping = o.mapping.clone();
+    mapping.set_value(Field::Role, "student");
     let v = validate(&mut e, bytes, &mapping);
     assert_eq!((v.rows, v.errors), (86, 0));
     let empty = codec::encode(&Roster::default());
     e.set_roster(&empty).expect("roster");
-    let plan: Value = serde_json::from_str(
+    let plan: PlanView = serde_json::from_str(
         &e.plan("students.csv", r#"{"guard":{"percent":10,"min":5}}"#, 10)
             .expect("plan"),
     )
     .expect("json");
-    assert_eq!(plan["summary"]["creates"], 86);
+    assert_eq!(plan.report.summary.creates, 86);
     assert_eq!(
-        plan["creates"].as_array().map(Vec::len),
-        Some(10),
+        (plan.report.creates.len(), plan.totals.creates),
+        (10, 86),
         "lists are cut at the limit"
     );
     let req = e.request("demo", false, "").expect("request");
@@ -90,11 +94,14 @@ fn sds_students_plan_and_request_carry_only_mapped_fields() {
         );
     }
     assert!(req.contains("\"Ora\"") && req.contains("\"13001\""));
-    let saved: Value =
-        serde_json::from_str(&e.saved_mapping(&mapping.to_string()).expect("saved")).expect("json");
+    let saved: SavedMapping = serde_json::from_str(
+        &e.saved_mapping(&serde_json::to_string(&mapping).expect("json"))
+            .expect("saved"),
+    )
+    .expect("json");
     assert_eq!(
-        saved["fields"]["district_id"],
-        serde_json::json!({"heading": "SIS ID"})
+        saved.fields.get(&Field::SisId),
+        Some(&SavedSource::Heading("SIS ID".into()))
     );
 }
 

@@ -96,7 +96,7 @@ fn plan_bench(this_month: &[u8]) {
     let mut last = None;
     for _ in 0..3 {
         let t = Instant::now();
-        let p = plan(&v, &roster, "students.csv", &Options::default());
+        let p = plan(&v, &roster, &sc("students.csv"), &Options::default());
         times.push(t.elapsed());
         last = Some(p);
     }
@@ -105,7 +105,8 @@ fn plan_bench(this_month: &[u8]) {
     let t = median(times);
     let req = p
         .to_request("demo", &Options::default(), true, None)
-        .to_json();
+        .to_json()
+        .expect("serializes");
     let snapshot = codec::encode(&roster);
     let t_dec = Instant::now();
     let back = codec::decode(&snapshot).expect("decode");
@@ -289,4 +290,9 @@ fn main() {
         );
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A scope for tests.
+fn sc(s: &str) -> rollcall_shared::fields::Scope {
+    rollcall_shared::fields::Scope::parse(s).expect("a valid scope")
 }

@@ -67,7 +67,7 @@ fn plan(bytes: &[u8], roster_file: &str, runs: usize, opts: &ImportOptions) {
             &v,
             &roster,
             &index,
-            "students.csv",
+            &rollcall_shared::fields::Scope::parse("students.csv").expect("a scope"),
             &rollcall_shared::wire::Options::default(),
         );
         let s = t.elapsed().as_secs_f64();

@@ -80,8 +80,32 @@ fn page_of<T>(v: &mut Vec<T>, page: usize, per: usize) -> usize {
 }
 
 impl PlanReport {
+    /// The whole plan, every list in full (the CLI's JSON).
     pub fn new<'a>(p: &Plan, issues: impl IntoIterator<Item = &'a Issue>) -> PlanReport {
-        PlanReport {
+        PlanReport::page(p, issues, 1, usize::MAX).0
+    }
+
+    /// Page `page` (from 1) of `per` entries of every list, built without the rest (a plan of a
+    /// million rows is shown a page at a time), and how long each list is.
+    pub fn page<'a>(
+        p: &Plan,
+        issues: impl IntoIterator<Item = &'a Issue>,
+        page: usize,
+        per: usize,
+    ) -> (PlanReport, Totals) {
+        let from = page.saturating_sub(1).saturating_mul(per);
+        let cut = |n: usize| from.min(n)..from.saturating_add(per).min(n);
+        let issues: Vec<&Issue> = issues.into_iter().collect();
+        let totals = Totals {
+            creates: p.creates.len(),
+            updates: p.updates.len(),
+            archives: p.archives.len(),
+            archive_reasons: p.archives.len(),
+            restores: p.restores.len(),
+            skipped: p.skipped.len(),
+            issues: issues.len(),
+        };
+        let report = PlanReport {
             summary: p.summary(),
             guard: GuardReport {
                 triggered: p.guard.triggered,
@@ -89,8 +113,7 @@ impl PlanReport {
                 scope_active: p.guard.scope_active,
                 by_scope: p.guard.by_scope.clone(),
             },
-            creates: p
-                .creates
+            creates: p.creates[cut(p.creates.len())]
                 .iter()
                 .map(|c| CreateReport {
                     data: c.data.clone(),
@@ -98,8 +121,7 @@ impl PlanReport {
                     row: c.row,
                 })
                 .collect(),
-            updates: p
-                .updates
+            updates: p.updates[cut(p.updates.len())]
                 .iter()
                 .map(|u| UpdateReport {
                     key: u.key.clone(),
@@ -111,20 +133,29 @@ impl PlanReport {
                         .collect(),
                 })
                 .collect(),
-            archives: p.archives.iter().map(|a| a.key.clone()).collect(),
-            archive_reasons: p
-                .archives
+            archives: p.archives[cut(p.archives.len())]
+                .iter()
+                .map(|a| a.key.clone())
+                .collect(),
+            archive_reasons: p.archives[cut(p.archives.len())]
                 .iter()
                 .map(|a| ArchiveReport {
                     key: a.key.clone(),
-                    scope: a.scope.clone(),
+                    scope: a.scope.to_string(),
                     reason: a.reason,
                 })
                 .collect(),
-            restores: p.restores.iter().map(|r| r.key.clone()).collect(),
-            skipped: p.skipped.clone(),
-            issues: issues.into_iter().cloned().collect(),
-        }
+            restores: p.restores[cut(p.restores.len())]
+                .iter()
+                .map(|r| r.key.clone())
+                .collect(),
+            skipped: p.skipped[cut(p.skipped.len())].to_vec(),
+            issues: issues[cut(issues.len())]
+                .iter()
+                .map(|i| (*i).clone())
+                .collect(),
+        };
+        (report, totals)
     }
 
     pub fn errors(&self) -> usize {
@@ -420,4 +451,50 @@ mod tests {
         page_of(&mut v, usize::MAX, usize::MAX);
         assert!(v.is_empty());
     }
+}
+
+/// `POST /api/session`'s body.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginAsk {
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for LoginAsk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginAsk")
+            .field("email", &self.email)
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+/// `PATCH /api/district`'s body: each setting given is changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictPatch {
+    #[serde(default)]
+    pub guard: Option<crate::wire::GuardLimits>,
+}
+
+/// Every error answer of the API: its code and message, and the details some codes carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: crate::error_code::ErrorCode,
+    pub message: String,
+    /// The validator's code for a refused value (`invalid_record`, a duplicate key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<crate::validate::IssueCode>,
+    /// The file row of a refused value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    /// The field of a refused value, or of two users' shared key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The users that block a rollback (`changed_later`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
+    /// Seconds to wait (`busy`, `too_many_attempts`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }

@@ -3,17 +3,18 @@
 //! Pure: the doors turn the [`Decision`] into an HTTP answer or an exit code.
 
 use crate::api::PlanReport;
+use crate::fields::Scope;
 use crate::map::SchoolDirectory;
 use crate::plan::{plan, verify, Roster, VerifyError};
 use crate::validate::Validation;
 use crate::wire::{ChangeRequest, GuardLimits, Options};
 
 /// What the door asks for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ImportAsk {
     /// The district's short name (the change request names it).
     pub district: String,
-    pub scope: String,
+    pub scope: Scope,
     pub description: Option<String>,
     /// Plan and verify only.
     pub dry_run: bool,

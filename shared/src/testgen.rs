@@ -202,3 +202,65 @@ pub fn next_month_csv(rows: u64, seed: u64) -> String {
     }
     out
 }
+
+/// One file row whose every value is valid, under [`CONTRACT_HEADING`]: the base the bad
+/// values below are put into, one at a time.
+pub const CONTRACT_HEADING: [&str; 12] = [
+    "district_id",
+    "first_name",
+    "last_name",
+    "middle_name",
+    "email",
+    "role",
+    "grade",
+    "school",
+    "state_id",
+    "alt_id",
+    "password",
+    "scope",
+];
+pub const CONTRACT_ROW: [&str; 12] = [
+    "S1",
+    "Ann",
+    "Lee",
+    "Jo",
+    "ann@d.org",
+    "student",
+    "05",
+    "101",
+    "ST1",
+    "AL1",
+    "pw-1",
+    "s.csv",
+];
+
+/// A value each field refuses, as a cell of a file and as the normalized value a change request
+/// would carry: the browser's validation and the server's parse must give it the same code.
+pub fn bad_values() -> Vec<(crate::fields::Field, String)> {
+    use crate::fields::Field::*;
+    let long = |n: usize| "x".repeat(n);
+    vec![
+        (SisId, "1.23457E+11".into()),
+        (SisId, long(65)),
+        (SisId, "S\u{7}1".into()),
+        (Email, "not-an-address".into()),
+        (FirstName, String::new()),
+        (FirstName, long(101)),
+        (FirstName, "A\u{7}n".into()),
+        (LastName, String::new()),
+        (LastName, long(101)),
+        (MiddleName, long(101)),
+        (MiddleName, "J\u{b}o".into()),
+        (Role, "wizard".into()),
+        (Grade, "99".into()),
+        (School, String::new()),
+        (School, long(256)),
+        (School, "10\u{7f}1".into()),
+        (StateId, long(256)),
+        (AltId, "A\u{1}1".into()),
+        (Password, long(257)),
+        (Password, "p\u{7}w".into()),
+        (Scope, long(256)),
+        (Scope, "s\u{7}.csv".into()),
+    ]
+}

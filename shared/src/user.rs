@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fields::{Email, Field, Grade, Role, SisId};
+use crate::fields::{
+    Email, Field, FieldError, Grade, Name, Role, SchoolCode, Scope, SisId, Text, TextRule,
+};
 
 /// A user's id in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -74,7 +76,12 @@ impl Serialize for Secret {
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(match SecretRepr::deserialize(d)? {
-            SecretRepr::Clear(p) => Secret::Clear(p),
+            SecretRepr::Clear(p) => Secret::Clear(
+                TextRule::PASSWORD
+                    .check(&p)
+                    .map_err(FieldError::de)?
+                    .to_owned(),
+            ),
             SecretRepr::Hashed { hash } => Secret::Hashed(hash),
             SecretRepr::Redacted { redacted: true } => Secret::Redacted,
             SecretRepr::Redacted { redacted: false } => {
@@ -93,18 +100,18 @@ pub struct UserData {
     #[serde(rename = "district_id")]
     pub sis_id: Option<SisId>,
     pub email: Option<Email>,
-    pub first_name: String,
-    pub last_name: String,
-    pub middle_name: Option<String>,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub middle_name: Option<Name>,
     pub role: Role,
     pub grade: Option<Grade>,
     /// SIS code of the school.
-    pub school: String,
-    pub state_id: Option<String>,
-    pub alt_id: Option<String>,
+    pub school: SchoolCode,
+    pub state_id: Option<Text>,
+    pub alt_id: Option<Text>,
     pub limited_english: Option<bool>,
     pub econ_disadvantaged: Option<bool>,
-    pub scope: String,
+    pub scope: Scope,
 }
 
 /// One field's new value, typed.
@@ -114,17 +121,17 @@ pub enum Change {
     #[serde(rename = "district_id")]
     SisId(Option<SisId>),
     Email(Option<Email>),
-    FirstName(String),
-    LastName(String),
-    MiddleName(Option<String>),
+    FirstName(Name),
+    LastName(Name),
+    MiddleName(Option<Name>),
     Role(Role),
     Grade(Option<Grade>),
-    School(String),
-    StateId(Option<String>),
-    AltId(Option<String>),
+    School(SchoolCode),
+    StateId(Option<Text>),
+    AltId(Option<Text>),
     LimitedEnglish(Option<bool>),
     EconDisadvantaged(Option<bool>),
-    Scope(String),
+    Scope(Scope),
     Password(Secret),
 }
 
@@ -159,17 +166,17 @@ impl UserData {
         match f {
             Field::SisId => self.sis_id.as_ref().map(|d| d.as_str().to_owned()),
             Field::Email => self.email.as_ref().map(|e| e.as_str().to_owned()),
-            Field::FirstName => Some(self.first_name.clone()),
-            Field::LastName => Some(self.last_name.clone()),
-            Field::MiddleName => self.middle_name.clone(),
+            Field::FirstName => Some(self.first_name.to_string()),
+            Field::LastName => Some(self.last_name.to_string()),
+            Field::MiddleName => self.middle_name.as_ref().map(Name::to_string),
             Field::Role => Some(self.role.as_str().to_owned()),
             Field::Grade => self.grade.map(|g| g.as_str().to_owned()),
-            Field::School => Some(self.school.clone()),
-            Field::StateId => self.state_id.clone(),
-            Field::AltId => self.alt_id.clone(),
+            Field::School => Some(self.school.to_string()),
+            Field::StateId => self.state_id.as_ref().map(Text::to_string),
+            Field::AltId => self.alt_id.as_ref().map(Text::to_string),
             Field::LimitedEnglish => yn(self.limited_english),
             Field::EconDisadvantaged => yn(self.econ_disadvantaged),
-            Field::Scope => Some(self.scope.clone()),
+            Field::Scope => Some(self.scope.to_string()),
             Field::Status | Field::Password => None,
         }
     }

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::error_code::ErrorCode;
-use crate::fields::{longer_than, Field, MAX_PASSWORD};
+use crate::fields::{longer_than, Field, FieldError, Scope, MAX_PASSWORD};
+use crate::issue_code::IssueCode;
 use crate::user::{Change, Secret, UserData, UserId};
 
 /// The schema version this build writes and accepts.
@@ -107,9 +108,9 @@ pub struct ChangeRequest {
     /// The district's short name.
     pub district: String,
     /// The upload's scope (rows without a scope value belong to it).
-    pub scope: String,
+    pub scope: Scope,
     /// Every scope the file covers: the archive rule applies to each.
-    pub scopes: Vec<String>,
+    pub scopes: Vec<Scope>,
     /// The roster revision the plan was computed against.
     pub base_revision: u64,
     #[serde(default)]
@@ -138,6 +139,28 @@ pub enum WireError {
     UnsupportedVersion { found: u64, supported: u32 },
     #[error("the change request is not valid: {0}")]
     Invalid(String),
+    /// A value that its field's type refuses, with the code the browser's validation gives it.
+    #[error("the change request holds an invalid value: {message}")]
+    InvalidValue { issue: IssueCode, message: String },
+}
+
+impl WireError {
+    /// A serde error, kept typed when a field's type refused a value.
+    fn of(e: serde_json::Error) -> WireError {
+        let message = e.to_string();
+        match FieldError::code_in(&message) {
+            Some(issue) => WireError::InvalidValue { issue, message },
+            None => WireError::Invalid(message),
+        }
+    }
+
+    /// The validator's code for the fault, when it is a value's.
+    pub fn issue(&self) -> Option<IssueCode> {
+        match self {
+            WireError::InvalidValue { issue, .. } => Some(*issue),
+            _ => None,
+        }
+    }
 }
 
 /// Why a request could not be sealed.
@@ -215,6 +238,7 @@ impl WireError {
         match self {
             WireError::UnsupportedVersion { .. } => ErrorCode::UnsupportedVersion,
             WireError::Invalid(_) => ErrorCode::InvalidChangeRequest,
+            WireError::InvalidValue { .. } => ErrorCode::InvalidRecord,
         }
     }
 }
@@ -239,8 +263,7 @@ impl ChangeRequest {
             }
             None => return Err(WireError::Invalid("missing field `version`".into())),
         }
-        let mut req: ChangeRequest =
-            serde_json::from_slice(bytes).map_err(|e| WireError::Invalid(e.to_string()))?;
+        let mut req: ChangeRequest = serde_json::from_slice(bytes).map_err(WireError::of)?;
         if req.secrets_mut().any(|(_, s)| !s.is_clear()) {
             return Err(WireError::Invalid(
                 "a password must be sent as typed (the server hashes it), not hashed".into(),
@@ -249,8 +272,8 @@ impl ChangeRequest {
         Ok(req)
     }
 
-    pub fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(self)
     }
 
     /// Every password of the request, with its file row.
@@ -329,9 +352,23 @@ mod tests {
 
     #[test]
     fn a_password_over_the_limit_is_refused_before_hashing() {
-        let long = format!("\"{}\"", "p".repeat(MAX_PASSWORD + 1));
+        let long = "p".repeat(MAX_PASSWORD + 1);
+        // Sent, it does not even deserialize: the validator's code says why.
+        let json = String::from_utf8(with_password(r#""x""#).to_json().unwrap()).unwrap();
+        let json = json.replace(r#""password":"x""#, &format!(r#""password":"{long}""#));
+        assert_eq!(
+            ChangeRequest::from_json(json.as_bytes())
+                .err()
+                .and_then(|e| e.issue()),
+            Some(IssueCode::TooLong)
+        );
+        // Built in code, it is refused before any hashing.
+        let mut req = with_password(r#""x""#);
+        for (_, s) in req.secrets_mut() {
+            *s = Secret::Clear(long.clone());
+        }
         let mut hashed = 0;
-        let r = SealedRequest::seal(with_password(&long), |_| {
+        let r = SealedRequest::seal(req, |_| {
             hashed += 1;
             Ok::<_, ()>(String::new())
         });
@@ -346,7 +383,7 @@ mod tests {
             percent: 100,
             min: 1_000_000,
         };
-        let json = String::from_utf8(req.to_json()).unwrap();
+        let json = String::from_utf8(req.to_json().unwrap()).unwrap();
         assert!(!json.contains("1000000"), "{json}");
         let sent = json.replace(
             r#""options":{"#,
@@ -368,8 +405,9 @@ mod tests {
             "creates":[{"row":2,"data":{"district_id":"1","email":"nope","first_name":"A","last_name":"B","middle_name":null,
             "role":"student","grade":"05","school":"101","state_id":null,"alt_id":null,"limited_english":null,
             "econ_disadvantaged":null,"scope":"s"}}],"updates":[],"archives":[],"restores":[]}"#;
-        assert!(
-            matches!(ChangeRequest::from_json(bad_email), Err(WireError::Invalid(m)) if m.contains("not an email"))
-        );
+        assert!(matches!(
+            ChangeRequest::from_json(bad_email),
+            Err(WireError::InvalidValue { issue: IssueCode::InvalidEmail, message }) if message.contains("not an email")
+        ));
     }
 }

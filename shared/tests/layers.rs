@@ -10,18 +10,20 @@ use std::path::Path;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("swar", &[]),
     ("error_code", &[]),
-    ("fields", &["swar"]),
+    ("issue_code", &[]),
+    ("fields", &["issue_code", "swar"]),
     ("read", &["fields", "swar"]),
     ("map", &["fields", "read"]),
-    ("validate", &["fields", "map", "read", "swar"]),
+    ("validate", &["fields", "issue_code", "map", "read", "swar"]),
     ("user", &["fields"]),
-    ("wire", &["error_code", "fields", "user"]),
+    ("wire", &["error_code", "fields", "issue_code", "user"]),
     ("write", &["fields", "user"]),
     (
         "plan",
         &[
             "error_code",
             "fields",
+            "issue_code",
             "map",
             "read",
             "validate",
@@ -35,7 +37,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "api",
         &["error_code", "fields", "plan", "validate", "wire", "user"],
     ),
-    ("import", &["api", "map", "plan", "validate", "wire"]),
+    (
+        "import",
+        &["api", "fields", "map", "plan", "validate", "wire"],
+    ),
+    (
+        "preview",
+        &["api", "map", "plan", "read", "validate", "wire"],
+    ),
     (
         "testgen",
         &[

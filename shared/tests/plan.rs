@@ -39,7 +39,7 @@ fn roster(csv: &str, scope: &str) -> Roster {
 }
 
 fn plan_of(csv: &str, r: &Roster, scope: &str) -> Plan {
-    plan(&file(csv), r, scope, &Options::default())
+    plan(&file(csv), r, &sc(scope), &Options::default())
 }
 
 fn applied(r: &Roster, p: &Plan) -> Roster {
@@ -142,7 +142,7 @@ fn status_not_active_archives_the_user() {
         .issues
         .iter()
         .any(|i| i.code == IssueCode::InactiveStatus && i.row == Some(3)));
-    let p = plan(&v, &r, "users.csv", &Options::default());
+    let p = plan(&v, &r, &sc("users.csv"), &Options::default());
     assert_eq!(p.archives.len(), 1);
     assert_eq!(p.archives[0].reason, ArchiveReason::Inactive);
 }
@@ -169,7 +169,7 @@ fn classworks_conflict_imported_wins_or_existing_wins() {
     let head = "First Name,Last Name,District ID,User Type,Grade,Email Address,School SIS ID,Middle Name\n";
     let r = roster(&format!("{head}Bob,Smith,1001,0,5,,101,\n"), "f.csv");
     let v = file(&format!("{head}Robert,Smith,1001,0,5,,101,Lee\n"));
-    let imported = plan(&v, &r, "f.csv", &Options::default());
+    let imported = plan(&v, &r, &sc("f.csv"), &Options::default());
     assert_eq!(imported.updates.len(), 1);
     let d = &imported.updates[0].diffs;
     assert_eq!(d[0].field, Field::FirstName);
@@ -180,7 +180,7 @@ fn classworks_conflict_imported_wins_or_existing_wins() {
     let existing = plan(
         &v,
         &r,
-        "f.csv",
+        &sc("f.csv"),
         &Options {
             conflict: Conflict::ExistingWins,
             ..Options::default()
@@ -193,7 +193,7 @@ fn classworks_conflict_imported_wins_or_existing_wins() {
     );
     assert_eq!(
         existing.updates[0].changes,
-        vec![Change::MiddleName(Some("Lee".into()))]
+        vec![Change::MiddleName(Some("Lee".try_into().expect("a name")))]
     );
 }
 
@@ -322,7 +322,7 @@ fn the_master_csv_re_imports_with_zero_changes_across_scopes() {
     let csv = rollcall_shared::write::master_csv(&r);
     let v = file(&csv);
     assert!(!v.has_errors(), "{:?}", v.issues);
-    let p = plan(&v, &r, "master.csv", &Options::default());
+    let p = plan(&v, &r, &sc("master.csv"), &Options::default());
     assert!(p.is_empty(), "{:?}", p.summary());
     assert_eq!(p.unchanged, 3);
 }
@@ -343,7 +343,7 @@ fn verification_accepts_the_plan_and_refuses_inconsistent_requests() {
     let req = p.to_request("demo", &Options::default(), false, None);
     assert_eq!(verify(&req, &r, Some(&sch), GuardLimits::default()), Ok(()));
     // Through JSON, as it travels.
-    let back = ChangeRequest::from_json(&req.to_json()).expect("round trip");
+    let back = ChangeRequest::from_json(&req.to_json().expect("serializes")).expect("round trip");
     assert_eq!(back, req);
 
     let mut stale = r.clone();
@@ -373,7 +373,7 @@ fn verification_accepts_the_plan_and_refuses_inconsistent_requests() {
     );
 
     let mut school = req.clone();
-    school.creates[0].data.school = "999".into();
+    school.creates[0].data.school = "999".try_into().expect("a code");
     assert!(matches!(
         verify(&school, &r, Some(&sch), GuardLimits::default()),
         Err(VerifyError::InvalidRecord { .. })
@@ -461,4 +461,9 @@ fn the_group_option_names_every_existing_user_of_the_file() {
         .to_request("demo", &Options::default(), true, None)
         .members
         .is_empty());
+}
+
+/// A scope for tests.
+fn sc(s: &str) -> rollcall_shared::fields::Scope {
+    rollcall_shared::fields::Scope::parse(s).expect("a valid scope")
 }

@@ -391,21 +391,21 @@ mod planner {
             let r0 = Roster::from_validation(&validate(&csv(&first)), "f.csv", 1);
             let v1 = validate(&csv(&next));
             prop_assert!(!v1.has_errors(), "{:?}", v1.issues);
-            let p1 = plan(&v1, &r0, "f.csv", &Options::default());
+            let p1 = plan(&v1, &r0, &sc("f.csv"), &Options::default());
             prop_assert!(!p1.has_errors(), "{:?}", p1.issues);
             prop_assert_eq!(p1.archives.len() as u64, drops.min(n));
             prop_assert_eq!(p1.creates.len() as u64, adds);
             let mut r1 = r0.clone();
             let mut id = 10_000;
             r1.apply(&p1.to_request("d", &Options::default(), true, None), || { id += 1; UserId(id) });
-            let p2 = plan(&v1, &r1, "f.csv", &Options::default());
+            let p2 = plan(&v1, &r1, &sc("f.csv"), &Options::default());
             prop_assert!(p2.is_empty(), "{:?}", p2.summary());
             prop_assert_eq!(p2.unchanged as usize, next.len());
 
             // The master CSV of the new roster plans to nothing against it.
             let master = validate(&rollcall_shared::write::master_csv(&r1));
             prop_assert!(!master.has_errors(), "{:?}", master.issues);
-            let p3 = plan(&master, &r1, "master.csv", &Options::default());
+            let p3 = plan(&master, &r1, &sc("master.csv"), &Options::default());
             prop_assert!(p3.is_empty(), "{:?}", p3.summary());
         }
 
@@ -413,12 +413,12 @@ mod planner {
         fn the_plan_does_not_depend_on_row_order(seed in any::<u64>(), n in 5u64..40, edits in 0u64..4, drops in 0u64..4, adds in 0u64..4, shuffle in any::<u64>()) {
             let (first, mut next) = months(seed, n, edits, drops, adds);
             let r0 = Roster::from_validation(&validate(&csv(&first)), "f.csv", 1);
-            let p = plan(&validate(&csv(&next)), &r0, "f.csv", &Options::default());
+            let p = plan(&validate(&csv(&next)), &r0, &sc("f.csv"), &Options::default());
             let mut rng = Rng::new(shuffle);
             for i in (1..next.len()).rev() {
                 next.swap(i, rng.below(i as u64 + 1) as usize);
             }
-            let q = plan(&validate(&csv(&next)), &r0, "f.csv", &Options::default());
+            let q = plan(&validate(&csv(&next)), &r0, &sc("f.csv"), &Options::default());
             prop_assert_eq!(p.summary(), q.summary());
             prop_assert_eq!(keys(&p), keys(&q));
             prop_assert_eq!(p.guard, q.guard);
@@ -440,13 +440,13 @@ mod decoders {
             &ImportOptions::default(),
         )
         .expect("valid");
-        let req = plan(&v2, &roster, "f.csv", &Options::default()).to_request(
+        let req = plan(&v2, &roster, &sc("f.csv"), &Options::default()).to_request(
             "demo",
             &Options::default(),
             true,
             None,
         );
-        (req.to_json(), codec::encode(&roster))
+        (req.to_json().expect("serializes"), codec::encode(&roster))
     }
 
     proptest! {
@@ -471,10 +471,15 @@ mod decoders {
             }
             if let Ok(req) = ChangeRequest::from_json(&json) {
                 // Whatever parses is valid by construction: it re-serializes and parses again.
-                prop_assert_eq!(ChangeRequest::from_json(&req.to_json()).ok(), Some(req));
+                prop_assert_eq!(ChangeRequest::from_json(&req.to_json().expect("serializes")).ok(), Some(req));
             }
             let _ = codec::decode(&snap);
             let _ = codec::decode(&snap[..cut % (snap.len() + 1)]);
         }
     }
+}
+
+/// A scope for tests.
+fn sc(s: &str) -> rollcall_shared::fields::Scope {
+    rollcall_shared::fields::Scope::parse(s).expect("a valid scope")
 }

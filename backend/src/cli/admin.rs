@@ -274,10 +274,7 @@ pub struct ImportArgs {
 }
 
 pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
-    let scope = a
-        .scope
-        .clone()
-        .unwrap_or_else(|| super::plan::default_scope(&a.file));
+    let scope = super::plan::scope_for(a.scope.as_deref(), &a.file)?;
     let db = connect()?;
     let mut conn = db.get()?;
     let (district, roster, dir, saved) = with_conn!(conn, |c| -> anyhow::Result<_> {
@@ -396,7 +393,7 @@ pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
         Ok(roster_of(&d, &rows)?)
     })?;
     if let Some(s) = &a.scope {
-        roster.users.retain(|u| &u.data.scope == s);
+        roster.users.retain(|u| u.data.scope.as_str() == s);
     }
     print!("{}", rollcall_shared::write::master_csv(&roster));
     Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 use rollcall_shared::api::PlanReport;
+use rollcall_shared::fields::Scope;
 use rollcall_shared::plan::{plan, Roster};
 use rollcall_shared::validate::Issue;
 use rollcall_shared::wire::Options;
@@ -35,8 +36,14 @@ pub fn default_scope(path: &Path) -> String {
         .map_or_else(|| "upload".to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
+/// The scope asked for (else the file's name), as a valid scope.
+pub fn scope_for(given: Option<&str>, path: &Path) -> anyhow::Result<Scope> {
+    let s = given.map_or_else(|| default_scope(path), str::to_owned);
+    Scope::parse(&s).map_err(|e| anyhow!("The scope `{s}` cannot be used: {}.", e.message))
+}
+
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
-    let scope = a.scope.clone().unwrap_or_else(|| default_scope(&a.file));
+    let scope = scope_for(a.scope.as_deref(), &a.file)?;
     let (_, current) =
         super::validate::validate_file(&a.roster, &ReadArgs::default(), a.schools.as_deref())
             .map_err(|e| anyhow!("The roster {} cannot be read: {e}", a.roster.display()))?;

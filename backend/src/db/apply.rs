@@ -210,7 +210,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
             number: ImportNo(number),
             description: req.description.clone(),
             kind: s.kind.to_owned(),
-            scope: req.scope.clone(),
+            scope: req.scope.to_string(),
             status: ImportStatus::Completed.into(),
             submitted_by: s.submitted_by.to_owned(),
             submitted_at: now,

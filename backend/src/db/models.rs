@@ -3,7 +3,9 @@
 use crate::db::ids::{DistrictId, ImportNo};
 use diesel::prelude::*;
 use rollcall_shared::api::ImportStatus;
-use rollcall_shared::fields::{Email, Grade, GradeParse, Role, SisId};
+use rollcall_shared::fields::{
+    Email, Grade, GradeParse, Name, Role, SchoolCode, Scope, SisId, Text,
+};
 use rollcall_shared::plan::{RosterUser, UserData, UserId, UserStatus};
 
 use super::schema::*;
@@ -87,18 +89,18 @@ impl UserRow {
             id,
             sis_id: d.sis_id.as_ref().map(|x| x.as_str().to_owned()),
             email: d.email.as_ref().map(|x| x.as_str().to_owned()),
-            first_name: d.first_name.clone(),
-            last_name: d.last_name.clone(),
-            middle_name: d.middle_name.clone(),
+            first_name: d.first_name.to_string(),
+            last_name: d.last_name.to_string(),
+            middle_name: d.middle_name.as_ref().map(Name::to_string),
             role: d.role.as_str().to_owned(),
             grade: d.grade.map(|g| g.as_str().to_owned()),
-            school: d.school.clone(),
-            state_id: d.state_id.clone(),
-            alt_id: d.alt_id.clone(),
+            school: d.school.to_string(),
+            state_id: d.state_id.as_ref().map(Text::to_string),
+            alt_id: d.alt_id.as_ref().map(Text::to_string),
             limited_english: d.limited_english,
             econ_disadvantaged: d.econ_disadvantaged,
             status: status_str(status).to_owned(),
-            scope: d.scope.clone(),
+            scope: d.scope.to_string(),
             managed_by: None,
             password_hash,
             updated_at: now,
@@ -137,9 +139,9 @@ impl UserRow {
                 .as_deref()
                 .map(|s| Email::parse(s).map_err(|_| self.corrupt("email", s)))
                 .transpose()?,
-            first_name: self.first_name.clone(),
-            last_name: self.last_name.clone(),
-            middle_name: self.middle_name.clone(),
+            first_name: self.typed("first name", &self.first_name, Name::parse)?,
+            last_name: self.typed("last name", &self.last_name, Name::parse)?,
+            middle_name: self.opt("middle name", &self.middle_name, Name::parse)?,
             role: Role::parse(&self.role).map_err(|_| self.corrupt("role", &self.role))?,
             grade: self
                 .grade
@@ -150,13 +152,33 @@ impl UserRow {
                         .map_err(|_| self.corrupt("grade", g))
                 })
                 .transpose()?,
-            school: self.school.clone(),
-            state_id: self.state_id.clone(),
-            alt_id: self.alt_id.clone(),
+            school: self.typed("school", &self.school, SchoolCode::parse)?,
+            state_id: self.opt("state id", &self.state_id, Text::parse)?,
+            alt_id: self.opt("alternate id", &self.alt_id, Text::parse)?,
             limited_english: self.limited_english,
             econ_disadvantaged: self.econ_disadvantaged,
-            scope: self.scope.clone(),
+            scope: self.typed("scope", &self.scope, Scope::parse)?,
         })
+    }
+
+    fn typed<T, E>(
+        &self,
+        what: &str,
+        v: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<T, super::DbError> {
+        parse(v).map_err(|_| self.corrupt(what, v))
+    }
+
+    fn opt<T, E>(
+        &self,
+        what: &str,
+        v: &Option<String>,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, super::DbError> {
+        v.as_deref()
+            .map(|v| self.typed(what, v, &parse))
+            .transpose()
     }
 
     /// Overwrites the managed fields with `d` (password, sync and id untouched).

@@ -6,6 +6,9 @@ use actix_web::{HttpResponse, ResponseError};
 use rollcall_shared::error_code::ErrorCode;
 use serde_json::{json, Value};
 
+use rollcall_shared::plan::VerifyError;
+use rollcall_shared::wire::WireError;
+
 use crate::db::apply::{ApplyError, RollbackError};
 use crate::db::DbError;
 
@@ -142,7 +145,7 @@ impl From<ApplyError> for ApiError {
             )
             .with(json!({"current_revision": current})),
             ApplyError::WrongDistrict(_) => ApiError::not_found(),
-            ApplyError::Verify(v) => ApiError::new(v.code(), v.to_string()),
+            ApplyError::Verify(v) => v.into(),
             ApplyError::Db(d) => d.into(),
             ApplyError::KeyReused => ApiError::new(ErrorCode::IdempotencyKeyReused,
                 "This Idempotency-Key was already used with another request: use a new key for a new request.",
@@ -152,6 +155,32 @@ impl From<ApplyError> for ApiError {
                 "Injected failure.",
             ),
         }
+    }
+}
+
+/// A refused change request names the validator's code for the fault (`issue`), and the row
+/// and field when it is one row's, so the browser can say it as its own validation would.
+impl From<VerifyError> for ApiError {
+    fn from(e: VerifyError) -> Self {
+        let mut details = serde_json::Map::new();
+        if let Some(issue) = e.issue() {
+            details.insert("issue".into(), json!(issue));
+        }
+        if let VerifyError::InvalidRecord { row, field, .. } = &e {
+            details.insert("row".into(), json!(row));
+            details.insert("field".into(), json!(field));
+        }
+        ApiError::new(e.code(), e.to_string()).with(Value::Object(details))
+    }
+}
+
+impl From<WireError> for ApiError {
+    fn from(e: WireError) -> Self {
+        let details = match e.issue() {
+            Some(issue) => json!({"issue": issue}),
+            None => Value::Null,
+        };
+        ApiError::new(e.code(), e.to_string()).with(details)
     }
 }
 

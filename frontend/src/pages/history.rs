@@ -103,15 +103,7 @@ fn Detail(number: i64) -> impl IntoView {
                     load();
                 }
                 Err(e) if e.code == ErrorCode::ChangedLater => {
-                    let users: Vec<String> = e.body["users"]
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|u| u.as_str().map(str::to_owned))
-                                .take(20)
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let users: Vec<String> = e.users.iter().take(20).cloned().collect();
                     cx.flash.set(Some((
                         "error".into(),
                         format!("{} Users: {}", e.message, users.join(", ")),

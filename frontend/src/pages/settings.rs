@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rollcall_shared::api::{DistrictSettings, Me};
+use rollcall_shared::api::{DistrictPatch, DistrictSettings, Me};
 use rollcall_shared::wire::GuardLimits;
 
 use crate::app::ctx;
@@ -38,7 +38,13 @@ pub fn Settings() -> impl IntoView {
             )));
             return;
         };
-        let body = serde_json::json!({"guard": GuardLimits { percent: p, min: m }}).to_string();
+        let patch = DistrictPatch {
+            guard: Some(GuardLimits { percent: p, min: m }),
+        };
+        let body = match serde_json::to_string(&patch) {
+            Ok(b) => b,
+            Err(e) => return cx.flash.set(Some(("error".into(), e.to_string()))),
+        };
         let api = cx.api();
         spawn_local(async move {
             match api

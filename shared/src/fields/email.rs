@@ -2,6 +2,9 @@
 //! (`EmailCheck`: a known domain once, the local part eight bytes at a time).
 
 use serde::{Deserialize, Serialize};
+
+use super::texts::FieldError;
+use crate::issue_code::IssueCode;
 use thiserror::Error;
 
 use crate::swar;
@@ -54,7 +57,7 @@ impl Email {
 impl<'de> Deserialize<'de> for Email {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Email::parse(&s).map_err(serde::de::Error::custom)
+        Email::parse(&s).map_err(|e| FieldError::new(IssueCode::InvalidEmail, e.to_string()).de())
     }
 }
 

@@ -1,6 +1,9 @@
 //! A grade, PK to 12, from every way a file writes it.
 
 use serde::{Deserialize, Serialize};
+
+use super::texts::FieldError;
+use crate::issue_code::IssueCode;
 use thiserror::Error;
 
 use super::text::*;
@@ -153,9 +156,11 @@ impl<'de> Deserialize<'de> for Grade {
         let s = String::deserialize(d)?;
         match Grade::parse(&s) {
             Ok(GradeParse::Exact(g)) => Ok(g),
-            _ => Err(serde::de::Error::custom(format!(
-                "`{s}` is not a grade code"
-            ))),
+            _ => Err(FieldError::new(
+                IssueCode::InvalidGrade,
+                format!("`{s}` is not a grade code (PK, KG, 01–12)"),
+            )
+            .de()),
         }
     }
 }

@@ -13,6 +13,7 @@ mod grade;
 mod role;
 mod sis_id;
 mod text;
+mod texts;
 #[cfg(test)]
 mod types_tests;
 
@@ -25,6 +26,7 @@ pub use role::{Role, RoleError};
 pub use sis_id::{SisId, SisIdError};
 pub(crate) use text::{control_allowing, same_bytes, trim};
 pub use text::{fold_ascii, has_control, longer_than, MAX_NAME, MAX_PASSWORD, MAX_TEXT};
+pub use texts::{FieldError, Name, SchoolCode, Scope, Text, TextFault, TextRule};
 
 use serde::{Deserialize, Serialize};
 

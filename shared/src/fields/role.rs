@@ -1,12 +1,15 @@
 //! A user's role, from every way a file writes it.
 
 use serde::{Deserialize, Serialize};
+
+use super::texts::FieldError;
+use crate::issue_code::IssueCode;
 use thiserror::Error;
 
 use super::text::*;
 
 /// A user's role. "Staff" in PRODUCT.md means teacher, staff and admin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Student,
@@ -75,6 +78,11 @@ impl Role {
         })
     }
 
+    /// A role by its stable name (as JSON and the master CSV write it), and nothing else.
+    pub fn from_name(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
     pub fn is_staff(self) -> bool {
         !matches!(self, Role::Student)
     }
@@ -94,5 +102,18 @@ impl Role {
 
     pub fn code(self) -> u8 {
         self as u8
+    }
+}
+
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Role::from_name(&s).ok_or_else(|| {
+            FieldError::new(
+                IssueCode::InvalidRole,
+                format!("`{s}` is not a role (student, teacher, staff, admin)"),
+            )
+            .de()
+        })
     }
 }

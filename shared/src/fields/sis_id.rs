@@ -1,6 +1,9 @@
 //! A user's district id (the SIS's own identifier), valid by construction.
 
 use serde::{Deserialize, Serialize};
+
+use super::texts::FieldError;
+use crate::issue_code::IssueCode;
 use thiserror::Error;
 
 use super::text::*;
@@ -52,7 +55,23 @@ impl SisId {
 impl<'de> Deserialize<'de> for SisId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        SisId::parse(&s).map_err(serde::de::Error::custom)
+        SisId::parse(&s)
+            .map_err(|e| {
+                let code = match e {
+                    SisIdError::ScientificNotation(_) => IssueCode::IdScientificNotation,
+                    SisIdError::Blank => IssueCode::MissingKey,
+                    SisIdError::TooLong { .. } => IssueCode::InvalidDistrictId,
+                };
+                FieldError::new(code, e.to_string())
+            })
+            .and_then(|id| match has_control(id.as_str()) {
+                true => Err(FieldError::new(
+                    IssueCode::ControlCharacter,
+                    "the district ID holds a control character",
+                )),
+                false => Ok(id),
+            })
+            .map_err(FieldError::de)
     }
 }
 

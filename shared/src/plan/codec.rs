@@ -6,7 +6,7 @@
 use thiserror::Error;
 
 use super::{Roster, RosterUser, UserData, UserId, UserStatus};
-use crate::fields::{Email, Grade, Role, SisId};
+use crate::fields::{Email, Grade, Name, Role, SchoolCode, Scope, SisId, Text};
 
 const MAGIC: &[u8; 4] = b"RCS1";
 const NONE: u8 = u8::MAX;
@@ -220,11 +220,25 @@ pub fn decode(bytes: &[u8]) -> Result<Roster, CodecError> {
         _ => None,
     };
     let invalid = |what: &str, v: &str| CodecError::Invalid(format!("{what} `{v}`"));
+    fn typed<T, E>(
+        v: &str,
+        what: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<T, CodecError> {
+        parse(v).map_err(|_| CodecError::Invalid(format!("{what} `{v}`")))
+    }
+    fn opt<T, E>(
+        v: Option<&str>,
+        what: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, CodecError> {
+        v.map(|v| typed(v, what, parse)).transpose()
+    }
     let mut users = Vec::with_capacity(n);
     for i in 0..n {
         let [status, role, grade, le, ed] = fixed[i];
-        let school = word(&mut c)?.unwrap_or("").to_owned();
-        let scope = word(&mut c)?.unwrap_or("").to_owned();
+        let school = typed(word(&mut c)?.unwrap_or(""), "school", SchoolCode::parse)?;
+        let scope = typed(word(&mut c)?.unwrap_or(""), "scope", Scope::parse)?;
         let managed_by = word(&mut c)?.map(str::to_owned);
         let sis_id = match strs[0][i] {
             Some(s) => Some(SisId::parse(s).map_err(|_| invalid("district id", s))?),
@@ -239,9 +253,9 @@ pub fn decode(bytes: &[u8]) -> Result<Roster, CodecError> {
             data: UserData {
                 sis_id,
                 email,
-                first_name: strs[2][i].unwrap_or("").to_owned(),
-                last_name: strs[3][i].unwrap_or("").to_owned(),
-                middle_name: strs[4][i].map(str::to_owned),
+                first_name: typed(strs[2][i].unwrap_or(""), "first name", Name::parse)?,
+                last_name: typed(strs[3][i].unwrap_or(""), "last name", Name::parse)?,
+                middle_name: opt(strs[4][i], "middle name", Name::parse)?,
                 role: Role::from_code(role).ok_or_else(|| CodecError::Invalid("role".into()))?,
                 grade: if grade == NONE {
                     None
@@ -252,8 +266,8 @@ pub fn decode(bytes: &[u8]) -> Result<Roster, CodecError> {
                     )
                 },
                 school,
-                state_id: strs[5][i].map(str::to_owned),
-                alt_id: strs[6][i].map(str::to_owned),
+                state_id: opt(strs[5][i], "state id", Text::parse)?,
+                alt_id: opt(strs[6][i], "alternate id", Text::parse)?,
                 limited_english: tri(le),
                 econ_disadvantaged: tri(ed),
                 scope,

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::fingerprint;
 
-use crate::fields::{same_bytes, Email, Field, Role, SisId, Status};
+use crate::fields::{same_bytes, Email, Field, Name, Role, SchoolCode, Scope, SisId, Status, Text};
 use crate::validate::{Issue, IssueCode, RecordRef, Severity, Validation};
 use crate::wire::{
     Archive, ArchiveReason, ChangeRequest, Conflict, NewUser, Options, PasswordPolicy, UserUpdate,
@@ -72,12 +72,12 @@ fn target(
         } else {
             r.email().and_then(|e| Email::parse(&e.to_string()).ok())
         },
-        first_name: r.first_name().to_owned(),
-        last_name: r.last_name().to_owned(),
+        first_name: Name::checked(r.first_name()),
+        last_name: Name::checked(r.last_name()),
         middle_name: if keep(Field::MiddleName) {
             base.and_then(|b| b.middle_name.clone())
         } else {
-            r.middle_name().map(str::to_owned)
+            r.middle_name().map(Name::checked)
         },
         role,
         grade: if role.is_staff() {
@@ -87,16 +87,16 @@ fn target(
         } else {
             base.and_then(|b| b.grade)
         },
-        school: school.to_owned(),
+        school: SchoolCode::checked(school),
         state_id: if keep(Field::StateId) {
             base.and_then(|b| b.state_id.clone())
         } else {
-            r.state_id().map(str::to_owned)
+            r.state_id().map(Text::checked)
         },
         alt_id: if keep(Field::AltId) {
             base.and_then(|b| b.alt_id.clone())
         } else {
-            r.alt_id().map(str::to_owned)
+            r.alt_id().map(Text::checked)
         },
         limited_english: if keep(Field::LimitedEnglish) {
             base.and_then(|b| b.limited_english)
@@ -108,7 +108,7 @@ fn target(
         } else {
             r.econ_disadvantaged()
         },
-        scope: scope.to_owned(),
+        scope: Scope::checked(scope),
     }
 }
 
@@ -178,7 +178,7 @@ fn plan_issue(
 
 /// Plans a validated file against a roster. `scope` is the upload's scope (rows without a
 /// scope value belong to it).
-pub fn plan(v: &Validation, roster: &Roster, scope: &str, options: &Options) -> Plan {
+pub fn plan(v: &Validation, roster: &Roster, scope: &Scope, options: &Options) -> Plan {
     plan_indexed(v, roster, &RosterIndex::new(roster), scope, options)
 }
 
@@ -187,13 +187,14 @@ pub fn plan_indexed(
     v: &Validation,
     roster: &Roster,
     index: &RosterIndex,
-    scope: &str,
+    upload_scope: &Scope,
     options: &Options,
 ) -> Plan {
+    let scope = upload_scope.as_str();
     let users = &roster.users;
     let mapped = FieldSet::of(&v.mapped);
     let mut issues = Vec::new();
-    let mut touched: BTreeSet<String> = BTreeSet::new();
+    let mut touched: BTreeSet<Scope> = BTreeSet::new();
     // For each user: the first record that matched it (`NONE` for none); further matches of
     // the same user (an error on every such row) in `extra`.
     const NONE: u32 = u32::MAX;
@@ -211,8 +212,8 @@ pub fn plan_indexed(
         let rscope = r.scope().unwrap_or(scope);
         // Rows of one scope follow each other: the set is asked only when the scope changes.
         if !last_scope.is_some_and(|s| same_bytes(s.as_bytes(), rscope.as_bytes())) {
-            if !touched.contains(rscope) {
-                touched.insert(rscope.to_owned());
+            if !touched.iter().any(|t| t.as_str() == rscope) {
+                touched.insert(Scope::checked(rscope));
             }
             last_scope = Some(rscope);
         }
@@ -475,7 +476,7 @@ pub fn plan_indexed(
     issues.sort_by_key(|i| i.row);
 
     Plan {
-        scope: scope.to_owned(),
+        scope: upload_scope.clone(),
         scopes: touched.into_iter().collect(),
         mapped: v.mapped.clone(),
         base_revision: roster.revision,

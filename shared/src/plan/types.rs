@@ -26,7 +26,7 @@ pub struct PlannedUpdate {
 pub struct PlannedArchive {
     pub id: UserId,
     pub key: String,
-    pub scope: String,
+    pub scope: Scope,
     pub reason: ArchiveReason,
 }
 
@@ -58,7 +58,7 @@ pub struct Skipped {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopeGuard {
-    pub scope: String,
+    pub scope: Scope,
     pub archives: u32,
     pub active: u32,
 }
@@ -104,8 +104,8 @@ pub struct PlanSummary {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
-    pub scope: String,
-    pub scopes: Vec<String>,
+    pub scope: Scope,
+    pub scopes: Vec<Scope>,
     pub mapped: Vec<Field>,
     pub base_revision: u64,
     pub creates: Vec<NewUser>,

@@ -9,7 +9,8 @@ use thiserror::Error;
 
 use super::{Change, Guard, Roster, ScopeGuard, UserData, UserId, UserStatus};
 use crate::error_code::ErrorCode;
-use crate::fields::{has_control, longer_than, Field, MAX_NAME, MAX_TEXT};
+use crate::fields::{Field, Scope};
+use crate::issue_code::IssueCode;
 use crate::map::SchoolDirectory;
 use crate::wire::{ChangeRequest, GuardLimits, SCHEMA_VERSION};
 
@@ -33,7 +34,13 @@ pub enum VerifyError {
     #[error("user {id:?} is in scope `{scope}`, which this request does not cover")]
     OutOfScope { id: UserId, scope: String },
     #[error("row {row}: {message}")]
-    InvalidRecord { row: u32, message: String },
+    InvalidRecord {
+        row: u32,
+        field: Option<Field>,
+        /// The code the browser's validation gives the same fault.
+        issue: IssueCode,
+        message: String,
+    },
     #[error("district ID `{0}` would belong to two users")]
     DuplicateDistrictId(String),
     #[error("email `{0}` would belong to two active users")]
@@ -43,6 +50,16 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
+    /// The validator's code for the fault, when it is one row's.
+    pub fn issue(&self) -> Option<IssueCode> {
+        match self {
+            VerifyError::InvalidRecord { issue, .. } => Some(*issue),
+            VerifyError::DuplicateDistrictId(_) => Some(IssueCode::DuplicateDistrictId),
+            VerifyError::DuplicateEmail(_) => Some(IssueCode::DuplicateEmail),
+            _ => None,
+        }
+    }
+
     /// Stable codes for the API and the UI.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -62,79 +79,59 @@ impl VerifyError {
     }
 }
 
-/// The rules a user's data must satisfy wherever it comes from (a create, or a user after its
-/// updates), as in `validate`.
+/// The rules that span a user's fields, wherever the user comes from (a create, or a user after
+/// its updates), as `validate` states them. Each value is valid by its type already (a request
+/// that deserializes holds no blank name, no over-long text, no control character).
 fn check_data(
     row: u32,
     d: &UserData,
     schools: Option<&SchoolDirectory>,
     grade_mapped: bool,
 ) -> Result<(), VerifyError> {
-    let bad = |message: String| Err(VerifyError::InvalidRecord { row, message });
-    for (f, v) in [
-        (Field::FirstName, &d.first_name),
-        (Field::LastName, &d.last_name),
-    ] {
-        if v.trim().is_empty() {
-            return bad(format!("{} is blank", f.label()));
-        }
-        if longer_than(v, MAX_NAME) {
-            return bad(format!(
-                "{} is longer than {MAX_NAME} characters",
-                f.label()
-            ));
-        }
-    }
-    let texts = [
-        Some(d.first_name.as_str()),
-        Some(d.last_name.as_str()),
-        d.middle_name.as_deref(),
-        d.sis_id.as_ref().map(|x| x.as_str()),
-        d.email.as_ref().map(|x| x.as_str()),
-        Some(d.school.as_str()),
-        d.state_id.as_deref(),
-        d.alt_id.as_deref(),
-        Some(d.scope.as_str()),
-    ];
-    if texts.into_iter().flatten().any(has_control) {
-        return bad("a value holds a line break, tab or other control character".into());
-    }
-    if d.middle_name
-        .as_deref()
-        .is_some_and(|v| longer_than(v, MAX_NAME))
-    {
-        return bad(format!("middle name is longer than {MAX_NAME} characters"));
-    }
-    for v in [&d.state_id, &d.alt_id].into_iter().flatten() {
-        if longer_than(v, MAX_TEXT) {
-            return bad(format!("a value is longer than {MAX_TEXT} characters"));
-        }
-    }
+    let bad = |field: Field, issue: IssueCode, message: String| {
+        Err(VerifyError::InvalidRecord {
+            row,
+            field: Some(field),
+            issue,
+            message,
+        })
+    };
     if d.sis_id.is_none() && d.email.is_none() {
-        return bad("a user needs a district ID or an email".into());
+        return bad(
+            Field::SisId,
+            IssueCode::MissingKey,
+            "a user needs a district ID or an email".into(),
+        );
     }
     if d.role.is_staff() && d.email.is_none() {
-        return bad(format!("email is required for staff ({})", d.role.as_str()));
+        return bad(
+            Field::Email,
+            IssueCode::EmailRequiredForStaff,
+            format!("email is required for staff ({})", d.role.as_str()),
+        );
     }
     if d.role.is_staff() && d.grade.is_some() {
-        return bad("staff have no grade".into());
+        return bad(
+            Field::Grade,
+            IssueCode::InvalidGrade,
+            "staff have no grade".into(),
+        );
     }
     if grade_mapped && !d.role.is_staff() && d.grade.is_none() {
-        return bad("grade is blank for a student".into());
-    }
-    if d.school.trim().is_empty() {
-        return bad("school is blank".into());
+        return bad(
+            Field::Grade,
+            IssueCode::MissingGrade,
+            "grade is blank for a student".into(),
+        );
     }
     if let Some(dir) = schools {
         if dir.by_code(&d.school).is_none() {
-            return bad(format!(
-                "school `{}` is not one of the district's schools",
-                d.school
-            ));
+            return bad(
+                Field::School,
+                IssueCode::UnknownSchool,
+                format!("school `{}` is not one of the district's schools", d.school),
+            );
         }
-    }
-    if d.scope.trim().is_empty() || longer_than(&d.scope, MAX_TEXT) {
-        return bad("scope is blank or too long".into());
     }
     Ok(())
 }
@@ -207,7 +204,7 @@ pub fn verify(
     let scopes: BTreeSet<&str> = req
         .scopes
         .iter()
-        .map(String::as_str)
+        .map(Scope::as_str)
         .chain([req.scope.as_str()])
         .collect();
     let grade_mapped = req.mapped.contains(&Field::Grade);
@@ -249,7 +246,7 @@ pub fn verify(
                 if !scopes.contains(s.as_str()) {
                     return Err(VerifyError::OutOfScope {
                         id: u.id,
-                        scope: s.clone(),
+                        scope: s.to_string(),
                     });
                 }
             }
@@ -291,11 +288,11 @@ pub fn verify(
         if !scopes.contains(user.data.scope.as_str()) {
             return Err(VerifyError::OutOfScope {
                 id: a.id,
-                scope: user.data.scope.clone(),
+                scope: user.data.scope.to_string(),
             });
         }
         *archived_per_scope
-            .entry(user.data.scope.clone())
+            .entry(user.data.scope.to_string())
             .or_default() += 1;
         after
             .entry(i)
@@ -306,6 +303,8 @@ pub fn verify(
         if !scopes.contains(c.data.scope.as_str()) {
             return Err(VerifyError::InvalidRecord {
                 row: c.row,
+                field: Some(Field::Scope),
+                issue: IssueCode::ScopeMove,
                 message: format!("scope `{}` is not covered by the request", c.data.scope),
             });
         }
@@ -355,7 +354,7 @@ pub fn verify(
     let by_scope = scopes
         .iter()
         .map(|s| ScopeGuard {
-            scope: (*s).to_owned(),
+            scope: Scope::checked(s),
             archives: archived_per_scope.get(*s).copied().unwrap_or(0),
             active: active.get(s).copied().unwrap_or(0),
         })
@@ -368,53 +367,4 @@ pub fn verify(
         });
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fields::{Role, SisId};
-    #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    fn user(first: &str, middle: Option<&str>) -> UserData {
-        UserData {
-            sis_id: SisId::parse("S1").ok(),
-            email: None,
-            first_name: first.into(),
-            last_name: "Lee".into(),
-            middle_name: middle.map(str::to_owned),
-            role: Role::Student,
-            grade: None,
-            school: "101".into(),
-            state_id: None,
-            alt_id: None,
-            limited_english: None,
-            econ_disadvantaged: None,
-            scope: "students.csv".into(),
-        }
-    }
-
-    #[test]
-    fn control_characters_are_refused_in_every_text_field() {
-        let ok = |d: &UserData| check_data(2, d, None, false).is_ok();
-        assert!(ok(&user("Ann", None)));
-        assert!(!ok(&user("Ann\r\nSubject: win http://x", None)));
-        assert!(!ok(&user("Ann", Some("B\tC"))));
-        let mut d = user("Ann", None);
-        d.school = "101\n".into();
-        assert!(!ok(&d));
-    }
-
-    /// Limits count characters, as the browser's validation does: 100 three-byte characters
-    /// are a valid name; 101 of anything are not, for the middle name too.
-    #[test]
-    fn name_limits_count_characters_like_validation() {
-        let ok = |d: &UserData| check_data(2, d, None, false).is_ok();
-        assert!(ok(&user(&"語".repeat(100), None)));
-        assert!(!ok(&user(&"語".repeat(101), None)));
-        assert!(!ok(&user(&"a".repeat(101), None)));
-        assert!(ok(&user("Ann", Some(&"é".repeat(100)))));
-        assert!(!ok(&user("Ann", Some(&"e".repeat(101)))));
-    }
 }

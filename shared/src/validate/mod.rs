@@ -30,8 +30,9 @@ pub use crate::fields::{is_formula_like, needs_escape, unescape_formula};
 use crate::fingerprint;
 
 use crate::fields::{
-    has_control, longer_than, parse_bool, trim, Email, EmailCheck, Field, Grade, GradeError,
-    GradeParse, Role, RoleError, SisId, SisIdError, Status, MAX_NAME, MAX_PASSWORD, MAX_TEXT,
+    has_control, parse_bool, trim, Email, EmailCheck, Field, Grade, GradeError, GradeParse, Name,
+    Role, RoleError, SchoolCode, Scope, SisId, SisIdError, Status, TextFault, TextRule, MAX_NAME,
+    MAX_TEXT,
 };
 use crate::map::{column_label, Mapping, SchoolDirectory, Source};
 use crate::read::{Row, RowProblem};
@@ -327,7 +328,7 @@ impl Validator {
         let mut names = [""; 3];
         let too_long = |f: Field| format!("{} is longer than {MAX_NAME} characters.", f.label());
         if let Some(v) = cell(Field::MiddleName) {
-            if longer_than(v, MAX_NAME) {
+            if Name::RULE.fault(v) == Some(TextFault::TooLong) {
                 err!(
                     Some(Field::MiddleName),
                     IssueCode::TooLong,
@@ -342,23 +343,25 @@ impl Validator {
             let Some(v) = cell(f) else {
                 continue;
             };
-            if v.is_empty() {
-                err!(
+            match Name::RULE.fault(v) {
+                Some(TextFault::Blank) => err!(
                     Some(f),
-                    IssueCode::MissingRequired,
+                    TextFault::Blank.code(),
                     format!("{} is blank.", f.label()),
                     Some(format!("Fill in the {}.", f.label().to_lowercase()))
-                );
-            } else if longer_than(v, MAX_NAME) {
-                err!(Some(f), IssueCode::TooLong, too_long(f), None);
-            } else {
-                if bad_name_case(v) {
-                    let all_caps = !v.chars().any(char::is_lowercase);
-                    warn!(Some(f), IssueCode::NameCase,
+                ),
+                Some(TextFault::TooLong) => {
+                    err!(Some(f), TextFault::TooLong.code(), too_long(f), None)
+                }
+                None => {
+                    if bad_name_case(v) {
+                        let all_caps = !v.chars().any(char::is_lowercase);
+                        warn!(Some(f), IssueCode::NameCase,
                         format!("{} `{v}` is all {}.", f.label(), if all_caps { "capitals" } else { "lower case" }),
                         Some("Names are shown as written: write it as it should appear (e.g. Smith).".into()));
+                    }
+                    names[i] = v;
                 }
-                names[i] = v;
             }
         }
 
@@ -410,17 +413,18 @@ impl Validator {
         // School: recorded by distinct value, resolved at the end.
         let mut school = u32::MAX;
         if let Some(v) = cell(Field::School) {
-            if v.is_empty() {
+            let fault = SchoolCode::RULE.fault(v);
+            if fault == Some(TextFault::Blank) {
                 err!(
                     Some(Field::School),
-                    IssueCode::MissingRequired,
+                    TextFault::Blank.code(),
                     "School is blank.".into(),
                     Some("Fill in the school's SIS code or name.".into())
                 );
-            } else if longer_than(v, MAX_TEXT) {
+            } else if fault == Some(TextFault::TooLong) {
                 err!(
                     Some(Field::School),
-                    IssueCode::TooLong,
+                    TextFault::TooLong.code(),
                     format!("School is longer than {MAX_TEXT} characters."),
                     None
                 );
@@ -505,19 +509,20 @@ impl Validator {
 
         // Other texts.
         let mut other = [""; 4];
-        for (i, (f, max)) in [
-            (Field::StateId, MAX_TEXT),
-            (Field::AltId, MAX_TEXT),
-            (Field::Password, MAX_PASSWORD),
-            (Field::Scope, MAX_TEXT),
+        for (i, (f, rule)) in [
+            (Field::StateId, crate::fields::Text::RULE),
+            (Field::AltId, crate::fields::Text::RULE),
+            (Field::Password, TextRule::PASSWORD),
+            (Field::Scope, Scope::RULE),
         ]
         .into_iter()
         .enumerate()
         {
             if let Some(v) = cell(f) {
-                if longer_than(v, max) {
-                    let msg = format!("{} is longer than {max} characters.", f.label());
-                    err!(Some(f), IssueCode::TooLong, msg, None);
+                // Blank is allowed here: an optional value (or the upload's scope) is used.
+                if rule.fault(v) == Some(TextFault::TooLong) {
+                    let msg = format!("{} is longer than {} characters.", f.label(), rule.max);
+                    err!(Some(f), TextFault::TooLong.code(), msg, None);
                 } else {
                     other[i] = v;
                 }

@@ -1,6 +1,7 @@
 //! A raw CSV from a script: read, validated, planned, verified and applied on the server.
 
 use rollcall_shared::api::{PlanReport, Totals};
+use rollcall_shared::fields::Scope;
 use rollcall_shared::import::{decide, Decision, ImportAsk};
 use rollcall_shared::{ImportOptions, Pipeline};
 
@@ -62,11 +63,16 @@ pub async fn submit_csv(
         .map_or(limits.dry_run_page, |p| p as usize)
         .clamp(1, limits.dry_run_page.max(1) * 10);
     let page = q.page.unwrap_or(1).max(1) as usize;
-    let scope = q
-        .scope
-        .clone()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "api".into());
+    let scope = Scope::parse(
+        q.scope
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or("api"),
+    )
+    .map_err(|e| {
+        ApiError::new(ErrorCode::InvalidQuery, format!("scope: {}", e.message))
+            .with(json!({"issue": e.code}))
+    })?;
     let mut set = Vec::new();
     for pair in q
         .set

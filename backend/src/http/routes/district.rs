@@ -1,6 +1,8 @@
 //! The district: who is calling, its settings, its schools and groups.
 
-use rollcall_shared::api::{AdminInfo, DistrictInfo, DistrictSettings, GroupInfo, Me, SchoolInfo};
+use rollcall_shared::api::{
+    AdminInfo, DistrictInfo, DistrictPatch, DistrictSettings, GroupInfo, Me, SchoolInfo,
+};
 
 use super::prelude::*;
 
@@ -24,12 +26,6 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
         })
     });
     Ok(HttpResponse::Ok().json(v))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DistrictPatch {
-    guard: Option<GuardLimits>,
 }
 
 /// The district's settings: the mass-archive guard's thresholds (more than `percent`% of a

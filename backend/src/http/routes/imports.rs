@@ -17,7 +17,7 @@ pub async fn submit(
     let _permit = state.heavy_permit().await?;
     let cr = web::block(move || ChangeRequest::from_json(&body))
         .await?
-        .map_err(|e| ApiError::new(e.code(), e.to_string()))?;
+        .map_err(ApiError::from)?;
     let sealed = seal(cr).await?;
     let key = idempotency_key(&req);
     // The key is bound to the request as sent, passwords aside (none is kept, even hashed fast).
@@ -122,10 +122,10 @@ pub async fn import_detail(
             .iter()
             .map(|c| CreatedUser {
                 key: user_key(&c.data),
-                first_name: c.data.first_name.clone(),
-                last_name: c.data.last_name.clone(),
+                first_name: c.data.first_name.to_string(),
+                last_name: c.data.last_name.to_string(),
                 role: c.data.role,
-                school: c.data.school.clone(),
+                school: c.data.school.to_string(),
             })
             .collect();
         for u in &r.updates {

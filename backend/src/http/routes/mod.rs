@@ -28,7 +28,7 @@ pub(crate) mod prelude {
     pub use rollcall_shared::fields::Field;
     pub use rollcall_shared::map::SavedMapping;
     pub use rollcall_shared::plan::{codec, UserId};
-    pub use rollcall_shared::wire::{ChangeRequest, GuardLimits, Options, SealedRequest};
+    pub use rollcall_shared::wire::{ChangeRequest, Options, SealedRequest};
     pub use serde::Deserialize;
     pub use serde_json::json;
 

@@ -1,14 +1,8 @@
 //! Signing in and out.
 
-use rollcall_shared::api::{AdminInfo, DistrictInfo, SessionAnswer};
+use rollcall_shared::api::{AdminInfo, DistrictInfo, LoginAsk as Login, SessionAnswer};
 
 use super::prelude::*;
-
-#[derive(Deserialize)]
-pub struct Login {
-    email: String,
-    password: String,
-}
 
 fn too_many(wait: std::time::Duration) -> ApiError {
     let secs = wait.as_secs().max(1);

@@ -8,8 +8,8 @@ pub(super) fn Done(w: W) -> impl IntoView {
     view! {
         <h1>"Submitted"</h1>
         {move || w.result.get().map(|v| {
-            let n = v["import"]["number"].as_i64().unwrap_or(0);
-            let status = v["import"]["status"].as_str().unwrap_or("").to_owned();
+            let n = v.import.number;
+            let status = v.import.status.as_str();
             view! {
                 <p data-testid="result">{format!("Import #{n}: {status}.")}</p>
                 <div class="actions">

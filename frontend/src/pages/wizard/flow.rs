@@ -9,42 +9,34 @@ pub(super) async fn read_file(w: W) {
     let api = cx.api();
     w.busy.set(Some("Reading the file…".into()));
     let scope = w.scope.get_untracked();
-    let saved: Option<Value> = api
+    // A scope without a remembered mapping answers 404: the mapping is then proposed afresh.
+    let saved: Option<SavedMapping> = match api
         .get(&format!(
             "/api/mappings/{}",
             js_sys::encode_uri_component(&scope)
         ))
         .await
-        .ok();
-    match api.get::<Vec<Value>>("/api/schools").await {
-        Ok(s) => w.schools.set(
-            s.iter()
-                .map(|x| {
-                    (
-                        x["sis_code"].as_str().unwrap_or("").to_owned(),
-                        x["name"].as_str().unwrap_or("").to_owned(),
-                    )
-                })
-                .collect(),
-        ),
+    {
+        Ok(m) => Some(m),
+        Err(e) if e.code == ErrorCode::NotFound => None,
         Err(e) => {
-            return {
-                w.busy.set(None);
-                cx.error(&e)
-            }
+            w.busy.set(None);
+            return cx.error(&e);
+        }
+    };
+    match api.get::<Vec<SchoolInfo>>("/api/schools").await {
+        Ok(s) => w.schools.set(s),
+        Err(e) => {
+            w.busy.set(None);
+            return cx.error(&e);
         }
     }
-    if let Ok(g) = api.get::<Vec<Value>>("/api/groups").await {
-        w.groups.set(
-            g.iter()
-                .map(|x| {
-                    (
-                        x["id"].as_i64().unwrap_or(0),
-                        x["name"].as_str().unwrap_or("").to_owned(),
-                    )
-                })
-                .collect(),
-        );
+    match api.get::<Vec<GroupInfo>>("/api/groups").await {
+        Ok(g) => w.groups.set(g),
+        Err(e) => {
+            w.busy.set(None);
+            return cx.error(&e);
+        }
     }
     let header = match w.header.get_untracked().as_str() {
         "yes" => Some(true),
@@ -52,26 +44,33 @@ pub(super) async fn read_file(w: W) {
         _ => None,
     };
     let nonempty = |s: String| (!s.is_empty()).then_some(s);
-    let options = json!({
-        "encoding": nonempty(w.encoding.get_untracked()),
-        "delimiter": nonempty(w.delimiter.get_untracked()),
-        "has_header": header,
-        "saved": saved,
-        "schools": w.schools.get_untracked().iter().map(|(c, n)| json!({"sis_code": c, "name": n})).collect::<Vec<_>>(),
-    });
+    let ask = OpenAsk {
+        encoding: nonempty(w.encoding.get_untracked()),
+        delimiter: nonempty(w.delimiter.get_untracked()),
+        has_header: header,
+        saved,
+        schools: w
+            .schools
+            .get_untracked()
+            .into_iter()
+            .map(|s| School {
+                sis_code: s.sis_code,
+                name: s.name,
+            })
+            .collect(),
+    };
+    let options = match serde_json::to_string(&ask) {
+        Ok(o) => o,
+        Err(e) => return w.fail(e.to_string()),
+    };
     let engine = match engine() {
         Ok(e) => e,
         Err(e) => return w.fail(e),
     };
-    let args = obj(&[
-        ("file", f.into()),
-        ("options", JsValue::from_str(&options.to_string())),
-    ]);
-    match engine.call_json::<Value>("open", args, None).await {
+    let args = obj(&[("file", f.into()), ("options", JsValue::from_str(&options))]);
+    match engine.call_json::<OpenAnswer>("open", args, None).await {
         Ok(v) => {
-            if let Ok(m) = serde_json::from_value::<Mapping>(v["mapping"].clone()) {
-                w.mapping.set(m);
-            }
+            w.mapping.set(v.mapping.clone());
             w.opened.set(Some(v));
             w.busy.set(None);
             if w.step.get_untracked() == Step::Choose {
@@ -88,7 +87,10 @@ pub(super) async fn validate(w: W) {
         Ok(e) => e,
         Err(e) => return w.fail(e),
     };
-    let mapping = serde_json::to_string(&w.mapping.get_untracked()).unwrap_or_default();
+    let mapping = match serde_json::to_string(&w.mapping.get_untracked()) {
+        Ok(m) => m,
+        Err(e) => return w.fail(e.to_string()),
+    };
     w.busy.set(Some("Validating every row…".into()));
     w.progress
         .set(Some((0.0, w.file_size.get_untracked(), 0.0)));
@@ -104,7 +106,7 @@ pub(super) async fn validate(w: W) {
         Ok(v) => {
             w.progress.set(None);
             w.busy.set(None);
-            let unresolved = v.schools.iter().any(|s| s.3.is_none());
+            let unresolved = v.schools.iter().any(|s| s.code.is_none());
             w.view.set(Some(v));
             load_issues(w).await;
             w.step.set(if unresolved {
@@ -126,8 +128,9 @@ pub(super) async fn validate(w: W) {
 pub(super) async fn load_issues(w: W) {
     let Ok(engine) = engine() else { return };
     let args = obj(&[("code", JsValue::from_str(&w.code_filter.get_untracked()))]);
-    if let Ok(list) = engine.call_json::<Vec<Value>>("issues", args, None).await {
-        w.issues.set(list);
+    match engine.call_json::<Vec<Issue>>("issues", args, None).await {
+        Ok(list) => w.issues.set(list),
+        Err(e) => w.fail(e),
     }
 }
 
@@ -182,17 +185,28 @@ pub(super) async fn make_plan(w: W) -> bool {
             return false;
         }
     };
+    let Some(guard) = me.district.guard else {
+        w.fail("The server did not state the district's mass-archive policy: reload the page.");
+        return false;
+    };
+    let ask = match w
+        .plan_ask(guard)
+        .and_then(|a| serde_json::to_string(&a).map_err(|e| e.to_string()))
+    {
+        Ok(a) => a,
+        Err(e) => {
+            w.fail(e);
+            return false;
+        }
+    };
     w.busy
         .set(Some("Planning against the current roster…".into()));
     let args = obj(&[
         ("scope", JsValue::from_str(&w.scope.get_untracked())),
-        (
-            "options",
-            JsValue::from_str(&w.options_json(me.district.guard)),
-        ),
+        ("options", JsValue::from_str(&ask)),
         ("limit", JsValue::from(500)),
     ]);
-    match engine.call_json::<Value>("plan", args, None).await {
+    match engine.call_json::<PlanView>("plan", args, None).await {
         Ok(p) => {
             if let Some(w) = web_sys::window() {
                 let holder = js_sys::Reflect::get(&w, &JsValue::from_str("__rollcall"))
@@ -201,7 +215,7 @@ pub(super) async fn make_plan(w: W) -> bool {
                     let _ = js_sys::Reflect::set(
                         &holder,
                         &JsValue::from_str("plan_ms"),
-                        &JsValue::from_f64(p["plan_ms"].as_f64().unwrap_or(0.0)),
+                        &JsValue::from_f64(p.plan_ms),
                     );
                 }
             }
@@ -239,14 +253,15 @@ pub(super) async fn submit(w: W) {
         ),
     ]);
     let body = match engine.call("request", args, None).await {
-        Ok(v) => v.as_string().unwrap_or_default(),
+        Ok(v) => match v.as_string() {
+            Some(b) => b,
+            None => return w.fail("The worker gave no change request."),
+        },
         Err(e) => return w.fail(e),
     };
-    let revision = w
-        .plan
-        .get_untracked()
-        .and_then(|p| p["revision"].as_u64())
-        .unwrap_or(0);
+    let Some(revision) = w.plan.with_untracked(|p| p.as_ref().map(|p| p.revision)) else {
+        return w.fail("Plan the import first.");
+    };
     w.busy.set(Some("Submitting…".into()));
     let headers = [
         ("if-match", format!("\"{revision}\"")),
@@ -254,30 +269,15 @@ pub(super) async fn submit(w: W) {
     ];
     match cx
         .api()
-        .post_json::<Value>("/api/imports", body, &headers)
+        .post_json::<ImportAnswer>("/api/imports", body, &headers)
         .await
     {
         Ok(v) => {
             w.busy.set(None);
-            let mapping = serde_json::to_string(&w.mapping.get_untracked()).unwrap_or_default();
-            if let Ok(saved) = engine
-                .call(
-                    "saved_mapping",
-                    obj(&[("mapping", JsValue::from_str(&mapping))]),
-                    None,
-                )
-                .await
-            {
-                let scope = js_sys::encode_uri_component(&w.scope.get_untracked())
-                    .as_string()
-                    .unwrap_or_default();
-                let _ = cx
-                    .api()
-                    .put_json(
-                        &format!("/api/mappings/{scope}"),
-                        saved.as_string().unwrap_or_default(),
-                    )
-                    .await;
+            // Remembering the mapping is a convenience: the import is done either way, and a
+            // failure is said, not hidden.
+            if let Err(e) = remember_mapping(w, &engine).await {
+                cx.info(format!("The import was submitted, but its column mapping could not be remembered for next time: {e}"));
             }
             w.result.set(Some(v));
             w.step.set(Step::Done);
@@ -293,4 +293,23 @@ pub(super) async fn submit(w: W) {
             cx.error(&e);
         }
     }
+}
+
+/// Saves the mapping for the scope (columns by heading), for the next file of the scope.
+async fn remember_mapping(w: W, engine: &crate::bridge::EngineClient) -> Result<(), String> {
+    let mapping = serde_json::to_string(&w.mapping.get_untracked()).map_err(|e| e.to_string())?;
+    let saved = engine
+        .call(
+            "saved_mapping",
+            obj(&[("mapping", JsValue::from_str(&mapping))]),
+            None,
+        )
+        .await?
+        .as_string()
+        .ok_or("the worker gave no mapping")?;
+    let scope = js_sys::encode_uri_component(&w.scope.get_untracked());
+    w.cx.api()
+        .put_json(&format!("/api/mappings/{scope}"), saved)
+        .await
+        .map_err(|e| e.message)
 }

@@ -7,26 +7,8 @@ pub(super) fn MapFields(w: W) -> impl IntoView {
     let columns = move || -> Vec<(usize, String, String)> {
         w.opened.with(|o| {
             let Some(v) = o else { return vec![] };
-            let n = v["columns"].as_u64().unwrap_or(0) as usize;
-            (0..n)
-                .map(|c| {
-                    let heading = v["headings"]
-                        .get(c)
-                        .and_then(|h| h.as_str())
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| format!("Column {}", c + 1));
-                    let samples = v["column_samples"]
-                        .get(c)
-                        .and_then(|s| s.as_array())
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|x| x.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        })
-                        .unwrap_or_default();
-                    (c, heading, samples)
-                })
+            (0..v.columns)
+                .map(|c| (c, v.heading(c), v.samples_of(c)))
                 .collect()
         })
     };

@@ -7,15 +7,17 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rollcall_shared::api::{GroupInfo, ImportAnswer, SchoolInfo};
 use rollcall_shared::error_code::ErrorCode;
-use rollcall_shared::map::{Mapping, Source};
-use serde_json::{json, Value};
+use rollcall_shared::map::{Mapping, SavedMapping, School, Source};
+use rollcall_shared::preview::{OpenAnswer, OpenAsk, PlanAsk, PlanView, ValidationView};
+use rollcall_shared::validate::Issue;
+use rollcall_shared::wire::{Conflict, Options, PasswordPolicy};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::download;
 use crate::app::{ctx, engine, Ctx, Page};
 use crate::bridge::obj;
-use crate::engine::ValidationView;
 
 mod choose;
 mod done;

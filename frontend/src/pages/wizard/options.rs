@@ -4,28 +4,30 @@ use super::*;
 
 #[component]
 pub(super) fn OptionsStep(w: W) -> impl IntoView {
-    let radio = move |name: &'static str,
-                      sig: RwSignal<String>,
-                      value: &'static str,
-                      label: &'static str| {
+    fn radio<T: Copy + PartialEq + Send + Sync + 'static>(
+        name: &'static str,
+        sig: RwSignal<T>,
+        value: T,
+        label: &'static str,
+    ) -> impl IntoView {
         view! {
-            <label><input type="radio" name=name value=value prop:checked=move || sig.get() == value on:change=move |_| sig.set(value.to_owned())/>" "{label}</label>
+            <label><input type="radio" name=name prop:checked=move || sig.get() == value on:change=move |_| sig.set(value)/>" "{label}</label>
         }
-    };
+    }
     view! {
         <h1>"Options"</h1>
         <fieldset><legend>"When the file and the roster disagree on a user's field"</legend>
-            {radio("conflict", w.conflict, "imported_wins", "Imported record wins: the file overwrites the roster")}
-            {radio("conflict", w.conflict, "existing_wins", "Existing record wins: only empty fields are filled")}
+            {radio("conflict", w.conflict, Conflict::ImportedWins, "Imported record wins: the file overwrites the roster")}
+            {radio("conflict", w.conflict, Conflict::ExistingWins, "Existing record wins: only empty fields are filled")}
         </fieldset>
         <fieldset><legend>"Passwords in the file"</legend>
-            {radio("passwords", w.passwords, "keep", "Keep existing passwords (set them for new users only)")}
-            {radio("passwords", w.passwords, "overwrite", "Overwrite existing passwords")}
+            {radio("passwords", w.passwords, PasswordPolicy::Keep, "Keep existing passwords (set them for new users only)")}
+            {radio("passwords", w.passwords, PasswordPolicy::Overwrite, "Overwrite existing passwords")}
         </fieldset>
         <label>"Add every user of the file to a group "
             <select prop:value=move || w.group.get() on:change=move |ev| w.group.set(event_target_value(&ev))>
                 <option value="">"— none —"</option>
-                {move || w.groups.get().into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                {move || w.groups.get().into_iter().map(|g| view! { <option value=g.id.to_string()>{g.name}</option> }).collect_view()}
             </select>
         </label>
         <label><input type="checkbox" prop:checked=move || w.email_staff.get() on:change=move |ev| w.email_staff.set(event_target_checked(&ev))/>" Email new staff a set-password link"</label>

@@ -1,23 +1,70 @@
 //! Step 7: the plan against the current roster, and the mass-archive guard.
 
+use rollcall_shared::api::PlanReport;
+use rollcall_shared::wire::ArchiveReason;
+
 use super::*;
 
-pub(super) fn list_view(items: Vec<Value>, kind: &'static str) -> AnyView {
-    if items.is_empty() {
+/// One list of the plan, one line per user, as the review's tab `kind` shows it.
+pub(super) fn list_view(r: &PlanReport, kind: &'static str) -> AnyView {
+    let lines: Vec<String> = match kind {
+        "creates" => r
+            .creates
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {} ({}, school {}) row {}",
+                    c.key,
+                    c.data.first_name,
+                    c.data.last_name,
+                    c.data.role.as_str(),
+                    c.data.school,
+                    c.row
+                )
+            })
+            .collect(),
+        "updates" => r
+            .updates
+            .iter()
+            .map(|u| {
+                let changes: Vec<String> = u
+                    .changes
+                    .iter()
+                    .map(|(f, [old, new])| {
+                        format!(
+                            "{f}: {} → {}",
+                            old.as_deref().unwrap_or("∅"),
+                            new.as_deref().unwrap_or("∅")
+                        )
+                    })
+                    .collect();
+                format!("{} (row {}): {}", u.key, u.row, changes.join("; "))
+            })
+            .collect(),
+        "archives" => r
+            .archive_reasons
+            .iter()
+            .map(|a| {
+                let why = match a.reason {
+                    ArchiveReason::Inactive => "status not active",
+                    ArchiveReason::Missing => "missing from the file",
+                };
+                format!("{} (scope {}, {why})", a.key, a.scope)
+            })
+            .collect(),
+        "restores" => r.restores.clone(),
+        _ => r
+            .skipped
+            .iter()
+            .map(|x| format!("row {} {}: {}", x.row, x.key, x.message))
+            .collect(),
+    };
+    if lines.is_empty() {
         return view! { <p class="muted">"None."</p> }.into_any();
     }
     view! {
         <div class="scroll"><table data-testid=format!("list-{kind}")>
-            <tbody>{items.into_iter().map(|x| {
-                let text = match kind {
-                    "updates" => format!("{} (row {}): {}", x["key"].as_str().unwrap_or(""), x["row"], x["diffs"].as_array().map(|d| d.iter().map(|d| format!("{}: {} → {}", d["field"].as_str().unwrap_or(""), d["old"].as_str().unwrap_or("∅"), d["new"].as_str().unwrap_or("∅"))).collect::<Vec<_>>().join("; ")).unwrap_or_default()),
-                    "creates" => format!("{} {} ({}, school {}) row {}", x["key"].as_str().unwrap_or(""), x["name"].as_str().unwrap_or(""), x["role"].as_str().unwrap_or(""), x["school"].as_str().unwrap_or(""), x["row"]),
-                    "archives" => format!("{} (scope {}, {})", x["key"].as_str().unwrap_or(""), x["scope"].as_str().unwrap_or(""), if x["reason"] == "inactive" { "status not active" } else { "missing from the file" }),
-                    "restores" => format!("{} (row {})", x["key"].as_str().unwrap_or(""), x["row"]),
-                    _ => format!("row {} {}: {}", x["row"], x["key"].as_str().unwrap_or(""), x["message"].as_str().unwrap_or("")),
-                };
-                view! { <tr><td>{text}</td></tr> }
-            }).collect_view()}</tbody>
+            <tbody>{lines.into_iter().map(|text| view! { <tr><td>{text}</td></tr> }).collect_view()}</tbody>
         </table></div>
     }
     .into_any()
@@ -33,27 +80,27 @@ pub(super) fn Review(w: W) -> impl IntoView {
     view! {
         <h1>"Review"</h1>
         {move || w.plan.get().map(|p| {
-            let s = p["summary"].clone();
-            let g = p["guard"].clone();
-            let plan_errors: Vec<Value> = p["issues"].as_array().map(|a| a.iter().filter(|i| i["severity"] == "error").cloned().collect()).unwrap_or_default();
-            let blocked = p["plan_errors"].as_u64().unwrap_or(plan_errors.len() as u64) > 0;
-            let guard = g["triggered"].as_bool().unwrap_or(false);
+            let s = p.report.summary.clone();
+            let g = p.report.guard.clone();
+            let plan_errors: Vec<Issue> = p.report.issues.iter().filter(|i| i.is_error()).cloned().collect();
+            let blocked = p.errors > 0;
+            let guard = g.triggered;
             view! {
                 <div class="counts" data-testid="plan-counts">
-                    <div><b data-testid="creates">{s["creates"].to_string()}</b>"created"</div>
-                    <div><b data-testid="updates">{s["updates"].to_string()}</b>"updated"</div>
-                    <div><b data-testid="archives">{s["archives"].to_string()}</b>"archived"</div>
-                    <div><b data-testid="restores">{s["restores"].to_string()}</b>"restored"</div>
-                    <div><b data-testid="unchanged">{s["unchanged"].to_string()}</b>"unchanged"</div>
-                    <div><b data-testid="skipped">{s["skipped"].to_string()}</b>"skipped"</div>
+                    <div><b data-testid="creates">{s.creates}</b>"created"</div>
+                    <div><b data-testid="updates">{s.updates}</b>"updated"</div>
+                    <div><b data-testid="archives">{s.archives}</b>"archived"</div>
+                    <div><b data-testid="restores">{s.restores}</b>"restored"</div>
+                    <div><b data-testid="unchanged">{s.unchanged}</b>"unchanged"</div>
+                    <div><b data-testid="skipped">{s.skipped}</b>"skipped"</div>
                 </div>
                 {blocked.then(|| view! {
-                    <div class="banner error">{plan_errors.iter().map(|i| view! { <p>{format!("Row {}: {}", i["row"], i["message"].as_str().unwrap_or(""))}</p> }).collect_view()}</div>
+                    <div class="banner error">{plan_errors.iter().map(|i| view! { <p>{format!("{}: {}", i.row.map_or_else(|| "The file".to_owned(), |r| format!("Row {r}")), i.message)}</p> }).collect_view()}</div>
                 })}
                 {guard.then(|| view! {
                     <div class="banner warning" data-testid="guard">
-                        <p>{format!("This import archives {} of {} active users in its scope. A truncated file must never archive a district: confirm only if this is right.", g["archives"], g["scope_active"])}</p>
-                        <label><input type="checkbox" data-testid="ack" prop:checked=move || w.ack.get() on:change=move |ev| w.ack.set(event_target_checked(&ev))/>{format!(" Yes, archive these {} users", g["archives"])}</label>
+                        <p>{format!("This import archives {} of {} active users in its scope. A truncated file must never archive a district: confirm only if this is right.", g.archives, g.scope_active)}</p>
+                        <label><input type="checkbox" data-testid="ack" prop:checked=move || w.ack.get() on:change=move |ev| w.ack.set(event_target_checked(&ev))/>{format!(" Yes, archive these {} users", g.archives)}</label>
                     </div>
                 })}
                 <div class="tabs" role="tablist">
@@ -61,7 +108,7 @@ pub(super) fn Review(w: W) -> impl IntoView {
                 </div>
                 {move || {
                     let key = w.tab.get();
-                    list_view(p[key].as_array().cloned().unwrap_or_default(), key)
+                    list_view(&p.report, key)
                 }}
                 <div class="actions">
                     <button on:click=move |_| w.step.set(Step::Options)>"Back"</button>

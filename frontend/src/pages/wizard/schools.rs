@@ -7,7 +7,10 @@ pub(super) fn Schools(w: W) -> impl IntoView {
     let resolve = move || {
         spawn_local(async move {
             let Ok(engine) = engine() else { return };
-            let o = serde_json::to_string(&w.school_overrides.get_untracked()).unwrap_or_default();
+            let o = match serde_json::to_string(&w.school_overrides.get_untracked()) {
+                Ok(o) => o,
+                Err(e) => return w.fail(e.to_string()),
+            };
             match engine
                 .call_json::<ValidationView>(
                     "resolve_schools",
@@ -31,7 +34,8 @@ pub(super) fn Schools(w: W) -> impl IntoView {
                     v.schools
                         .iter()
                         .filter(|s| {
-                            s.3.is_none() || w.school_overrides.with(|o| o.contains_key(&s.0))
+                            s.code.is_none()
+                                || w.school_overrides.with(|o| o.contains_key(&s.value))
                         })
                         .cloned()
                         .collect::<Vec<_>>()
@@ -45,7 +49,8 @@ pub(super) fn Schools(w: W) -> impl IntoView {
         <div class="scroll"><table>
             <thead><tr><th>"Value in the file"</th><th>"Rows"</th><th>"School"</th></tr></thead>
             <tbody>
-                {move || unresolved().into_iter().map(|(value, rows, first, _)| {
+                {move || unresolved().into_iter().map(|s| {
+                    let (value, rows, first) = (s.value, s.count, s.first_row);
                     let v2 = value.clone();
                     view! {
                         <tr>
@@ -57,7 +62,7 @@ pub(super) fn Schools(w: W) -> impl IntoView {
                                 resolve();
                             }>
                                 <option value="">"— choose —"</option>
-                                {w.schools.get().into_iter().map(|(c, n)| view! { <option value=c.clone()>{format!("{c} — {n}")}</option> }).collect_view()}
+                                {w.schools.get().into_iter().map(|s| view! { <option value=s.sis_code.clone()>{format!("{} — {}", s.sis_code, s.name)}</option> }).collect_view()}
                             </select></td>
                         </tr>
                     }

@@ -48,26 +48,26 @@ pub(super) struct W {
     pub(super) encoding: RwSignal<String>,
     pub(super) delimiter: RwSignal<String>,
     pub(super) header: RwSignal<String>,
-    pub(super) opened: RwSignal<Option<Value>>,
+    pub(super) opened: RwSignal<Option<OpenAnswer>>,
     pub(super) mapping: RwSignal<Mapping>,
     pub(super) busy: RwSignal<Option<String>>,
     pub(super) progress: RwSignal<Option<(f64, f64, f64)>>,
     pub(super) job: RwSignal<u32>,
     pub(super) view: RwSignal<Option<ValidationView>>,
     pub(super) school_overrides: RwSignal<BTreeMap<String, String>>,
-    pub(super) schools: RwSignal<Vec<(String, String)>>,
-    pub(super) groups: RwSignal<Vec<(i64, String)>>,
-    pub(super) issues: RwSignal<Vec<Value>>,
+    pub(super) schools: RwSignal<Vec<SchoolInfo>>,
+    pub(super) groups: RwSignal<Vec<GroupInfo>>,
+    pub(super) issues: RwSignal<Vec<Issue>>,
     pub(super) code_filter: RwSignal<String>,
-    pub(super) conflict: RwSignal<String>,
-    pub(super) passwords: RwSignal<String>,
+    pub(super) conflict: RwSignal<Conflict>,
+    pub(super) passwords: RwSignal<PasswordPolicy>,
     pub(super) group: RwSignal<String>,
     pub(super) email_staff: RwSignal<bool>,
     pub(super) apply_at: RwSignal<String>,
-    pub(super) plan: RwSignal<Option<Value>>,
+    pub(super) plan: RwSignal<Option<PlanView>>,
     pub(super) ack: RwSignal<bool>,
     pub(super) tab: RwSignal<&'static str>,
-    pub(super) result: RwSignal<Option<Value>>,
+    pub(super) result: RwSignal<Option<ImportAnswer>>,
 }
 
 impl W {
@@ -93,8 +93,8 @@ impl W {
             groups: RwSignal::new(Vec::new()),
             issues: RwSignal::new(Vec::new()),
             code_filter: RwSignal::new(String::new()),
-            conflict: RwSignal::new("imported_wins".into()),
-            passwords: RwSignal::new("keep".into()),
+            conflict: RwSignal::new(Conflict::default()),
+            passwords: RwSignal::new(PasswordPolicy::default()),
             group: RwSignal::new(String::new()),
             email_staff: RwSignal::new(false),
             apply_at: RwSignal::new(String::new()),
@@ -113,20 +113,40 @@ impl W {
 
     /// The plan's options, with the district's guard policy as the server states it (the
     /// worker refuses to plan without one).
-    pub(super) fn options_json(&self, guard: Option<rollcall_shared::wire::GuardLimits>) -> String {
+    pub(super) fn plan_ask(
+        &self,
+        guard: rollcall_shared::wire::GuardLimits,
+    ) -> Result<PlanAsk, String> {
         let apply_at = self.apply_at.get_untracked();
-        let apply_at = (!apply_at.is_empty()).then(|| {
-            let d = js_sys::Date::new(&JsValue::from_str(&apply_at));
-            d.to_iso_string().as_string().unwrap_or_default()
-        });
-        json!({
-            "conflict": self.conflict.get_untracked(),
-            "passwords": self.passwords.get_untracked(),
-            "group": self.group.get_untracked().parse::<i64>().ok(),
-            "email_new_staff": self.email_staff.get_untracked(),
-            "apply_at": apply_at,
-            "guard": guard,
+        let apply_at = match apply_at.is_empty() {
+            true => None,
+            // An invalid date throws here: said, not sent as a blank.
+            false => {
+                let d = js_sys::Date::new(&JsValue::from_str(&apply_at));
+                Some(d.to_iso_string().as_string().ok_or_else(|| {
+                    format!("“{apply_at}” is not a date and time the browser can read.")
+                })?)
+            }
+        };
+        let group = self.group.get_untracked();
+        let group = match group.is_empty() {
+            true => None,
+            false => Some(
+                group
+                    .parse::<i64>()
+                    .map_err(|_| "Choose a group from the list.")?,
+            ),
+        };
+        Ok(PlanAsk {
+            options: Options {
+                conflict: self.conflict.get_untracked(),
+                passwords: self.passwords.get_untracked(),
+                group,
+                email_new_staff: self.email_staff.get_untracked(),
+                apply_at,
+                guard,
+            },
+            guard,
         })
-        .to_string()
     }
 }

@@ -4,6 +4,14 @@ use super::*;
 
 pub(super) const ROW_H: f64 = 36.0;
 
+/// A severity as the page's classes and words say it.
+pub(super) fn severity(s: rollcall_shared::validate::Severity) -> &'static str {
+    match s {
+        rollcall_shared::validate::Severity::Error => "error",
+        rollcall_shared::validate::Severity::Warning => "warning",
+    }
+}
+
 #[component]
 pub(super) fn Validate(w: W) -> impl IntoView {
     let top = RwSignal::new(0.0f64);
@@ -23,7 +31,7 @@ pub(super) fn Validate(w: W) -> impl IntoView {
         };
         let idx = w.issues.with_untracked(|l| {
             l.iter()
-                .position(|i| i["row"].as_u64().is_some_and(|r| r >= row))
+                .position(|i| i.row.is_some_and(|r| u64::from(r) >= row))
         });
         if let (Some(i), Some(el)) = (idx, scroller.get_untracked()) {
             el.set_scroll_top((i as f64 * ROW_H) as i32);
@@ -53,9 +61,10 @@ pub(super) fn Validate(w: W) -> impl IntoView {
             </div>
             <div class="tabs" role="group" aria-label="Filter by problem">
                 <button class:active=move || w.code_filter.get().is_empty() on:click=move |_| filter(String::new())>"All"</button>
-                {v.codes.into_iter().map(|(code, sev, n)| {
-                    let c2 = code.clone();
-                    view! { <button class=sev.clone() class:active=move || w.code_filter.get() == c2 data-code=code.clone() on:click=move |_| filter(code.clone())>{format!("{} ({n})", code.replace('_', " "))}</button> }
+                {v.codes.into_iter().map(|c| {
+                    let (code, n) = (c.code.as_str(), c.count);
+                    let sev = severity(c.severity);
+                    view! { <button class=sev class:active=move || w.code_filter.get() == code data-code=code on:click=move |_| filter(code.to_owned())>{format!("{} ({n})", code.replace('_', " "))}</button> }
                 }).collect_view()}
             </div>
         })}
@@ -74,14 +83,14 @@ pub(super) fn Validate(w: W) -> impl IntoView {
                         {move || {
                             let first = (top.get() / ROW_H).floor() as usize;
                             w.issues.with(|l| l.iter().enumerate().skip(first).take(16).map(|(i, x)| {
-                                let sev = x["severity"].as_str().unwrap_or("").to_owned();
+                                let sev = severity(x.severity);
                                 view! {
-                                    <div class="row" role="row" style=format!("top:{}px", i as f64 * ROW_H) title=x["suggestion"].as_str().unwrap_or("").to_owned() data-row=x["row"].as_u64().map(|r| r.to_string()).unwrap_or_default()>
-                                        <span>{x["row"].as_u64().map(|r| format!("row {r}")).unwrap_or_else(|| "file".into())}</span>
-                                        <span class="wide">{x["column"].as_str().unwrap_or("").to_owned()}</span>
-                                        <span class=sev.clone()>{sev.clone()}</span>
-                                        <span class="wide">{x["code"].as_str().unwrap_or("").to_owned()}</span>
-                                        <span>{format!("{} {}", x["message"].as_str().unwrap_or(""), x["suggestion"].as_str().map(|s| format!("→ {s}")).unwrap_or_default())}</span>
+                                    <div class="row" role="row" style=format!("top:{}px", i as f64 * ROW_H) title=x.suggestion.clone() data-row=x.row.map(|r| r.to_string())>
+                                        <span>{x.row.map_or_else(|| "file".into(), |r| format!("row {r}"))}</span>
+                                        <span class="wide">{x.column.clone()}</span>
+                                        <span class=sev>{sev}</span>
+                                        <span class="wide">{x.code.as_str()}</span>
+                                        <span>{format!("{} {}", x.message, x.suggestion.as_ref().map(|s| format!("→ {s}")).unwrap_or_default())}</span>
                                     </div>
                                 }
                             }).collect_view())

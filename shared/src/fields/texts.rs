@@ -1,0 +1,258 @@
+//! The text fields as types that can only hold valid values: a [`Name`] (first, middle, last),
+//! a [`SchoolCode`], a [`Scope`] and a [`Text`] (state and alternate ids). Each is trimmed, one
+//! line, and within its limit in characters; the validator asks the same [`TextRule`] of a cell,
+//! and a change request that deserializes holds only values that pass it.
+//!
+//! A value that fails says why with the [`IssueCode`] the browser's validation gives the same
+//! value ([`FieldError`]), so that the server's refusal and the preview agree.
+
+use serde::{Deserialize, Serialize};
+
+use super::text::{has_control, longer_than, trim, MAX_NAME, MAX_PASSWORD, MAX_TEXT};
+use crate::issue_code::IssueCode;
+
+/// Why a value is not valid, with the code the validator gives it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} [{code}]")]
+pub struct FieldError {
+    pub code: IssueCode,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(code: IssueCode, message: impl Into<String>) -> FieldError {
+        FieldError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The code a [`FieldError`] left in an error's text (serde keeps only text), if any.
+    pub fn code_in(text: &str) -> Option<IssueCode> {
+        let start = text.rfind(" [")? + 2;
+        let len = text.get(start..)?.find(']')?;
+        text.get(start..start + len)?.parse().ok()
+    }
+
+    /// A serde error that keeps this error's code in its text.
+    pub fn de<E: serde::de::Error>(self) -> E {
+        E::custom(self)
+    }
+}
+
+/// What a text must be: never blank (an optional field is an `Option`), one line, and at most
+/// `max` characters; `what` names it in messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRule {
+    pub max: usize,
+    pub what: &'static str,
+}
+
+/// A text's length fault, for the validator (which finds control characters once per row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFault {
+    Blank,
+    TooLong,
+}
+
+impl TextFault {
+    pub fn code(self) -> IssueCode {
+        match self {
+            TextFault::Blank => IssueCode::MissingRequired,
+            TextFault::TooLong => IssueCode::TooLong,
+        }
+    }
+}
+
+impl TextRule {
+    pub const NAME: TextRule = TextRule {
+        max: MAX_NAME,
+        what: "a name",
+    };
+    pub const SCHOOL: TextRule = TextRule {
+        max: MAX_TEXT,
+        what: "a school",
+    };
+    pub const SCOPE: TextRule = TextRule {
+        max: MAX_TEXT,
+        what: "a scope",
+    };
+    pub const TEXT: TextRule = TextRule {
+        max: MAX_TEXT,
+        what: "a value",
+    };
+    pub const PASSWORD: TextRule = TextRule {
+        max: MAX_PASSWORD,
+        what: "a password",
+    };
+
+    /// The length rule alone, on a trimmed cell: what the validator asks of every row.
+    #[inline]
+    pub fn fault(self, v: &str) -> Option<TextFault> {
+        if v.is_empty() {
+            Some(TextFault::Blank)
+        } else if longer_than(v, self.max) {
+            Some(TextFault::TooLong)
+        } else {
+            None
+        }
+    }
+
+    /// The whole rule: trimmed, not blank, within the limit, one line.
+    pub fn check(self, raw: &str) -> Result<&str, FieldError> {
+        let v = trim(raw);
+        match self.fault(v) {
+            Some(TextFault::Blank) => {
+                return Err(FieldError::new(
+                    IssueCode::MissingRequired,
+                    format!("{} is blank", self.what),
+                ))
+            }
+            Some(TextFault::TooLong) => {
+                return Err(FieldError::new(
+                    IssueCode::TooLong,
+                    format!("{} is longer than {} characters", self.what, self.max),
+                ))
+            }
+            None => {}
+        }
+        if has_control(v) {
+            return Err(FieldError::new(
+                IssueCode::ControlCharacter,
+                format!(
+                    "{} holds a line break, tab or other control character",
+                    self.what
+                ),
+            ));
+        }
+        Ok(v)
+    }
+}
+
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident, $rule:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const RULE: TextRule = $rule;
+
+            pub fn parse(raw: &str) -> Result<$name, FieldError> {
+                Self::RULE.check(raw).map(|v| $name(v.to_owned()))
+            }
+
+            /// A value the validator has already checked (trimmed, within the rule).
+            pub(crate) fn checked(v: &str) -> $name {
+                debug_assert!(Self::RULE.check(v).is_ok(), "{v:?}");
+                $name(v.to_owned())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::parse(&s).map_err(FieldError::de)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = FieldError;
+            fn try_from(raw: &str) -> Result<$name, FieldError> {
+                $name::parse(raw)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+text_type!(
+    /// A first, middle or last name: 1–100 characters on one line.
+    Name,
+    TextRule::NAME
+);
+text_type!(
+    /// A school's SIS code: 1–255 characters on one line.
+    SchoolCode,
+    TextRule::SCHOOL
+);
+text_type!(
+    /// The scope a user belongs to (the file or sync that manages it): 1–255 characters.
+    Scope,
+    TextRule::SCOPE
+);
+text_type!(
+    /// A state or alternate id: 1–255 characters on one line.
+    Text,
+    TextRule::TEXT
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn each_text_type_keeps_only_valid_values_and_says_why_with_a_code() {
+        assert_eq!(
+            Name::parse("  Ann ").map(|n| n.to_string()),
+            Ok("Ann".into())
+        );
+        let code = |r: Result<Name, FieldError>| r.err().map(|e| e.code);
+        assert_eq!(code(Name::parse(" ")), Some(IssueCode::MissingRequired));
+        assert_eq!(code(Name::parse(&"é".repeat(100))), None);
+        assert_eq!(
+            code(Name::parse(&"é".repeat(101))),
+            Some(IssueCode::TooLong)
+        );
+        assert_eq!(code(Name::parse("A\nB")), Some(IssueCode::ControlCharacter));
+        assert!(SchoolCode::parse(&"1".repeat(255)).is_ok());
+        assert!(SchoolCode::parse(&"1".repeat(256)).is_err());
+    }
+
+    /// The code survives serde, which keeps only an error's text.
+    #[test]
+    fn a_deserialization_error_keeps_the_code() {
+        let e = serde_json::from_str::<Vec<Scope>>(r#"["a", "b\u0007"]"#)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            FieldError::code_in(&e),
+            Some(IssueCode::ControlCharacter),
+            "{e}"
+        );
+        assert_eq!(FieldError::code_in("expected a string at line 1"), None);
+        assert_eq!(FieldError::code_in("x [not_a_code]"), None);
+    }
+}
