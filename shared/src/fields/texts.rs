@@ -129,6 +129,38 @@ impl TextRule {
     }
 }
 
+/// Whether `raw` (one cell, or one value set for a whole file) is a valid value of field `f`,
+/// by that field's own type; the error says why, with the validator's code.
+pub fn check_value(f: super::Field, raw: &str) -> Result<(), FieldError> {
+    use super::{parse_bool, Email, Field, Grade, Role, SisId, Status};
+    let invalid = |code, e: &dyn std::fmt::Display| Err(FieldError::new(code, e.to_string()));
+    match f {
+        Field::SisId => SisId::check(raw)
+            .map(|_| ())
+            .or_else(|e| invalid(IssueCode::InvalidDistrictId, &e)),
+        Field::Email => Email::parse(raw)
+            .map(|_| ())
+            .or_else(|e| invalid(IssueCode::InvalidEmail, &e)),
+        Field::Role => Role::parse(raw)
+            .map(|_| ())
+            .or_else(|e| invalid(IssueCode::InvalidRole, &e)),
+        Field::Grade => Grade::parse(raw)
+            .map(|_| ())
+            .or_else(|e| invalid(IssueCode::InvalidGrade, &e)),
+        Field::Status => Status::parse(raw)
+            .map(|_| ())
+            .or_else(|e| invalid(IssueCode::InvalidStatus, &e)),
+        Field::LimitedEnglish | Field::EconDisadvantaged => parse_bool(raw)
+            .map(|_| ())
+            .or_else(|e| invalid(IssueCode::InvalidBoolean, &e)),
+        Field::FirstName | Field::LastName | Field::MiddleName => Name::RULE.check(raw).map(|_| ()),
+        Field::School => SchoolCode::RULE.check(raw).map(|_| ()),
+        Field::Scope => Scope::RULE.check(raw).map(|_| ()),
+        Field::StateId | Field::AltId => Text::RULE.check(raw).map(|_| ()),
+        Field::Password => TextRule::PASSWORD.check(raw).map(|_| ()),
+    }
+}
+
 macro_rules! text_type {
     ($(#[$doc:meta])* $name:ident, $rule:expr) => {
         $(#[$doc])*

@@ -35,6 +35,20 @@ pub struct Issue {
 }
 
 impl Issue {
+    /// An error about the file as a whole (no row), on field `f`.
+    pub fn file_error(f: Field, code: IssueCode, message: String, suggestion: String) -> Issue {
+        Issue {
+            row: None,
+            rows: vec![],
+            column: None,
+            field: Some(f),
+            severity: Severity::Error,
+            code,
+            message,
+            suggestion: Some(suggestion),
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

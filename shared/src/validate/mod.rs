@@ -30,8 +30,8 @@ pub use crate::fields::{is_formula_like, needs_escape, unescape_formula};
 use crate::fingerprint;
 
 use crate::fields::{
-    has_control, parse_bool, trim, Email, EmailCheck, Field, Grade, GradeError, GradeParse, Name,
-    Role, RoleError, SchoolCode, Scope, SisId, SisIdError, Status, TextFault, TextRule, MAX_NAME,
+    has_control, parse_bool, trim, EmailCheck, Field, Grade, GradeError, GradeParse, Name, Role,
+    RoleError, SchoolCode, Scope, SisId, SisIdError, Status, TextFault, TextRule, MAX_NAME,
     MAX_TEXT,
 };
 use crate::map::{column_label, Mapping, SchoolDirectory, Source};

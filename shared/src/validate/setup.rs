@@ -2,6 +2,7 @@
 //! fields, the school directory, the record store.
 
 use super::*;
+use crate::fields::check_value;
 
 impl Validator {
     pub fn new(mut cx: Context) -> Validator {
@@ -31,6 +32,7 @@ impl Validator {
             .collect();
         for (f, v) in consts {
             let err = match f {
+                // A set role also decides the rules of every row.
                 Field::Role => match Role::parse(&v) {
                     Ok(r) => {
                         role_const = Some(r);
@@ -38,34 +40,18 @@ impl Validator {
                     }
                     Err(e) => Some(e.to_string()),
                 },
-                Field::Grade => Grade::parse(&v).err().map(|e| e.to_string()),
-                Field::Status => Status::parse(&v).err().map(|e| e.to_string()),
-                Field::LimitedEnglish | Field::EconDisadvantaged => {
-                    parse_bool(&v).err().map(|e| e.to_string())
-                }
-                Field::Email => {
-                    (!Email::is_valid(v.trim())).then(|| format!("`{v}` is not an email address"))
-                }
-                Field::SisId => SisId::check(&v).err().map(|e| e.to_string()),
-                _ => v.trim().is_empty().then(|| "the value is blank".to_owned()),
+                _ => check_value(f, &v).err().map(|e| e.message),
             };
             if let Some(e) = err {
-                issues.push(Issue {
-                    row: None,
-                    rows: vec![],
-                    column: None,
-                    field: Some(f),
-                    severity: Severity::Error,
-                    code: IssueCode::InvalidFileValue,
-                    message: format!(
+                issues.push(Issue::file_error(
+                    f,
+                    IssueCode::InvalidFileValue,
+                    format!(
                         "The value set for {} for the whole file is not valid: {e}.",
                         f.name()
                     ),
-                    suggestion: Some(format!(
-                        "Set {} to a valid value, or map a column to it.",
-                        f.name()
-                    )),
-                });
+                    format!("Set {} to a valid value, or map a column to it.", f.name()),
+                ));
                 cx.mapping.unmap(f);
             }
         }
@@ -85,16 +71,12 @@ impl Validator {
                     ),
                 )
             };
-            issues.push(Issue {
-                row: None,
-                rows: vec![],
-                column: None,
-                field: Some(f),
-                severity: Severity::Error,
-                code: IssueCode::UnmappedRequired,
+            issues.push(Issue::file_error(
+                f,
+                IssueCode::UnmappedRequired,
                 message,
-                suggestion: Some(suggestion),
-            });
+                suggestion,
+            ));
         }
         let sources = Sources::new(&cx.mapping);
         Validator {
