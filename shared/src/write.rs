@@ -16,22 +16,31 @@ pub fn neutralize(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// Appends one CSV row (comma-separated, CRLF, quoted where needed, cells neutralised).
+/// Appends one CSV row (comma-separated, CRLF, cells neutralised), quoted where needed by the
+/// `csv-core` writer the reader's crate provides.
 pub fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
+    let mut w = csv_core::WriterBuilder::new()
+        .terminator(csv_core::Terminator::CRLF)
+        .build();
+    let mut buf = vec![0u8; 64];
+    // Each piece is written whole (a field needs at most twice its bytes and two quotes), so
+    // what the writer gives back is the cell's own UTF-8 with ASCII quotes around it.
+    let mut put = |out: &mut String, need: usize, write: &mut dyn FnMut(&mut [u8]) -> usize| {
+        if buf.len() < need {
+            buf.resize(need, 0);
+        }
+        let n = write(&mut buf);
+        out.push_str(&String::from_utf8_lossy(&buf[..n]));
+    };
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            put(out, 2, &mut |b| w.delimiter(b).1);
         }
         let cell = neutralize(cell);
-        if cell.contains([',', '"', '\r', '\n']) || cell.starts_with(' ') || cell.ends_with(' ') {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&cell);
-        }
+        let input = cell.as_bytes();
+        put(out, input.len() * 2 + 2, &mut |b| w.field(input, b).2);
     }
-    out.push_str("\r\n");
+    put(out, 4, &mut |b| w.terminator(b).1);
 }
 
 /// The master CSV: the district's active, file-managed users in import format, with a `scope`
