@@ -1,30 +1,57 @@
 //! Mail: every message is written to the outbox table first (so the UI can always show it);
-//! with `ROLLCALL_SMTP_URL` set (`smtp://host:port`, e.g. the district's relay or a local MTA),
-//! a background thread delivers unsent messages and marks them sent. A failed delivery stays
-//! unsent and is retried; the error is logged without the message body.
+//! with `ROLLCALL_SMTP_URL` set, a background thread delivers unsent messages and marks them
+//! sent. A failed delivery stays unsent and is retried; the error is logged without the
+//! message body, and the URL (which may hold the relay's password) is never logged.
+//!
+//! The URL is lettre's: `smtp://host:port` (plain, to a relay on a trusted network),
+//! `smtp://user:pass@host:587?tls=required` (STARTTLS, never downgraded) or
+//! `smtps://user:pass@host:465` (TLS from the first byte), certificates checked against the
+//! web's roots.
 
 use std::time::Duration;
 
 use lettre::message::Mailbox;
 use lettre::{Message, SmtpTransport, Transport};
 use rollcall_shared::fields::has_control;
+use thiserror::Error;
 
 use crate::db::{now_ms, Db, DbError, StoreCommon};
 use crate::with_conn;
 
+#[derive(Debug, Error)]
+pub enum MailError {
+    /// The URL's own text is left out: it may hold a password.
+    #[error("ROLLCALL_SMTP_URL cannot be used: {0}")]
+    Url(lettre::transport::smtp::Error),
+    #[error("ROLLCALL_MAIL_FROM is not an address: {0}")]
+    From(lettre::address::AddressError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// A configured SMTP relay and sender.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: SmtpTransport,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn new(smtp_url: &str, from: &str) -> Result<Mailer, MailError> {
+        let transport = SmtpTransport::from_url(smtp_url)
+            .map_err(MailError::Url)?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        Ok(Mailer {
+            transport,
+            from: from.parse().map_err(MailError::From)?,
+        })
+    }
+}
+
 /// Delivers every unsent message once; returns how many were sent.
-pub fn deliver_pending(db: &Db, smtp_url: &str, from: &str) -> Result<usize, DbError> {
-    let (host, port) = parse_smtp_url(smtp_url).ok_or_else(|| {
-        DbError::Conflict("ROLLCALL_SMTP_URL must look like smtp://host:port".into())
-    })?;
-    // Plain SMTP to a relay the district runs (or a local MTA that relays over TLS).
-    let transport = SmtpTransport::builder_dangerous(host)
-        .port(port)
-        .timeout(Some(Duration::from_secs(20)))
-        .build();
-    let from: Mailbox = from
-        .parse()
-        .map_err(|e| DbError::Conflict(format!("ROLLCALL_MAIL_FROM: {e}")))?;
+pub fn deliver_pending(db: &Db, mailer: &Mailer) -> Result<usize, MailError> {
+    let Mailer { transport, from } = mailer;
     let mut conn = db.get()?;
     let pending = with_conn!(conn, |c| c.unsent_mail(100))?;
     let mut sent = 0;
@@ -42,13 +69,17 @@ pub fn deliver_pending(db: &Db, smtp_url: &str, from: &str) -> Result<usize, DbE
             tracing::warn!(id = m.id, "outbox: unusable recipient address; left unsent");
             continue;
         };
-        let Ok(msg) = Message::builder()
+        let msg = match Message::builder()
             .from(from.clone())
             .to(to)
             .subject(m.subject.clone())
             .body(m.body.clone())
-        else {
-            continue;
+        {
+            Ok(msg) => msg,
+            Err(e) => {
+                tracing::warn!(id = m.id, error = %e, "outbox: message cannot be built; left unsent");
+                continue;
+            }
         };
         match transport.send(&msg) {
             Ok(_) => {
@@ -61,20 +92,10 @@ pub fn deliver_pending(db: &Db, smtp_url: &str, from: &str) -> Result<usize, DbE
     Ok(sent)
 }
 
-/// `smtp://host[:port]` → (host, port); port 25 by default.
-fn parse_smtp_url(url: &str) -> Option<(&str, u16)> {
-    let rest = url.strip_prefix("smtp://")?.trim_end_matches('/');
-    match rest.rsplit_once(':') {
-        Some((h, p)) => Some((h, p.parse().ok()?)),
-        None => Some((rest, 25)),
-    }
-    .filter(|(h, _)| !h.is_empty())
-}
-
 /// The delivery thread (only when `ROLLCALL_SMTP_URL` is set).
-pub fn spawn(db: Db, smtp_url: String, from: String) {
+pub fn spawn(db: Db, mailer: Mailer) {
     std::thread::spawn(move || loop {
-        if let Err(e) = deliver_pending(&db, &smtp_url, &from) {
+        if let Err(e) = deliver_pending(&db, &mailer) {
             tracing::warn!(error = %e, "outbox delivery");
         }
         std::thread::sleep(Duration::from_secs(5));

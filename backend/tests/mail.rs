@@ -7,6 +7,7 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use rollcall_backend::db::{Db, StoreCommon};
+use rollcall_backend::mail::{deliver_pending, Mailer};
 use rollcall_backend::with_conn;
 
 /// Accepts SMTP sessions and keeps every DATA section it is given.
@@ -82,12 +83,12 @@ fn the_outbox_is_delivered_over_smtp_and_marked_sent() {
         Ok(())
     })
     .expect("seed");
-    let sent = rollcall_backend::mail::deliver_pending(
-        &db,
+    let mailer = Mailer::new(
         &format!("smtp://{addr}"),
         "Rollcall <rollcall@demo.example.org>",
     )
-    .expect("deliver");
+    .expect("mailer");
+    let sent = deliver_pending(&db, &mailer).expect("deliver");
     assert_eq!(sent, 1);
     let received = got.lock().expect("lock").clone();
     assert_eq!(received.len(), 1);
@@ -112,14 +113,36 @@ fn the_outbox_is_delivered_over_smtp_and_marked_sent() {
         "an unusable address stays unsent"
     );
     // Nothing left to send: a second pass sends nothing again.
-    assert_eq!(
-        rollcall_backend::mail::deliver_pending(
-            &db,
-            &format!("smtp://{addr}"),
-            "rollcall@demo.example.org"
-        )
-        .expect("deliver"),
-        0
-    );
+    assert_eq!(deliver_pending(&db, &mailer).expect("deliver"), 0);
+    let _ = std::fs::remove_file(file);
+}
+
+/// A relay asked for with `?tls=required` that does not offer STARTTLS gets nothing: the mail
+/// stays unsent rather than going out in clear. A URL lettre cannot use is refused at start,
+/// and the refusal does not repeat the URL (it may hold the relay's password).
+#[test]
+fn required_tls_is_never_downgraded_and_a_bad_url_is_refused_without_echoing_it() {
+    let (addr, got) = fake_smtp();
+    let file = std::env::temp_dir().join(format!("rollcall-mail-tls-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let db = Db::connect(&format!("sqlite://{}", file.display())).expect("db");
+    let mut conn = db.get().expect("conn");
+    with_conn!(conn, |c| -> Result<(), rollcall_backend::db::DbError> {
+        let d = c.create_district("demo", "Demo")?;
+        c.insert_mail(d.id, "admin@demo.example.org", "Secret link", "x", false)
+    })
+    .expect("seed");
+    let url = format!("smtp://relay:hunter2@{addr}?tls=required");
+    let mailer = Mailer::new(&url, "rollcall@demo.example.org").expect("mailer");
+    assert_eq!(deliver_pending(&db, &mailer).expect("runs"), 0);
+    assert!(got.lock().expect("lock").is_empty(), "nothing sent in clear");
+    let outbox =
+        with_conn!(conn, |c| c.outbox(rollcall_backend::db::DistrictId(1))).expect("outbox");
+    assert!(outbox.iter().all(|m| m.sent_at.is_none()));
+    let err = Mailer::new("ftp://relay:hunter2@x", "rollcall@demo.example.org")
+        .err()
+        .map(|e| e.to_string())
+        .expect("refused");
+    assert!(!err.contains("hunter2"), "{err}");
     let _ = std::fs::remove_file(file);
 }

@@ -57,7 +57,9 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Ok(url) = std::env::var("ROLLCALL_SMTP_URL") {
         let from = std::env::var("ROLLCALL_MAIL_FROM")
             .unwrap_or_else(|_| "Rollcall <rollcall@localhost>".into());
-        crate::mail::spawn(db.clone(), url, from);
+        // A relay that cannot be used is said at start, not at the first mail.
+        let mailer = crate::mail::Mailer::new(&url, &from)?;
+        crate::mail::spawn(db.clone(), mailer);
     }
     let static_dir = a
         .static_dir
