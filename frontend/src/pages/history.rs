@@ -23,12 +23,7 @@ pub fn History(selected: Option<i64>) -> impl IntoView {
         Some(n) => view! { <Detail number=n/> }.into_any(),
         None => {
             let list = RwSignal::new(None::<Vec<ImportSummary>>);
-            spawn_local(async move {
-                match cx.api().get::<Vec<ImportSummary>>("/api/imports").await {
-                    Ok(v) => list.set(Some(v)),
-                    Err(e) => cx.error(&e),
-                }
-            });
+            super::load("/api/imports".into(), list);
             view! {
                 <div class="card">
                     <h1>"Import history"</h1>
@@ -70,18 +65,7 @@ pub fn History(selected: Option<i64>) -> impl IntoView {
 fn Detail(number: i64) -> impl IntoView {
     let cx = ctx();
     let data = RwSignal::new(None::<ImportDetail>);
-    let load = move || {
-        let api = cx.api();
-        spawn_local(async move {
-            match api
-                .get::<ImportDetail>(&format!("/api/imports/{number}"))
-                .await
-            {
-                Ok(v) => data.set(Some(v)),
-                Err(e) => cx.error(&e),
-            }
-        });
-    };
+    let load = move || super::load(format!("/api/imports/{number}"), data);
     load();
     let rollback = move |_| {
         let ok = web_sys::window().and_then(|w| w.confirm_with_message(&format!("Roll back import #{number}? Users it created are removed and users it changed get their earlier values back.")).ok()).unwrap_or(false);

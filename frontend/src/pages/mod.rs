@@ -43,3 +43,18 @@ pub fn fmt_time(ms: Option<i64>) -> String {
         }
     }
 }
+
+/// Fetches `path` into `into` (a page's "loading…" until then); a failure is said in the flash.
+pub fn load<T>(path: String, into: leptos::prelude::RwSignal<Option<T>>)
+where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    use leptos::prelude::Set;
+    let cx = crate::app::ctx();
+    leptos::task::spawn_local(async move {
+        match cx.api().get::<T>(&path).await {
+            Ok(v) => into.set(Some(v)),
+            Err(e) => cx.error(&e),
+        }
+    });
+}

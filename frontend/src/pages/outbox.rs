@@ -1,20 +1,12 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use rollcall_shared::api::Mail;
 
 use super::fmt_time;
-use crate::app::ctx;
 
 #[component]
 pub fn Outbox() -> impl IntoView {
-    let cx = ctx();
     let mails = RwSignal::new(None::<Vec<Mail>>);
-    spawn_local(async move {
-        match cx.api().get::<Vec<Mail>>("/api/outbox").await {
-            Ok(v) => mails.set(Some(v)),
-            Err(e) => cx.error(&e),
-        }
-    });
+    super::load("/api/outbox".into(), mails);
     view! {
         <div class="card">
             <h1>"Outbox"</h1>
