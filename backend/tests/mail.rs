@@ -135,7 +135,10 @@ fn required_tls_is_never_downgraded_and_a_bad_url_is_refused_without_echoing_it(
     let url = format!("smtp://relay:hunter2@{addr}?tls=required");
     let mailer = Mailer::new(&url, "rollcall@demo.example.org").expect("mailer");
     assert_eq!(deliver_pending(&db, &mailer).expect("runs"), 0);
-    assert!(got.lock().expect("lock").is_empty(), "nothing sent in clear");
+    assert!(
+        got.lock().expect("lock").is_empty(),
+        "nothing sent in clear"
+    );
     let outbox =
         with_conn!(conn, |c| c.outbox(rollcall_backend::db::DistrictId(1))).expect("outbox");
     assert!(outbox.iter().all(|m| m.sent_at.is_none()));

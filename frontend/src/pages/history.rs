@@ -4,7 +4,7 @@ use rollcall_shared::api::{ImportAnswer, ImportDetail, ImportStatus, ImportSumma
 use rollcall_shared::error_code::ErrorCode;
 
 use super::{download, fmt_time};
-use crate::app::{ctx, Page};
+use crate::context::{ctx, Page};
 
 fn counts(i: &ImportSummary) -> String {
     match &i.counts {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{ctx, save_session};
+use crate::context::{ctx, save_session};
 
 #[component]
 pub fn Login() -> impl IntoView {

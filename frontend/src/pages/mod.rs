@@ -50,7 +50,7 @@ where
     T: serde::de::DeserializeOwned + Send + Sync + 'static,
 {
     use leptos::prelude::Set;
-    let cx = crate::app::ctx();
+    let cx = crate::context::ctx();
     leptos::task::spawn_local(async move {
         match cx.api().get::<T>(&path).await {
             Ok(v) => into.set(Some(v)),

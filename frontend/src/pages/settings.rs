@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use rollcall_shared::api::{DistrictPatch, DistrictSettings, Me};
 use rollcall_shared::wire::GuardLimits;
 
-use crate::app::ctx;
+use crate::context::ctx;
 
 #[component]
 pub fn Settings() -> impl IntoView {

@@ -3,7 +3,7 @@ use leptos::task::spawn_local;
 use rollcall_shared::api::UsersPage;
 
 use super::download;
-use crate::app::ctx;
+use crate::context::ctx;
 
 fn enc(s: &str) -> String {
     js_sys::encode_uri_component(s)

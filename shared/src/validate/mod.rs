@@ -7,6 +7,7 @@
 
 mod file_rules;
 mod setup;
+mod sources;
 mod validation;
 
 pub use validation::{Context, SchoolValue, Summary, Validation};
@@ -16,6 +17,7 @@ mod records;
 mod repeats;
 
 use names::{bad_name_case, capitalize, rows_list};
+use sources::{Sources, FIELDS};
 
 use issue::issue;
 pub use issue::{Issue, IssueCode, Severity};
@@ -557,42 +559,6 @@ impl Validator {
         if let Some(id) = sis_id {
             ids.insert(key_fingerprint(id, None));
         }
-    }
-}
-
-/// Where each field's value comes from, indexed by field: built once per file so that the per-row
-/// work is array indexing, not map lookups.
-const FIELDS: usize = Field::ALL.len();
-
-#[derive(Debug, Clone)]
-struct Sources {
-    mapped: [bool; FIELDS],
-    /// Fields read from a column, in column order.
-    columns: Vec<(Field, usize)>,
-    /// Fields given one (trimmed) value for the whole file.
-    values: Vec<(Field, String)>,
-}
-
-impl Sources {
-    fn new(m: &Mapping) -> Sources {
-        let mut sources = Sources {
-            mapped: [false; FIELDS],
-            columns: Vec::new(),
-            values: Vec::new(),
-        };
-        for (f, s) in &m.fields {
-            sources.mapped[*f as usize] = true;
-            match s {
-                Source::Value(v) => sources.values.push((*f, v.trim().to_owned())),
-                Source::Column(c) => sources.columns.push((*f, *c)),
-            }
-        }
-        sources.columns.sort_by_key(|&(_, c)| c);
-        sources
-    }
-
-    fn is_mapped(&self, f: Field) -> bool {
-        self.mapped[f as usize]
     }
 }
 

@@ -16,8 +16,8 @@ use rollcall_shared::wire::{Conflict, Options, PasswordPolicy};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::download;
-use crate::app::{ctx, engine, Ctx, Page};
 use crate::bridge::obj;
+use crate::context::{ctx, engine, Ctx, Page};
 
 mod choose;
 mod done;
