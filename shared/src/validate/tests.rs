@@ -1,6 +1,6 @@
 //! The validator's unit tests.
 
-use super::names::letter_case;
+use super::names::{bad_name_case, letter_case};
 use super::*;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
