@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{load_base, Api};
-use crate::context::{ctx, load_session, Ctx, Page};
+use crate::context::{ctx, load_session, Ctx, Page, Route};
 use crate::pages::{
     history::History, login::Login, outbox::Outbox, settings::Settings, users::Users,
     wizard::Wizard,
@@ -17,10 +17,15 @@ pub fn App() -> impl IntoView {
             base: String::new(),
             session: load_session(),
         }),
-        page: RwSignal::new(Page::Import),
+        route: RwSignal::new(Route::page(Page::Import)),
         flash: RwSignal::new(None),
     };
     provide_context(cx);
+    cx.follow_history();
+    // The wizard's state outlives its page: a look at the history keeps the import in hand.
+    crate::pages::wizard::provide_state();
+    // Pages change with the page, not with every step of the wizard.
+    let page = Memo::new(move |_| cx.route.with(|r| r.page));
     spawn_local(async move {
         let base = load_base().await;
         cx.api.update(|a| a.base = base);
@@ -31,7 +36,7 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main>
                 <Flash/>
-                {move || match cx.page.get() {
+                {move || match page.get() {
                     Page::Import => view! { <Wizard/> }.into_any(),
                     Page::History => view! { <History selected=None/> }.into_any(),
                     Page::ImportDetail(n) => view! { <History selected=Some(n)/> }.into_any(),
@@ -79,13 +84,13 @@ fn Header() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let page = Memo::new(move |_| cx.route.with(|r| r.page));
     let tab = move |p: Page, label: &'static str| {
         let active = move || {
-            cx.page.get() == p
-                || (p == Page::History && matches!(cx.page.get(), Page::ImportDetail(_)))
+            page.get() == p || (p == Page::History && matches!(page.get(), Page::ImportDetail(_)))
         };
         view! {
-            <button class:active=active aria-current=move || if active() { "page" } else { "false" } on:click=move |_| { cx.flash.set(None); cx.page.set(p) }>{label}</button>
+            <button class:active=active aria-current=move || if active() { "page" } else { "false" } on:click=move |_| { cx.flash.set(None); cx.go(p) }>{label}</button>
         }
     };
     let sign_out = move |_| {

@@ -8,21 +8,14 @@ use leptos::prelude::*;
 use crate::api::{Api, Session};
 use crate::bridge::EngineClient;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Page {
-    Import,
-    History,
-    ImportDetail(i64),
-    Users,
-    Outbox,
-    Settings,
-}
+pub use crate::route::{Page, Route};
 
 /// What every page can reach.
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub api: RwSignal<Api>,
-    pub page: RwSignal<Page>,
+    /// Where the app is (the URL's fragment, kept in step with the browser's history).
+    pub route: RwSignal<Route>,
     /// (kind: info | warning | error, message)
     pub flash: RwSignal<Option<(String, String)>>,
 }
@@ -30,6 +23,52 @@ pub struct Ctx {
 impl Ctx {
     pub fn api(&self) -> Api {
         self.api.get_untracked()
+    }
+
+    /// Opens a page (a new entry in the browser's history).
+    pub fn go(&self, page: Page) {
+        self.navigate(Route::page(page), false);
+    }
+
+    /// Moves to `route`: a new history entry, or (`replace`) instead of the current one.
+    pub fn navigate(&self, route: Route, replace: bool) {
+        let href = route.href();
+        if let Some(loc) = web_sys::window().map(|w| w.location()) {
+            let _ = if replace {
+                loc.replace(&href)
+            } else {
+                loc.set_hash(&href)
+            };
+        }
+        if self.route.with_untracked(|r| *r != route) {
+            self.route.set(route);
+        }
+    }
+
+    /// Follows the browser's Back, Forward and typed fragments.
+    pub fn follow_history(&self) {
+        use wasm_bindgen::JsCast;
+        let route = self.route;
+        let current = || {
+            web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .map(|h| Route::parse(&h))
+        };
+        if let Some(r) = current() {
+            route.set(r);
+        }
+        let on_change = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            if let Some(r) = current() {
+                if route.with_untracked(|x| *x != r) {
+                    route.set(r);
+                }
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            w.set_onhashchange(Some(on_change.as_ref().unchecked_ref()));
+        }
+        // The listener lives as long as the page.
+        on_change.forget();
     }
     pub fn error(&self, e: &crate::api::ApiError) {
         if e.expired() {

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod engine;
+pub mod route;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

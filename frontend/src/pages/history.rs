@@ -23,7 +23,7 @@ pub fn History(selected: Option<i64>) -> impl IntoView {
         Some(n) => view! { <Detail number=n/> }.into_any(),
         None => {
             let list = RwSignal::new(None::<Vec<ImportSummary>>);
-            super::load("/api/imports".into(), list);
+            super::load(cx, "/api/imports".into(), list);
             view! {
                 <div class="card">
                     <h1>"Import history"</h1>
@@ -38,7 +38,7 @@ pub fn History(selected: Option<i64>) -> impl IntoView {
                                         let n = i.number;
                                         view! {
                                             <tr>
-                                                <td><button on:click=move |_| cx.page.set(Page::ImportDetail(n))>{format!("#{n}")}</button></td>
+                                                <td><button on:click=move |_| cx.go(Page::ImportDetail(n))>{format!("#{n}")}</button></td>
                                                 <td>{i.description.clone()}</td>
                                                 <td>{i.kind.clone()}</td>
                                                 <td>{i.scope.clone()}</td>
@@ -65,7 +65,7 @@ pub fn History(selected: Option<i64>) -> impl IntoView {
 fn Detail(number: i64) -> impl IntoView {
     let cx = ctx();
     let data = RwSignal::new(None::<ImportDetail>);
-    let load = move || super::load(format!("/api/imports/{number}"), data);
+    let load = move || super::load(cx, format!("/api/imports/{number}"), data);
     load();
     let rollback = move |_| {
         let ok = web_sys::window().and_then(|w| w.confirm_with_message(&format!("Roll back import #{number}? Users it created are removed and users it changed get their earlier values back.")).ok()).unwrap_or(false);
@@ -116,7 +116,7 @@ fn Detail(number: i64) -> impl IntoView {
     };
     view! {
         <div class="card">
-            <button on:click=move |_| cx.page.set(Page::History)>"← All imports"</button>
+            <button on:click=move |_| cx.go(Page::History)>"← All imports"</button>
             {move || data.get().map(|v| {
                 let completed = v.summary.status == ImportStatus::Completed;
                 let i = &v.summary;

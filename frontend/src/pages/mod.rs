@@ -45,12 +45,13 @@ pub fn fmt_time(ms: Option<i64>) -> String {
 }
 
 /// Fetches `path` into `into` (a page's "loading…" until then); a failure is said in the flash.
-pub fn load<T>(path: String, into: leptos::prelude::RwSignal<Option<T>>)
+/// Takes the context (captured where the page was made: a reload after an action runs outside
+/// the reactive owner, where there is no context to look up).
+pub fn load<T>(cx: crate::context::Ctx, path: String, into: leptos::prelude::RwSignal<Option<T>>)
 where
     T: serde::de::DeserializeOwned + Send + Sync + 'static,
 {
     use leptos::prelude::Set;
-    let cx = crate::context::ctx();
     leptos::task::spawn_local(async move {
         match cx.api().get::<T>(&path).await {
             Ok(v) => into.set(Some(v)),

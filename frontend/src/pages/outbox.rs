@@ -6,7 +6,7 @@ use super::fmt_time;
 #[component]
 pub fn Outbox() -> impl IntoView {
     let mails = RwSignal::new(None::<Vec<Mail>>);
-    super::load("/api/outbox".into(), mails);
+    super::load(crate::context::ctx(), "/api/outbox".into(), mails);
     view! {
         <div class="card">
             <h1>"Outbox"</h1>

@@ -13,8 +13,8 @@ pub(super) fn Done(w: W) -> impl IntoView {
             view! {
                 <p data-testid="result">{format!("Import #{n}: {status}.")}</p>
                 <div class="actions">
-                    <button class="primary" on:click=move |_| cx.page.set(Page::ImportDetail(n))>{format!("Open import #{n}")}</button>
-                    <button on:click=move |_| { FILE.with(|f| *f.borrow_mut() = None); cx.page.set(Page::History); }>"Import history"</button>
+                    <button class="primary" on:click=move |_| cx.go(Page::ImportDetail(n))>{format!("Open import #{n}")}</button>
+                    <button on:click=move |_| { FILE.with(|f| *f.borrow_mut() = None); cx.go(Page::History); }>"Import history"</button>
                 </div>
             }
         })}

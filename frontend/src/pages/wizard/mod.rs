@@ -17,7 +17,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::download;
 use crate::bridge::obj;
-use crate::context::{ctx, engine, Ctx, Page};
+use crate::context::{ctx, engine, Ctx, Page, Route};
 
 mod choose;
 mod done;
@@ -53,6 +53,31 @@ pub(super) enum Step {
     Done,
 }
 
+impl Step {
+    /// The step's name in the URL (`#/import/validate`).
+    pub(super) fn slug(self) -> &'static str {
+        match self {
+            Step::Choose => "choose",
+            Step::Read => "read",
+            Step::Map => "map",
+            Step::Schools => "schools",
+            Step::Validate => "validate",
+            Step::Options => "options",
+            Step::Review => "review",
+            Step::Done => "done",
+        }
+    }
+
+    pub(super) fn from_slug(s: &str) -> Option<Step> {
+        STEPS.iter().map(|(s, _)| *s).find(|x| x.slug() == s)
+    }
+}
+
+/// Makes the wizard's state (kept for the whole session, across pages).
+pub fn provide_state() {
+    provide_context(W::new());
+}
+
 pub(super) const STEPS: [(Step, &str); 8] = [
     (Step::Choose, "Choose file"),
     (Step::Read, "Read"),
@@ -66,7 +91,8 @@ pub(super) const STEPS: [(Step, &str); 8] = [
 
 #[component]
 pub fn Wizard() -> impl IntoView {
-    let w = W::new();
+    let w = expect_context::<W>();
+    follow_route(w);
     // The roster is fetched (once per revision) and handed to the worker while the admin picks a
     // file, so the plan is ready the moment validation ends.
     let cx = w.cx;
@@ -103,6 +129,49 @@ pub fn Wizard() -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// Keeps the step and the URL in step: Back and Forward (or a typed fragment) move the wizard,
+/// and each move of the wizard is a history entry. A step whose work is not done (after a
+/// reload: no file is read) opens the first step instead.
+fn follow_route(w: W) {
+    let cx = w.cx;
+    Effect::new(move |_| {
+        let Some(slug) = cx
+            .route
+            .with(|r| (r.page == Page::Import).then(|| r.step.clone()))
+        else {
+            return;
+        };
+        // The Import tab (no step in the URL) starts a new import.
+        let Some(slug) = slug else {
+            w.reset();
+            cx.navigate(Route::step(Step::Choose.slug()), true);
+            return;
+        };
+        let want = Step::from_slug(&slug).unwrap_or(Step::Choose);
+        let step = if w.reachable(want) {
+            want
+        } else {
+            Step::Choose
+        };
+        if step.slug() != slug {
+            cx.navigate(Route::step(step.slug()), true);
+        }
+        if w.step.get_untracked() != step {
+            w.step.set(step);
+        }
+    });
+    Effect::new(move |_| {
+        let step = w.step.get();
+        // A URL without a step is the first effect's to settle (a new import).
+        let elsewhere = cx.route.with_untracked(|r| {
+            r.page == Page::Import && r.step.as_deref().is_some_and(|s| s != step.slug())
+        });
+        if elsewhere {
+            cx.navigate(Route::step(step.slug()), false);
+        }
+    });
 }
 
 #[component]

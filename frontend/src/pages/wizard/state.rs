@@ -105,6 +105,55 @@ impl W {
         }
     }
 
+    /// Forgets the import in hand (the Import tab starts a new one): every value as [`W::new`]
+    /// makes it, and no file.
+    pub(super) fn reset(&self) {
+        FILE.with(|f| *f.borrow_mut() = None);
+        self.step.set(Step::Choose);
+        for s in [
+            self.file_name,
+            self.description,
+            self.scope,
+            self.encoding,
+            self.delimiter,
+            self.header,
+            self.code_filter,
+            self.group,
+            self.apply_at,
+        ] {
+            s.set(String::new());
+        }
+        self.file_size.set(0.0);
+        self.opened.set(None);
+        self.mapping.set(Mapping::default());
+        self.busy.set(None);
+        self.progress.set(None);
+        self.view.set(None);
+        self.school_overrides.set(BTreeMap::new());
+        self.issues.set(Vec::new());
+        self.conflict.set(Conflict::default());
+        self.passwords.set(PasswordPolicy::default());
+        self.email_staff.set(false);
+        self.plan.set(None);
+        self.ack.set(false);
+        self.tab.set("creates");
+        self.result.set(None);
+    }
+
+    /// Whether step `s` can be shown: the work before it is done.
+    pub(super) fn reachable(&self, s: Step) -> bool {
+        match s {
+            Step::Choose => true,
+            Step::Read | Step::Map => self.opened.with_untracked(Option::is_some),
+            Step::Schools | Step::Validate => self.view.with_untracked(Option::is_some),
+            Step::Options => self
+                .view
+                .with_untracked(|v| v.as_ref().is_some_and(|v| v.errors == 0)),
+            Step::Review => self.plan.with_untracked(Option::is_some),
+            Step::Done => self.result.with_untracked(Option::is_some),
+        }
+    }
+
     pub(super) fn fail(&self, msg: impl Into<String>) {
         self.busy.set(None);
         self.progress.set(None);
