@@ -53,7 +53,10 @@ impl EngineClient {
                 }
                 return;
             }
-            let id = get(&data, "id").as_f64().unwrap_or(-1.0) as u32;
+            // Every answer names its call; one that does not is not ours to settle.
+            let Some(id) = get(&data, "id").as_f64().map(|i| i as u32) else {
+                return;
+            };
             match kind.as_str() {
                 "progress" => {
                     if let Some(cb) = p.borrow().get(&id).and_then(|x| x.progress.clone()) {

@@ -142,9 +142,9 @@ fn Detail(number: i64) -> impl IntoView {
                     <h2>"Created"</h2>
                     <p>{v.creates.iter().map(|c| format!("{} ({} {})", c.key, c.first_name, c.last_name)).collect::<Vec<_>>().join(", ")}</p>
                     <h2>"Archived"</h2>
-                    <p>{v.archives.iter().map(|c| c.key.clone().unwrap_or_default()).collect::<Vec<_>>().join(", ")}</p>
+                    <p>{v.archives.iter().map(|c| c.key.clone().unwrap_or_else(|| format!("user {}", c.id.0))).collect::<Vec<_>>().join(", ")}</p>
                     <h2>"Restored"</h2>
-                    <p>{v.restores.iter().map(|c| c.key.clone().unwrap_or_default()).collect::<Vec<_>>().join(", ")}</p>
+                    <p>{v.restores.iter().map(|c| c.key.clone().unwrap_or_else(|| format!("user {}", c.id.0))).collect::<Vec<_>>().join(", ")}</p>
                 }
             })}
         </div>

@@ -139,7 +139,15 @@ pub(super) async fn roster_bytes(cx: Ctx) -> Result<Rc<Vec<u8>>, crate::api::Api
     let cached = ROSTER.with(|r| r.borrow().clone());
     let etag = cached.as_ref().and_then(|(t, _)| t.clone());
     match api.get_bytes("/api/roster", etag.as_deref()).await? {
-        None => Ok(cached.map(|(_, b)| b).unwrap_or_default()),
+        // A 304 answers only the ETag sent, which only a cached snapshot has.
+        None => cached.map(|(_, b)| b).ok_or_else(|| crate::api::ApiError {
+            status: 304,
+            code: ErrorCode::BadResponse,
+            message:
+                "The server said the roster is unchanged, but none is cached: reload the page."
+                    .into(),
+            users: vec![],
+        }),
         Some((bytes, tag)) => {
             let b = Rc::new(bytes);
             ROSTER.with(|r| *r.borrow_mut() = Some((tag, b.clone())));
@@ -242,7 +250,9 @@ pub(super) fn random_key() -> String {
 pub(super) async fn submit(w: W) {
     let cx = w.cx;
     let Ok(engine) = engine() else { return };
-    let district = cx.api().session.map(|s| s.district).unwrap_or_default();
+    let Some(district) = cx.api().session.map(|s| s.district) else {
+        return w.fail("Sign in again to submit.");
+    };
     let key = random_key();
     let args = obj(&[
         ("district", JsValue::from_str(&district)),

@@ -39,14 +39,14 @@ pub(super) fn Validate(w: W) -> impl IntoView {
     };
     let save = move |_| {
         spawn_local(async move {
-            if let Ok(e) = engine() {
-                if let Ok(csv) = e.call("issues_csv", obj(&[]), None).await {
-                    download(
-                        "issues.csv",
-                        &csv.as_string().unwrap_or_default(),
-                        "text/csv",
-                    );
-                }
+            let csv = match engine() {
+                Ok(e) => e.call("issues_csv", obj(&[]), None).await,
+                Err(e) => Err(e),
+            };
+            match csv.map(|c| c.as_string()) {
+                Ok(Some(csv)) => download("issues.csv", &csv, "text/csv"),
+                Ok(None) => w.fail("The worker gave no issues file."),
+                Err(e) => w.fail(e),
             }
         })
     };
