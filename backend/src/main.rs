@@ -38,6 +38,9 @@ enum Command {
     Admin(cli::admin::AdminCmd),
     #[command(subcommand)]
     Token(cli::admin::TokenCmd),
+    /// The district's schools: add one, list them.
+    #[command(subcommand)]
+    School(cli::school::SchoolCmd),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::District(c) => cli::admin::district(c),
         Command::Admin(c) => cli::admin::admin(c),
         Command::Token(c) => cli::admin::token(c),
+        Command::School(c) => cli::school::school(c),
     };
     match result {
         Ok(code) => code,

@@ -505,6 +505,12 @@ async fn schools_groups_and_saved_mappings() {
     for url in backends() {
         let app = spawn_app(&url).await;
         let (_, s) = app.json("GET", "/api/schools", &app.a, None).await;
+        assert_eq!(
+            s.as_array().map(Vec::len),
+            Some(4),
+            "three shared codes and alpha's own"
+        );
+        let (_, s) = app.json("GET", "/api/schools", &app.b, None).await;
         assert_eq!(s.as_array().map(Vec::len), Some(3));
         let (_, g) = app.json("GET", "/api/groups", &app.a, None).await;
         assert_eq!(g[0]["name"], "Readers");

@@ -419,3 +419,63 @@ fn plan_json_against_a_roster_file() {
     assert_eq!(out.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `rollcall school add` adds a school the district's files can name; the same code twice is
+/// refused with a sentence, and `school list` shows it.
+#[test]
+fn a_school_is_added_from_the_command_line() {
+    let db = std::env::temp_dir().join(format!("rollcall-cli-school-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let url = format!("sqlite://{}", db.display());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_rollcall"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("ROLLCALL_LOG", "warn")
+            .output()
+            .expect("runs")
+    };
+    assert!(run(&["demo"]).status.success());
+    let out = run(&[
+        "school",
+        "add",
+        "--district",
+        "demo",
+        "--code",
+        "204",
+        "--name",
+        "Hill Middle",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = run(&[
+        "school",
+        "add",
+        "--district",
+        "demo",
+        "--code",
+        "204",
+        "--name",
+        "Again",
+    ]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has a school"));
+    let bad = run(&[
+        "school",
+        "add",
+        "--district",
+        "demo",
+        "--code",
+        " ",
+        "--name",
+        "X",
+    ]);
+    assert!(!bad.status.success());
+    let list = String::from_utf8_lossy(&run(&["school", "list", "--district", "demo"]).stdout)
+        .into_owned();
+    assert!(list.contains("204\tHill Middle\t0 active users"), "{list}");
+    let _ = std::fs::remove_file(&db);
+}

@@ -280,6 +280,7 @@ fn cross_district(route: &str) -> Option<(&'static str, StatusCode)> {
         "/api/imports/{number}" | "/api/imports/{number}/download" => ("/1", StatusCode::NOT_FOUND),
         "/api/imports/{number}/rollback" => ("/1", StatusCode::NOT_FOUND),
         "/api/mappings/{scope}" => ("f.csv", StatusCode::NOT_FOUND),
+        "/api/schools/{code}" => ("A9", StatusCode::NOT_FOUND),
         "/api/session"
         | "/api/me"
         | "/api/district"
@@ -339,7 +340,10 @@ async fn the_access_matrix_covers_every_route() {
             if *route == "/api/session" && *method == "POST" {
                 continue;
             }
-            let path = route.replace("/{number}", id).replace("{scope}", id);
+            let path = route
+                .replace("/{number}", id)
+                .replace("{scope}", id)
+                .replace("{code}", id);
             for token in [None, Some(expired)] {
                 let (s, _, _) = app
                     .call_json(method, &path, token, b"{}".to_vec(), &[])
@@ -360,8 +364,9 @@ async fn the_access_matrix_covers_every_route() {
             match (*method, *route) {
                 ("POST", "/api/imports") => assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY),
                 ("POST", "/api/imports/csv") => assert_ne!(s, StatusCode::CREATED),
+                ("POST", "/api/schools") => assert_eq!(s, StatusCode::BAD_REQUEST),
                 ("PUT", _) | ("PATCH", _) => assert_eq!(s, StatusCode::BAD_REQUEST),
-                ("DELETE", _) => {
+                ("DELETE", "/api/session") => {
                     assert_eq!(s, StatusCode::NO_CONTENT, "signs beta out, only beta");
                     b = app.login("admin@beta.org").await;
                 }
@@ -369,7 +374,9 @@ async fn the_access_matrix_covers_every_route() {
             }
             let text = String::from_utf8_lossy(&raw);
             assert!(
-                !text.contains("Ann") && !text.contains("s1@alpha.org"),
+                !text.contains("Ann")
+                    && !text.contains("s1@alpha.org")
+                    && !text.contains("Alpha Only"),
                 "{method} {path} leaks alpha's data: {text}"
             );
         }

@@ -30,31 +30,6 @@ fn backends() -> Vec<String> {
 const HEAD: &str = "District ID,First Name,Last Name,User Type,Grade,Email Address,School SIS ID";
 
 impl App {
-    async fn send(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Vec<u8>,
-        headers: &[(&str, String)],
-    ) -> (StatusCode, Value) {
-        let (s, _, b) = self
-            .call(method, path, Some(token), Some(body), headers)
-            .await;
-        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
-    }
-
-    async fn csv(&self, query: &str, csv: &str) -> (StatusCode, Value) {
-        self.send(
-            "POST",
-            &format!("/api/imports/csv?{query}"),
-            &self.a,
-            csv.as_bytes().to_vec(),
-            &[],
-        )
-        .await
-    }
-
     /// A change request for `csv` against alpha's roster, planned as the browser plans it.
     async fn request(&self, csv: &str, scope: &str, options: &Options) -> ChangeRequest {
         let (_, _, b) = self

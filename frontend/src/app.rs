@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use crate::api::{load_base, Api};
 use crate::context::{ctx, load_session, Ctx, Page, Route};
 use crate::pages::{
-    history::History, login::Login, outbox::Outbox, settings::Settings, users::Users,
-    wizard::Wizard,
+    history::History, login::Login, outbox::Outbox, schools::Schools, settings::Settings,
+    users::Users, wizard::Wizard,
 };
 
 #[component]
@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
                     Page::History => view! { <History selected=None/> }.into_any(),
                     Page::ImportDetail(n) => view! { <History selected=Some(n)/> }.into_any(),
                     Page::Users => view! { <Users/> }.into_any(),
+                    Page::Schools => view! { <Schools/> }.into_any(),
                     Page::Outbox => view! { <Outbox/> }.into_any(),
                     Page::Settings => view! { <Settings/> }.into_any(),
                 }}
@@ -108,6 +109,7 @@ fn Header() -> impl IntoView {
                 {tab(Page::Import, "Import")}
                 {tab(Page::History, "Import history")}
                 {tab(Page::Users, "Users")}
+                {tab(Page::Schools, "Schools")}
                 {tab(Page::Outbox, "Outbox")}
                 {tab(Page::Settings, "Settings")}
             </nav>

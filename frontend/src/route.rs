@@ -14,6 +14,7 @@ pub enum Page {
     History,
     ImportDetail(i64),
     Users,
+    Schools,
     Outbox,
     Settings,
 }
@@ -48,6 +49,7 @@ impl Route {
             },
             (Some("history"), None) => Page::History,
             (Some("users"), _) => Page::Users,
+            (Some("schools"), _) => Page::Schools,
             (Some("outbox"), _) => Page::Outbox,
             (Some("settings"), _) => Page::Settings,
             (Some("import"), Some(step)) => return Route::step(step),
@@ -64,6 +66,7 @@ impl Route {
             (Page::History, _) => "#/history".into(),
             (Page::ImportDetail(n), _) => format!("#/history/{n}"),
             (Page::Users, _) => "#/users".into(),
+            (Page::Schools, _) => "#/schools".into(),
             (Page::Outbox, _) => "#/outbox".into(),
             (Page::Settings, _) => "#/settings".into(),
         }
@@ -82,6 +85,7 @@ mod tests {
             Route::page(Page::History),
             Route::page(Page::ImportDetail(12)),
             Route::page(Page::Users),
+            Route::page(Page::Schools),
             Route::page(Page::Outbox),
             Route::page(Page::Settings),
         ] {

@@ -363,6 +363,28 @@ pub struct DistrictSettings {
 pub struct SchoolInfo {
     pub sis_code: String,
     pub name: String,
+    /// Active users at the school (`GET /api/schools`).
+    #[serde(default)]
+    pub active_users: u64,
+}
+
+/// `POST /api/schools`'s body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSchool {
+    pub sis_code: crate::fields::SchoolCode,
+    pub name: crate::fields::Text,
+}
+
+/// `PATCH /api/schools/{code}`'s body: a new name, a new SIS code, or both. A new code moves
+/// the school's users with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolPatch {
+    #[serde(default)]
+    pub sis_code: Option<crate::fields::SchoolCode>,
+    #[serde(default)]
+    pub name: Option<crate::fields::Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -69,6 +69,9 @@ codes! {
     InvalidRecord = "invalid_record",
     DuplicateDistrictId = "duplicate_district_id",
     DuplicateEmail = "duplicate_email",
+    // The district's record.
+    SchoolExists = "school_exists",
+    SchoolInUse = "school_in_use",
     // Rolling back.
     NotCompleted = "not_completed",
     ChangedLater = "changed_later",

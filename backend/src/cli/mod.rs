@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod inspect;
 pub mod plan;
+pub mod school;
 pub mod validate;
 
 use std::path::Path;

@@ -169,13 +169,14 @@ const CHUNK: usize = 1000;
 
 use queries::{
     auth::auth_queries, district::district_queries, imports::imports_queries, mail::mail_queries,
-    users::users_queries,
+    schools::school_queries, users::users_queries,
 };
 
 macro_rules! store_impl {
     ($conn:ty) => {
         impl StoreCommon for $conn {
             district_queries!();
+            school_queries!();
             auth_queries!();
             users_queries!();
             imports_queries!();
@@ -220,6 +221,19 @@ pub trait StoreCommon {
     fn set_district_counters(&mut self, d: &DistrictRow) -> Result<(), DbError>;
     fn schools(&mut self, d: DistrictId) -> Result<Vec<(String, String)>, DbError>;
     fn upsert_school(&mut self, d: DistrictId, code: &str, name: &str) -> Result<(), DbError>;
+    /// (school code, active users) for every code active users have.
+    fn active_users_by_school(&mut self, d: DistrictId) -> Result<Vec<(String, i64)>, DbError>;
+    fn school(&mut self, d: DistrictId, code: &str) -> Result<Option<(String, String)>, DbError>;
+    fn insert_school(&mut self, d: DistrictId, code: &str, name: &str) -> Result<(), DbError>;
+    fn rename_school(&mut self, d: DistrictId, code: &str, name: &str) -> Result<(), DbError>;
+    fn recode_school(
+        &mut self,
+        d: DistrictId,
+        old: &str,
+        new: &str,
+        now: i64,
+    ) -> Result<usize, DbError>;
+    fn delete_school(&mut self, d: DistrictId, code: &str) -> Result<(), DbError>;
     fn groups(&mut self, d: DistrictId) -> Result<Vec<(i64, String)>, DbError>;
     fn create_group(&mut self, d: DistrictId, name: &str) -> Result<i64, DbError>;
     fn add_members(&mut self, d: DistrictId, group: i64, users: &[i64]) -> Result<(), DbError>;

@@ -33,9 +33,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         NotASession | BadRequest | InvalidJson | InvalidQuery | InvalidPath | InvalidPage
         | InvalidSet | InvalidGuard | InvalidApplyAt | TooLong => StatusCode::BAD_REQUEST,
         StaleRevision => StatusCode::PRECONDITION_FAILED,
-        GuardNotAcknowledged | NotCompleted | ChangedLater | RollbackConflict | Conflict => {
-            StatusCode::CONFLICT
-        }
+        GuardNotAcknowledged | NotCompleted | ChangedLater | RollbackConflict | Conflict
+        | SchoolExists | SchoolInUse => StatusCode::CONFLICT,
         UnsupportedVersion | InvalidChangeRequest | UnreadableFile | IdempotencyKeyReused
         | InvalidPassword | UnknownUser | UserTwice | NotActive | NotArchived | ManagedBySync
         | OutOfScope | InvalidRecord | DuplicateDistrictId | DuplicateEmail => {

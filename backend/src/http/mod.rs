@@ -149,7 +149,8 @@ api_routes! {
     "/session" [sign_in_body] { POST => login, DELETE => logout }
     "/me" { GET => me }
     "/district" { PATCH => patch_district }
-    "/schools" { GET => schools }
+    "/schools" { GET => schools, POST => create_school }
+    "/schools/{code}" { PATCH => patch_school, DELETE => delete_school }
     "/groups" { GET => groups }
     "/roster" { GET => roster }
     "/mappings/{scope}" { GET => get_mapping, PUT => put_mapping }

@@ -12,6 +12,7 @@ use rollcall_backend::db::{Db, StoreCommon};
 use rollcall_backend::http::{self, AppState, Config, Limits};
 use rollcall_backend::with_conn;
 use serde_json::json;
+use serde_json::Value;
 
 static N: AtomicUsize = AtomicUsize::new(0);
 
@@ -68,6 +69,10 @@ pub async fn spawn_app(url: &str, limits: Limits) -> App {
                 let d = c.create_district(short, &format!("{short} district"))?;
                 for (code, name) in SCHOOLS {
                     c.upsert_school(d.id, code, name)?;
+                }
+                if short == "alpha" {
+                    // A school only alpha has: what beta must not see or touch.
+                    c.upsert_school(d.id, "A9", "Alpha Only Academy")?;
                 }
                 c.create_group(d.id, "Readers")?;
                 c.create_admin(
@@ -151,6 +156,33 @@ impl App {
         let headers = resp.headers().clone();
         let bytes = test::read_body(resp).await.to_vec();
         (status, headers, bytes)
+    }
+
+    /// A request with a token; the answer as JSON (`null` when it is not).
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Vec<u8>,
+        headers: &[(&str, String)],
+    ) -> (StatusCode, Value) {
+        let (s, _, b) = self
+            .call(method, path, Some(token), Some(body), headers)
+            .await;
+        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    }
+
+    /// A CSV posted to alpha's CSV door with `query`.
+    pub async fn csv(&self, query: &str, csv: &str) -> (StatusCode, Value) {
+        self.send(
+            "POST",
+            &format!("/api/imports/csv?{query}"),
+            &self.a,
+            csv.as_bytes().to_vec(),
+            &[],
+        )
+        .await
     }
 
     pub async fn login(&self, email: &str) -> String {

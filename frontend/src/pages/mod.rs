@@ -1,6 +1,7 @@
 pub mod history;
 pub mod login;
 pub mod outbox;
+pub mod schools;
 pub mod settings;
 pub mod users;
 pub mod wizard;

@@ -1,4 +1,4 @@
-//! The district: its row and counters, its guard policy, schools, groups and saved mappings.
+//! The district: its row and counters, its guard policy, groups and saved mappings.
 //!
 //! The bodies are stamped into `StoreCommon` for each connection type by `store_impl!`.
 
@@ -54,28 +54,6 @@ macro_rules! district_queries {
                     districts::guard_min.eq(min),
                 ))
                 .execute(self)?;
-            Ok(())
-        }
-        fn schools(&mut self, d: DistrictId) -> Result<Vec<(String, String)>, DbError> {
-            Ok(schools::table
-                .filter(schools::district_id.eq(d))
-                .order(schools::sis_code)
-                .select((schools::sis_code, schools::name))
-                .load(self)?)
-        }
-        fn upsert_school(&mut self, d: DistrictId, code: &str, name: &str) -> Result<(), DbError> {
-            let n = diesel::update(schools::table.find((d, code)))
-                .set(schools::name.eq(name))
-                .execute(self)?;
-            if n == 0 {
-                diesel::insert_into(schools::table)
-                    .values((
-                        schools::district_id.eq(d),
-                        schools::sis_code.eq(code),
-                        schools::name.eq(name),
-                    ))
-                    .execute(self)?;
-            }
             Ok(())
         }
         fn groups(&mut self, d: DistrictId) -> Result<Vec<(i64, String)>, DbError> {

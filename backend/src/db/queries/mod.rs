@@ -6,4 +6,5 @@ pub(crate) mod auth;
 pub(crate) mod district;
 pub(crate) mod imports;
 pub(crate) mod mail;
+pub(crate) mod schools;
 pub(crate) mod users;

@@ -1,7 +1,7 @@
 //! The district: who is calling, its settings, its schools and groups.
 
 use rollcall_shared::api::{
-    AdminInfo, DistrictInfo, DistrictPatch, DistrictSettings, GroupInfo, Me, SchoolInfo,
+    AdminInfo, DistrictInfo, DistrictPatch, DistrictSettings, GroupInfo, Me,
 };
 
 use super::prelude::*;
@@ -59,16 +59,6 @@ pub async fn patch_district(
     }
     let guard = db!(state, |c| Ok(c.district(d)?.guard()));
     Ok(HttpResponse::Ok().json(DistrictSettings { guard }))
-}
-
-pub async fn schools(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
-    let d = caller.district;
-    let v = db!(state, |c| Ok(c.schools(d)?));
-    Ok(HttpResponse::Ok().json(
-        v.into_iter()
-            .map(|(sis_code, name)| SchoolInfo { sis_code, name })
-            .collect::<Vec<_>>(),
-    ))
 }
 
 pub async fn groups(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {

@@ -7,6 +7,7 @@ mod imports;
 mod mappings;
 mod outbox;
 mod roster;
+mod schools;
 mod session;
 mod users;
 
@@ -16,6 +17,7 @@ pub use imports::*;
 pub use mappings::*;
 pub use outbox::*;
 pub use roster::*;
+pub use schools::*;
 pub use session::*;
 pub use users::*;
 
