@@ -54,6 +54,7 @@ fn bench(label: &str, url: &str, out: &mut String) {
                 fingerprint: None,
                 if_match: None,
                 run_at: None,
+                link_base: None,
             };
             apply::submit(c, &sub).expect(what);
             t.elapsed().as_secs_f64()

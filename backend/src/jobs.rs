@@ -77,7 +77,7 @@ fn run_one<C: Store>(
         out.set_status(ImportStatus::Completed);
         c.update_import(&out)?;
         // The same mail an immediate apply sends, in the same transaction.
-        mail_after(c, &district, &out, &req)?;
+        mail_after(c, &district, &out, &req, now_ms())?;
         Ok(())
     })?;
     *import = out;

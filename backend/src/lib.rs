@@ -7,3 +7,4 @@ pub mod http;
 pub mod jobs;
 pub mod mail;
 pub mod maintenance;
+pub mod secret;

@@ -398,6 +398,7 @@ async fn a_failure_mid_apply_leaves_the_database_as_before() {
                 fingerprint: None,
                 if_match: None,
                 run_at: None,
+                link_base: None,
             };
             apply::submit(c, &s)
         });

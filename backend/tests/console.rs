@@ -191,3 +191,214 @@ async fn schools_are_added_renamed_recoded_and_removed_and_files_use_them() {
             .all(|x| x["sis_code"] != "999"));
     }
 }
+
+/// The token in a set-password mail's link, if the mail has one.
+fn link_token(body: &str) -> Option<String> {
+    let at = body.find("/#/set-password/")? + "/#/set-password/".len();
+    Some(body[at..].split_whitespace().next()?.to_owned())
+}
+
+async fn staff_mail(app: &App, to: &str) -> String {
+    let (_, outbox) = app.send("GET", "/api/outbox", &app.a, vec![], &[]).await;
+    outbox
+        .as_array()
+        .and_then(|m| m.iter().rev().find(|m| m["to_addr"] == to))
+        .and_then(|m| m["body"].as_str())
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no mail to {to}: {outbox}"))
+}
+
+fn user_hash(app: &App, email: &str) -> Option<String> {
+    use rollcall_backend::db::StoreCommon;
+    let mut conn = app.state.db.get().expect("conn");
+    rollcall_backend::with_conn!(conn, |c| c.users(rollcall_backend::db::DistrictId(1)))
+        .expect("users")
+        .into_iter()
+        .find(|u| u.email.as_deref() == Some(email))
+        .and_then(|u| u.password_hash)
+}
+
+/// Each new staff member gets a mail whose link sets a password once; no mail carries a
+/// password; a link made from a header a script invented is never sent.
+#[actix_web::test]
+async fn a_set_password_mail_has_a_working_single_use_link() {
+    use rollcall_shared::wire::Options;
+    let options = Options {
+        email_new_staff: true,
+        ..Options::default()
+    };
+    for url in backends("console_pw") {
+        let app = spawn_app(&url, Limits::default()).await;
+        let file = format!("{HEAD}\nT1,Tia,Moss,1,,tia.moss@alpha.org,101\nT2,Ugo,Vale,1,,ugo.vale@alpha.org,101\n");
+        let req = app.planned(&file, "staff.csv", &options).await;
+        // The browser's own origin (this server): the link leads back to it.
+        let (s, _, b) = app
+            .call(
+                "POST",
+                "/api/imports",
+                Some(&app.a),
+                Some(req.to_json().expect("json")),
+                &[("origin", "http://localhost:8080".into())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
+        let mail = staff_mail(&app, "tia.moss@alpha.org").await;
+        assert!(
+            mail.contains("http://localhost:8080/#/set-password/"),
+            "{mail}"
+        );
+        let token = link_token(&mail).expect("a link");
+        assert!(
+            token.starts_with("1."),
+            "the link names its district: {token}"
+        );
+        assert_eq!(user_hash(&app, "tia.moss@alpha.org"), None);
+
+        let set = |token: &str, pw: &str| body(json!({"token": token, "password": pw}));
+        // Too short, or the email's name: refused, and the link still works.
+        for weak in ["short", "tia.moss-2026!"] {
+            let (s, _, b) = app
+                .call("POST", "/api/password", None, Some(set(&token, weak)), &[])
+                .await;
+            let v: Value = serde_json::from_slice(&b).expect("json");
+            assert_eq!(
+                (s, v["code"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_password")),
+                "{weak}: {v}"
+            );
+            assert_eq!(v["issue"], "weak_password");
+        }
+        let (s, _, _) = app
+            .call(
+                "POST",
+                "/api/password",
+                None,
+                Some(set(&token, "correct horse battery")),
+                &[],
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let hash = user_hash(&app, "tia.moss@alpha.org").expect("a password is set");
+        assert!(rollcall_backend::db::apply::verify_password(
+            "correct horse battery",
+            &hash
+        ));
+        // Once only; a made-up or altered token is no link at all.
+        let (s, _, b) = app
+            .call(
+                "POST",
+                "/api/password",
+                None,
+                Some(set(&token, "another good password")),
+                &[],
+            )
+            .await;
+        let v: Value = serde_json::from_slice(&b).expect("json");
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::GONE, Some("link_used")),
+            "{v}"
+        );
+        let other_district = format!("2.{}", &token[2..]);
+        for bad in ["nonsense", "1.abc", other_district.as_str()] {
+            let (s, _, _) = app
+                .call(
+                    "POST",
+                    "/api/password",
+                    None,
+                    Some(set(bad, "correct horse battery")),
+                    &[],
+                )
+                .await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{bad}");
+        }
+        // No mail holds a password, and the second new staff member's link is their own.
+        let (_, outbox) = app.send("GET", "/api/outbox", &app.a, vec![], &[]).await;
+        assert!(!outbox.to_string().contains("correct horse"));
+        let ugo = link_token(&staff_mail(&app, "ugo.vale@alpha.org").await).expect("a link");
+        assert_ne!(ugo, token);
+
+        // A request whose Origin is not this server's: the mail asks for a link instead.
+        let file = format!("{HEAD}\nT3,Wes,Yu,1,,wes.yu@alpha.org,101\n");
+        let req = app.planned(&file, "more-staff.csv", &options).await;
+        let (s, _, _) = app
+            .call(
+                "POST",
+                "/api/imports",
+                Some(&app.a),
+                Some(req.to_json().expect("json")),
+                &[("origin", "https://evil.example".into())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let mail = staff_mail(&app, "wes.yu@alpha.org").await;
+        assert!(
+            link_token(&mail).is_none() && !mail.contains("evil"),
+            "{mail}"
+        );
+    }
+}
+
+/// The job runner sends what an immediate apply sends: a scheduled import's staff get their
+/// links (to the address it was submitted from), and its submitter the completion notice.
+#[actix_web::test]
+async fn a_scheduled_import_sends_the_same_mail() {
+    use rollcall_backend::db::{apply, now_ms, DistrictId, StoreCommon};
+    use rollcall_shared::wire::{Options, SealedRequest};
+    for url in backends("console_jobs") {
+        let app = spawn_app(&url, Limits::default()).await;
+        let options = Options {
+            email_new_staff: true,
+            ..Options::default()
+        };
+        let file = format!("{HEAD}\nT9,Zoe,Quill,1,,zoe.quill@alpha.org,101\n");
+        let req = app.planned(&file, "staff.csv", &options).await;
+        let sealed: SealedRequest = apply::seal(req).expect("sealed");
+        let run_at = now_ms() + 3_600_000;
+        {
+            let mut conn = app.state.db.get().expect("conn");
+            let outcome = rollcall_backend::with_conn!(conn, |c| apply::submit(
+                c,
+                &apply::Submission {
+                    district: DistrictId(1),
+                    request: &sealed,
+                    submitted_by: "admin@alpha.org",
+                    kind: "upload",
+                    idempotency_key: None,
+                    fingerprint: None,
+                    if_match: None,
+                    run_at: Some(run_at),
+                    link_base: Some("https://rollcall.alpha.org"),
+                }
+            ))
+            .expect("queued");
+            let apply::Outcome::Queued(mut queued) = outcome else {
+                panic!("not queued")
+            };
+            // Its time comes (moved to the past, instead of waiting an hour).
+            queued.meta.run_at = Some(now_ms() - 1);
+            rollcall_backend::with_conn!(conn, |c| c.update_import(&queued)).expect("due");
+        }
+        assert!(app
+            .send("GET", "/api/outbox", &app.a, vec![], &[])
+            .await
+            .1
+            .as_array()
+            .is_some_and(Vec::is_empty));
+        assert_eq!(
+            rollcall_backend::jobs::run_due(&app.state.db).expect("runs"),
+            1
+        );
+        let mail = staff_mail(&app, "zoe.quill@alpha.org").await;
+        assert!(
+            mail.contains("https://rollcall.alpha.org/#/set-password/1."),
+            "{mail}"
+        );
+        let notice = staff_mail(&app, "admin@alpha.org").await;
+        assert!(
+            notice.contains("completed: 1 created")
+                && notice.contains("https://rollcall.alpha.org/#/history/1"),
+            "{notice}"
+        );
+    }
+}

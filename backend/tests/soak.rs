@@ -138,7 +138,8 @@ fn crash_mid_apply_leaves_each_import_whole_or_absent() {
                             idempotency_key: None,
                             fingerprint: None,
                             if_match: None,
-                            run_at: Some(at)
+                            run_at: Some(at),
+                            link_base: None,
                         }
                     ))
                     .expect("queued");

@@ -12,7 +12,6 @@ use diesel::prelude::*;
 use rollcall_backend::db::{apply, Db, StoreCommon};
 use rollcall_backend::http::{Limits, LoginLimits};
 use rollcall_backend::with_conn;
-use rollcall_shared::plan::{codec, plan, Roster};
 use rollcall_shared::wire::{ChangeRequest, Options, PasswordPolicy};
 use rollcall_shared::{validate_bytes, ImportOptions};
 use serde_json::{json, Value};
@@ -30,17 +29,6 @@ fn backends() -> Vec<String> {
 const HEAD: &str = "District ID,First Name,Last Name,User Type,Grade,Email Address,School SIS ID";
 
 impl App {
-    /// A change request for `csv` against alpha's roster, planned as the browser plans it.
-    async fn request(&self, csv: &str, scope: &str, options: &Options) -> ChangeRequest {
-        let (_, _, b) = self
-            .call("GET", "/api/roster", Some(&self.a), None, &[])
-            .await;
-        let roster: Roster = codec::decode(&b)
-            .unwrap_or_else(|e| panic!("snapshot: {e:?}: {}", String::from_utf8_lossy(&b)));
-        let (_, v) = validate_bytes(csv.as_bytes(), &ImportOptions::default()).expect("valid");
-        plan(&v, &roster, &sc(scope), options).to_request("alpha", options, false, None)
-    }
-
     /// Sends a request that must be refused with `status` and `code`; its answer.
     #[allow(clippy::too_many_arguments)]
     async fn refused(
@@ -64,7 +52,7 @@ impl App {
 
     /// The change request for [`students`] `range` in `scope`, with default options.
     async fn plan_students(&self, range: std::ops::Range<usize>, scope: &str) -> ChangeRequest {
-        self.request(&students(range), scope, &Options::default())
+        self.planned(&students(range), scope, &Options::default())
             .await
     }
 
@@ -145,7 +133,7 @@ async fn no_password_is_kept_as_typed_anywhere() {
             ..Options::default()
         };
         let next = csv.replace("Typed-Create-Pw-1", "Typed-Overwrite-Pw-3");
-        let req = app.request(&next, "f.csv", &opts).await;
+        let req = app.planned(&next, "f.csv", &opts).await;
         let (s, v) = app
             .send(
                 "POST",
@@ -158,7 +146,7 @@ async fn no_password_is_kept_as_typed_anywhere() {
         assert_eq!(s, StatusCode::CREATED, "{v}");
         // …and one scheduled, waiting for its time.
         let later = next.replace("Typed-Create-Pw-2", "Typed-Queued-Pw-4");
-        let mut req = app.request(&later, "f.csv", &opts).await;
+        let mut req = app.planned(&later, "f.csv", &opts).await;
         req.options.apply_at = Some("2099-01-01T00:00:00Z".into());
         let (s, v) = app
             .send(
@@ -225,7 +213,7 @@ async fn no_password_is_kept_as_typed_anywhere() {
 
         // A client cannot hand the server a "hash" to store either.
         let mut req = app
-            .request(
+            .planned(
                 &csv.replace("T1", "T9").replace("tia@", "t9@"),
                 "f.csv",
                 &Options::default(),
@@ -262,7 +250,7 @@ async fn requests_stored_before_hashing_are_sealed_at_start() {
         assert_eq!(s, StatusCode::CREATED);
         // As an older version wrote them: passwords as typed, not sealed; one done, one queued.
         let old = app
-            .request(
+            .planned(
                 &format!("{HEAD},Password\nT1,Tia,Ode,1,,tia@alpha.org,101,Old-Typed-Pw-5\n"),
                 "g.csv",
                 &Options::default(),
@@ -930,7 +918,7 @@ async fn a_line_break_in_a_name_never_reaches_a_mail() {
         assert!(v["issues"].to_string().contains("control_character"), "{v}");
         // A hand-made request is refused by the server's verification too.
         let req = app
-            .request(
+            .planned(
                 &format!("{HEAD}\nT1,Ann,Lee,1,,t1@outside.example,101\n"),
                 "f.csv",
                 &Options {
@@ -996,11 +984,6 @@ async fn a_value_no_version_writes_is_an_error_not_a_guess() {
     }
 }
 
-/// A scope for tests.
-fn sc(s: &str) -> rollcall_shared::fields::Scope {
-    rollcall_shared::fields::Scope::parse(s).expect("a valid scope")
-}
-
 /// One rule at both doors: every value the browser's validation refuses in a file is refused
 /// by the server in a change request, with the same code in the answer's `issue`.
 #[actix_web::test]
@@ -1016,7 +999,7 @@ async fn a_bad_value_is_refused_with_the_code_the_browser_gives_it() {
     for url in backends() {
         let app = spawn_app(&url, Limits::default()).await;
         let good = app
-            .request(&csv(&CONTRACT_ROW), "f.csv", &Options::default())
+            .planned(&csv(&CONTRACT_ROW), "f.csv", &Options::default())
             .await;
         let good: Value =
             serde_json::from_slice(&good.to_json().expect("serializes")).expect("json");

@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use crate::api::{load_base, Api};
 use crate::context::{ctx, load_session, Ctx, Page, Route};
 use crate::pages::{
-    history::History, login::Login, outbox::Outbox, schools::Schools, settings::Settings,
-    users::Users, wizard::Wizard,
+    history::History, login::Login, outbox::Outbox, schools::Schools, set_password::SetPassword,
+    settings::Settings, users::Users, wizard::Wizard,
 };
 
 #[component]
@@ -31,7 +31,10 @@ pub fn App() -> impl IntoView {
         cx.api.update(|a| a.base = base);
     });
     let signed_in = move || cx.api.with(|a| a.session.is_some());
-    view! {
+    // A set-password link is opened by the person it was sent to: no sign-in, no console.
+    let link = Memo::new(move |_| page.get() == Page::SetPassword);
+    let console = move || {
+        view! {
         <Show when=signed_in fallback=|| view! { <Flash/> <Login/> }>
             <Header/>
             <main>
@@ -44,9 +47,20 @@ pub fn App() -> impl IntoView {
                     Page::Schools => view! { <Schools/> }.into_any(),
                     Page::Outbox => view! { <Outbox/> }.into_any(),
                     Page::Settings => view! { <Settings/> }.into_any(),
+                    Page::SetPassword => ().into_any(),
                 }}
             </main>
         </Show>
+        }
+    };
+    move || match link.get() {
+        true => {
+            let token = cx
+                .route
+                .with_untracked(|r| r.step.clone().unwrap_or_default());
+            view! { <SetPassword token=token/> }.into_any()
+        }
+        false => console().into_any(),
     }
 }
 

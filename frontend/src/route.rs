@@ -17,9 +17,12 @@ pub enum Page {
     Schools,
     Outbox,
     Settings,
+    /// A set-password link (opened by the person the mail was sent to: no sign-in).
+    SetPassword,
 }
 
-/// A page, and the wizard's step when the page is the import.
+/// A page, and the wizard's step when the page is the import, or the link's token when it is
+/// the set-password page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     pub page: Page,
@@ -53,6 +56,12 @@ impl Route {
             (Some("outbox"), _) => Page::Outbox,
             (Some("settings"), _) => Page::Settings,
             (Some("import"), Some(step)) => return Route::step(step),
+            (Some("set-password"), Some(token)) => {
+                return Route {
+                    page: Page::SetPassword,
+                    step: Some(token.to_owned()),
+                }
+            }
             _ => Page::Import,
         };
         Route::page(page)
@@ -69,6 +78,7 @@ impl Route {
             (Page::Schools, _) => "#/schools".into(),
             (Page::Outbox, _) => "#/outbox".into(),
             (Page::Settings, _) => "#/settings".into(),
+            (Page::SetPassword, t) => format!("#/set-password/{}", t.as_deref().unwrap_or("")),
         }
     }
 }
@@ -88,6 +98,10 @@ mod tests {
             Route::page(Page::Schools),
             Route::page(Page::Outbox),
             Route::page(Page::Settings),
+            Route {
+                page: Page::SetPassword,
+                step: Some("1.ab12".into()),
+            },
         ] {
             assert_eq!(Route::parse(&r.href()), r, "{}", r.href());
         }

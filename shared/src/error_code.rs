@@ -72,6 +72,10 @@ codes! {
     // The district's record.
     SchoolExists = "school_exists",
     SchoolInUse = "school_in_use",
+    // Set-password links.
+    LinkInvalid = "link_invalid",
+    LinkUsed = "link_used",
+    LinkExpired = "link_expired",
     // Rolling back.
     NotCompleted = "not_completed",
     ChangedLater = "changed_later",

@@ -49,6 +49,8 @@ pub enum IssueCode {
     SameUserTwice,
     ManagedBySync,
     ScopeMove,
+    // A password a person chooses.
+    WeakPassword,
 }
 
 impl IssueCode {
@@ -90,6 +92,7 @@ impl IssueCode {
             IssueCode::SameUserTwice => "same_user_twice",
             IssueCode::ManagedBySync => "managed_by_sync",
             IssueCode::ScopeMove => "scope_move",
+            IssueCode::WeakPassword => "weak_password",
         }
     }
 }

@@ -82,6 +82,10 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
             ..Default::default()
         },
         session_hours: 12,
+        public_url: std::env::var("ROLLCALL_PUBLIC_URL")
+            .ok()
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .filter(|u| !u.is_empty()),
     };
     let state = crate::http::AppState::new(db, config);
     crate::maintenance::spawn(state.clone(), std::time::Duration::from_secs(300));
@@ -357,6 +361,10 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         Decision::Submit(req) => *req,
     };
     let req = apply::seal(req).map_err(|e| anyhow!("Not imported: {e}"))?;
+    let link = std::env::var("ROLLCALL_PUBLIC_URL")
+        .ok()
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty());
     let outcome = with_conn!(conn, |c| {
         let s = Submission {
             district: district.id,
@@ -367,6 +375,7 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             fingerprint: None,
             if_match: None,
             run_at: None,
+            link_base: link.as_deref(),
         };
         apply::submit(c, &s)
     })

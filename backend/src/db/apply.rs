@@ -58,6 +58,8 @@ pub struct Submission<'a> {
     pub if_match: Option<u64>,
     /// When to apply (ms since the epoch); `None` or past: now.
     pub run_at: Option<i64>,
+    /// The app's address, for the links its mail carries (`None`: mail says to ask for one).
+    pub link_base: Option<&'a str>,
 }
 
 #[derive(Debug)]
@@ -230,6 +232,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
         created_to: None,
         fingerprint: s.fingerprint.map(str::to_owned),
         sealed: true,
+        link_base: s.link_base.map(str::to_owned),
     };
     if let Some(at) = s.run_at.filter(|at| *at > now) {
         import.set_status(ImportStatus::Queued);
@@ -241,7 +244,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
     }
     apply_rows(c, &mut district, req, &rows, &mut import, now)?;
     c.insert_import(&import)?;
-    mail_after(c, &district, &import, req)?;
+    mail_after(c, &district, &import, req, now)?;
     Ok(Outcome::Applied(import))
 }
 
@@ -418,20 +421,32 @@ fn stored_hash(s: &Secret) -> Result<String, ApplyError> {
     }
 }
 
+/// How long a set-password link works.
+pub const LINK_DAYS: i64 = 7;
+
+/// The mail an applied import sends, whoever applied it (a submit, the job runner): the
+/// completion notice to whoever submitted it, and to each new staff member (with "email new
+/// staff") a single-use link to choose a password. No mail carries a password.
 pub fn mail_after<C: Store>(
     c: &mut C,
     district: &DistrictRow,
     import: &ImportRow,
     req: &ChangeRequest,
+    now: i64,
 ) -> Result<(), DbError> {
+    let n = import.meta.number;
     if import.meta.submitted_by.contains('@') {
+        let link = import
+            .link_base
+            .as_deref()
+            .map(|b| format!("\n\nSee the import: {b}/#/history/{n}"))
+            .unwrap_or_default();
         c.insert_mail(
             district.id,
             &import.meta.submitted_by,
-            &format!("Import #{} completed", import.meta.number),
+            &format!("Import #{n} completed"),
             &format!(
-                "Your import #{} into {} ({}) completed: {} created, {} updated, {} archived, {} restored.",
-                import.meta.number,
+                "Your import #{n} into {} ({}) completed: {} created, {} updated, {} archived, {} restored.{link}",
                 district.name,
                 import.meta.scope,
                 req.creates.len(),
@@ -442,13 +457,49 @@ pub fn mail_after<C: Store>(
             false,
         )?;
     }
-    if req.options.email_new_staff {
-        for n in req.creates.iter().filter(|n| n.data.role.is_staff()) {
-            if let Some(e) = &n.data.email {
-                c.insert_mail(district.id, e.as_str(), "Set your password",
-                    &format!("Hello {}, an account was created for you in {}. Choose your password with the link you will receive from your administrator's sign-in page.", n.data.first_name, district.name), false)?;
+    if !req.options.email_new_staff {
+        return Ok(());
+    }
+    let Some(first) = import.created_from else {
+        return Ok(());
+    };
+    for (k, new) in req.creates.iter().enumerate() {
+        let (true, Some(email)) = (new.data.role.is_staff(), &new.data.email) else {
+            continue;
+        };
+        let body = match import.link_base.as_deref() {
+            Some(base) => {
+                // The link names its district (the lookup is scoped) and a secret kept hashed.
+                let secret = crate::secret::new_token("");
+                c.insert_password_link(
+                    district.id,
+                    &crate::secret::token_hash(&secret),
+                    first + k as i64,
+                    now + LINK_DAYS * 86_400_000,
+                )?;
+                format!(
+                    "Hello {}, an account was created for you in {}.\n\nChoose your password here (the link works once, for {LINK_DAYS} days):\n{base}/#/set-password/{}.{secret}\n\nIf you did not expect this mail, ignore it.",
+                    new.data.first_name, district.name, district.id.0
+                )
             }
-        }
+            None => {
+                tracing::warn!(
+                    import = n.0,
+                    "no public address (ROLLCALL_PUBLIC_URL) for set-password links"
+                );
+                format!(
+                    "Hello {}, an account was created for you in {}. Your administrator will send you a link to choose your password.",
+                    new.data.first_name, district.name
+                )
+            }
+        };
+        c.insert_mail(
+            district.id,
+            email.as_str(),
+            "Choose your password",
+            &body,
+            false,
+        )?;
     }
     Ok(())
 }

@@ -168,8 +168,8 @@ impl<T: Backend + StoreCommon> Store for T {}
 const CHUNK: usize = 1000;
 
 use queries::{
-    auth::auth_queries, district::district_queries, imports::imports_queries, mail::mail_queries,
-    schools::school_queries, users::users_queries,
+    auth::auth_queries, district::district_queries, imports::imports_queries, links::link_queries,
+    mail::mail_queries, schools::school_queries, users::users_queries,
 };
 
 macro_rules! store_impl {
@@ -181,6 +181,7 @@ macro_rules! store_impl {
             users_queries!();
             imports_queries!();
             mail_queries!();
+            link_queries!();
         }
     };
 }
@@ -314,6 +315,27 @@ pub trait StoreCommon {
     /// Unsent mail of every district, oldest first (the SMTP sender's queue).
     fn unsent_mail(&mut self, limit: i64) -> Result<Vec<MailRow>, DbError>;
     fn mark_sent(&mut self, d: DistrictId, id: i64, at: i64) -> Result<(), DbError>;
+    fn insert_password_link(
+        &mut self,
+        d: DistrictId,
+        hash: &str,
+        user: i64,
+        expires_at: i64,
+    ) -> Result<(), DbError>;
+    /// (user, expires_at, used_at) of a link.
+    fn password_link(
+        &mut self,
+        d: DistrictId,
+        hash: &str,
+    ) -> Result<Option<(i64, i64, Option<i64>)>, DbError>;
+    fn use_password_link(&mut self, d: DistrictId, hash: &str, now: i64) -> Result<bool, DbError>;
+    fn set_user_password(
+        &mut self,
+        d: DistrictId,
+        user: i64,
+        hash: &str,
+        now: i64,
+    ) -> Result<(), DbError>;
 }
 
 mod pg {

@@ -211,6 +211,8 @@ pub struct ImportRow {
     pub fingerprint: Option<String>,
     /// `request` holds no password as typed (always true for rows written by this version).
     pub sealed: bool,
+    /// The app's address when it was submitted (for links in its mail).
+    pub link_base: Option<String>,
 }
 
 impl ImportRow {

@@ -132,6 +132,17 @@ diesel::table! {
         created_to -> Nullable<BigInt>,
         fingerprint -> Nullable<Text>,
         sealed -> Bool,
+        link_base -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    password_links (district_id, token_hash) {
+        district_id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
     }
 }
 
@@ -180,4 +191,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     import_changes,
     mappings,
     outbox,
+    password_links,
 );

@@ -7,8 +7,6 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpRequest};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
 use super::AppState;
@@ -25,16 +23,7 @@ pub struct Caller {
     pub token_hash: String,
 }
 
-/// Tokens are random (256 bits), so a plain SHA-256 is the right hash for looking them up.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-pub fn new_token(prefix: &str) -> String {
-    let mut b = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut b);
-    format!("{prefix}{}", hex::encode(b))
-}
+pub use crate::secret::{new_token, token_hash};
 
 impl FromRequest for Caller {
     type Error = ApiError;

@@ -62,6 +62,9 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     pub limits: Limits,
     pub session_hours: i64,
+    /// The app's address for links in mail (`ROLLCALL_PUBLIC_URL`); without it, a browser's
+    /// own origin (when it is this server's or an allowed one).
+    pub public_url: Option<String>,
 }
 
 /// district → (revision, (raw, gzip)) of its last encoded roster snapshot.
@@ -147,6 +150,7 @@ macro_rules! api_routes {
 
 api_routes! {
     "/session" [sign_in_body] { POST => login, DELETE => logout }
+    "/password" [sign_in_body] { POST => set_password }
     "/me" { GET => me }
     "/district" { PATCH => patch_district }
     "/schools" { GET => schools, POST => create_school }

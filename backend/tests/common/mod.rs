@@ -90,6 +90,7 @@ pub async fn spawn_app(url: &str, limits: Limits) -> App {
         db,
         Config {
             session_hours: 12,
+            public_url: None,
             limits,
             ..Config::default()
         },
@@ -183,6 +184,32 @@ impl App {
             &[],
         )
         .await
+    }
+
+    /// A change request for `csv` against alpha's roster, planned as the browser plans it.
+    pub async fn planned(
+        &self,
+        csv: &str,
+        scope: &str,
+        options: &rollcall_shared::wire::Options,
+    ) -> rollcall_shared::wire::ChangeRequest {
+        let (_, _, b) = self
+            .call("GET", "/api/roster", Some(&self.a), None, &[])
+            .await;
+        let roster: rollcall_shared::plan::Roster = rollcall_shared::plan::codec::decode(&b)
+            .unwrap_or_else(|e| panic!("snapshot: {e:?}: {}", String::from_utf8_lossy(&b)));
+        let (_, v) = rollcall_shared::validate_bytes(
+            csv.as_bytes(),
+            &rollcall_shared::ImportOptions::default(),
+        )
+        .expect("valid");
+        rollcall_shared::plan::plan(
+            &v,
+            &roster,
+            &rollcall_shared::fields::Scope::parse(scope).expect("a scope"),
+            options,
+        )
+        .to_request("alpha", options, false, None)
     }
 
     pub async fn login(&self, email: &str) -> String {

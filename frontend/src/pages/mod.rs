@@ -2,6 +2,7 @@ pub mod history;
 pub mod login;
 pub mod outbox;
 pub mod schools;
+pub mod set_password;
 pub mod settings;
 pub mod users;
 pub mod wizard;

@@ -161,6 +161,54 @@ pub fn check_value(f: super::Field, raw: &str) -> Result<(), FieldError> {
     }
 }
 
+/// The fewest characters a password a person chooses may have.
+pub const MIN_PASSWORD: usize = 12;
+
+/// A password a person chooses (the set-password page): within the password rule, at least
+/// [`MIN_PASSWORD`] characters, and not their email address or its name part. The page and the
+/// server ask the same question.
+pub fn check_new_password(pw: &str, email: Option<&str>) -> Result<(), FieldError> {
+    if pw.chars().count() < MIN_PASSWORD {
+        return Err(FieldError::new(
+            IssueCode::WeakPassword,
+            format!("a password has at least {MIN_PASSWORD} characters"),
+        ));
+    }
+    // Leading or trailing spaces are the person's own: checked as typed, never trimmed.
+    if pw.chars().count() > TextRule::PASSWORD.max {
+        return Err(FieldError::new(
+            IssueCode::TooLong,
+            format!(
+                "a password has at most {} characters",
+                TextRule::PASSWORD.max
+            ),
+        ));
+    }
+    if has_control(pw) {
+        return Err(FieldError::new(
+            IssueCode::ControlCharacter,
+            "a password holds no line break, tab or other control character",
+        ));
+    }
+    let lower = pw.to_lowercase();
+    if let Some(e) = email.map(str::to_lowercase) {
+        let name = e.split('@').next().unwrap_or_default();
+        if lower == e || (name.chars().count() >= 4 && lower.contains(name)) {
+            return Err(FieldError::new(
+                IssueCode::WeakPassword,
+                "a password is not the email address, nor holds its name part",
+            ));
+        }
+    }
+    if pw.chars().all(|c| pw.starts_with(c)) {
+        return Err(FieldError::new(
+            IssueCode::WeakPassword,
+            "a password is not one character repeated",
+        ));
+    }
+    Ok(())
+}
+
 macro_rules! text_type {
     ($(#[$doc:meta])* $name:ident, $rule:expr) => {
         $(#[$doc])*
@@ -270,6 +318,25 @@ mod tests {
         assert_eq!(code(Name::parse("A\nB")), Some(IssueCode::ControlCharacter));
         assert!(SchoolCode::parse(&"1".repeat(255)).is_ok());
         assert!(SchoolCode::parse(&"1".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn a_chosen_password_is_long_enough_and_not_the_email() {
+        let code = |pw: &str| {
+            check_new_password(pw, Some("Ann.Lee@d.org"))
+                .err()
+                .map(|e| e.code)
+        };
+        assert_eq!(code("correct horse battery"), None);
+        assert_eq!(code("short pw"), Some(IssueCode::WeakPassword));
+        assert_eq!(code("ann.lee@d.org"), Some(IssueCode::WeakPassword));
+        assert_eq!(code("my ann.lee password"), Some(IssueCode::WeakPassword));
+        assert_eq!(code("aaaaaaaaaaaaaaaa"), Some(IssueCode::WeakPassword));
+        assert_eq!(code(&"p".repeat(300)), Some(IssueCode::TooLong));
+        assert_eq!(
+            code("correct\nhorse battery"),
+            Some(IssueCode::ControlCharacter)
+        );
     }
 
     /// The code survives serde, which keeps only an error's text.

@@ -5,6 +5,7 @@
 pub(crate) mod auth;
 pub(crate) mod district;
 pub(crate) mod imports;
+pub(crate) mod links;
 pub(crate) mod mail;
 pub(crate) mod schools;
 pub(crate) mod users;

@@ -169,7 +169,17 @@ pub async fn submit_csv(
         Decision::DryRun => StatusCode::OK,
         Decision::Submit(cr) => {
             let sealed = seal(*cr).await?;
-            let (status, import) = do_submit(&state, &caller, sealed, "api", key, fp, None).await?;
+            let (status, import) = do_submit(
+                &state,
+                &caller,
+                sealed,
+                "api",
+                key,
+                fp,
+                None,
+                link_base(&state, &req),
+            )
+            .await?;
             out.applied = true;
             out.import = Some(import_json(&import.meta)?);
             status

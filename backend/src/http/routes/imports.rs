@@ -29,8 +29,17 @@ pub async fn submit(
             .as_bytes()])),
         None => None,
     };
-    let (status, import) =
-        do_submit(&state, &caller, sealed, "upload", key, fp, if_match(&req)).await?;
+    let (status, import) = do_submit(
+        &state,
+        &caller,
+        sealed,
+        "upload",
+        key,
+        fp,
+        if_match(&req),
+        link_base(&state, &req),
+    )
+    .await?;
     Ok(HttpResponse::build(status).json(ImportAnswer {
         import: import_json(&import.meta)?,
     }))

@@ -6,6 +6,7 @@ mod district;
 mod imports;
 mod mappings;
 mod outbox;
+mod password;
 mod roster;
 mod schools;
 mod session;
@@ -16,6 +17,7 @@ pub use district::*;
 pub use imports::*;
 pub use mappings::*;
 pub use outbox::*;
+pub use password::*;
 pub use roster::*;
 pub use schools::*;
 pub use session::*;
@@ -35,7 +37,8 @@ pub(crate) mod prelude {
     pub use serde_json::json;
 
     pub use super::{
-        do_submit, fingerprint, idempotency_key, if_match, import_json, parse_json, seal, Result,
+        do_submit, fingerprint, idempotency_key, if_match, import_json, link_base, parse_json,
+        seal, Result,
     };
     pub use crate::db;
     pub use crate::db::apply::{self, directory, roster_of};
@@ -120,6 +123,22 @@ pub fn fingerprint(parts: &[&[u8]]) -> String {
     hex::encode(h.finalize())
 }
 
+/// The app's address for the links an import's mail carries: the configured public URL, else
+/// the origin of the browser that sent the request when that origin is this server or one the
+/// server allows (never a header a script made up: a link in a staff member's mail must lead to
+/// the district's own app). `None`: the mail says to ask for a link.
+pub fn link_base(state: &AppState, req: &HttpRequest) -> Option<String> {
+    if let Some(u) = &state.config.public_url {
+        return Some(u.clone());
+    }
+    let origin = req.headers().get(header::ORIGIN)?.to_str().ok()?;
+    let info = req.connection_info();
+    let own = format!("{}://{}", info.scheme(), info.host());
+    (origin == own || state.config.cors_origins.iter().any(|o| o == origin))
+        .then(|| origin.trim_end_matches('/').to_owned())
+}
+
+#[allow(clippy::too_many_arguments)]
 pub async fn do_submit(
     state: &web::Data<AppState>,
     caller: &Caller,
@@ -128,6 +147,7 @@ pub async fn do_submit(
     key: Option<String>,
     fingerprint: Option<String>,
     if_match: Option<u64>,
+    link_base: Option<String>,
 ) -> Result<(StatusCode, ImportRow)> {
     let at = run_at(&req.options)?;
     let (d, who) = (caller.district, caller.who.clone());
@@ -141,6 +161,7 @@ pub async fn do_submit(
             fingerprint: fingerprint.as_deref(),
             if_match,
             run_at: at,
+            link_base: link_base.as_deref(),
         };
         Ok(apply::submit(c, &s)?)
     });
