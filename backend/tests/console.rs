@@ -402,3 +402,154 @@ async fn a_scheduled_import_sends_the_same_mail() {
         );
     }
 }
+
+/// Groups are created, renamed and removed; their members listed (paged), added and removed;
+/// an import with the group option fills one; another district sees none of it.
+#[actix_web::test]
+async fn groups_are_managed_and_filled_by_an_import() {
+    use rollcall_shared::wire::Options;
+    for url in backends("console_groups") {
+        let app = spawn_app(&url, Limits::default()).await;
+        let (s, g) = app
+            .send(
+                "POST",
+                "/api/groups",
+                &app.a,
+                body(json!({"name": "Robotics"})),
+                &[],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{g}");
+        let id = g["id"].as_i64().expect("id");
+        for (b, code) in [
+            (json!({"name": "Robotics"}), "group_exists"),
+            (json!({"name": ""}), "invalid_json"),
+            (json!({"title": "x"}), "invalid_json"),
+        ] {
+            let (s, v) = app
+                .send("POST", "/api/groups", &app.a, body(b.clone()), &[])
+                .await;
+            assert!(s.is_client_error(), "{b}");
+            assert_eq!(v["code"], code, "{b}: {v}");
+        }
+        // An import with the group option: every user of the file joins.
+        let options = Options {
+            group: Some(id),
+            ..Options::default()
+        };
+        let file =
+            format!("{HEAD}\nS1,Ann,Lee,0,05,,101\nS2,Bo,Ray,0,05,,101\nS3,Cy,Poe,0,05,,101\n");
+        let req = app.planned(&file, "s.csv", &options).await;
+        let (s, _, b) = app
+            .call(
+                "POST",
+                "/api/imports",
+                Some(&app.a),
+                Some(req.to_json().expect("json")),
+                &[],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
+        let path = format!("/api/groups/{id}/members?per_page=2");
+        let (s, m) = app.send("GET", &path, &app.a, vec![], &[]).await;
+        assert_eq!(s, StatusCode::OK, "{m}");
+        assert_eq!(
+            (m["total"].as_i64(), m["users"].as_array().map(Vec::len)),
+            (Some(3), Some(2)),
+            "{m}"
+        );
+        let (_, list) = app.send("GET", "/api/groups", &app.a, vec![], &[]).await;
+        let robotics = list
+            .as_array()
+            .and_then(|l| l.iter().find(|x| x["id"] == id).cloned())
+            .expect("listed");
+        assert_eq!(robotics["members"], 3);
+        // One by one: remove a member, add them back (twice is no change), an unknown user 404.
+        let who = m["users"][0]["id"].as_i64().expect("user");
+        let member = format!("/api/groups/{id}/members/{who}");
+        assert_eq!(
+            app.send("DELETE", &member, &app.a, vec![], &[]).await.0,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            app.send("DELETE", &member, &app.a, vec![], &[]).await.0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.send("PUT", &member, &app.a, vec![], &[]).await.0,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            app.send("PUT", &member, &app.a, vec![], &[]).await.0,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            app.send(
+                "PUT",
+                &format!("/api/groups/{id}/members/999"),
+                &app.a,
+                vec![],
+                &[]
+            )
+            .await
+            .0,
+            StatusCode::NOT_FOUND
+        );
+        let (_, m) = app.send("GET", &path, &app.a, vec![], &[]).await;
+        assert_eq!(m["total"], 3);
+        // Rename (not to another group's name), then remove: its users stay.
+        let (s, v) = app
+            .send(
+                "PATCH",
+                &format!("/api/groups/{id}"),
+                &app.a,
+                body(json!({"name": "Readers"})),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::CONFLICT, Some("group_exists"))
+        );
+        let (s, v) = app
+            .send(
+                "PATCH",
+                &format!("/api/groups/{id}"),
+                &app.a,
+                body(json!({"name": "Robots"})),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            (s, v["name"].as_str(), v["members"].as_u64()),
+            (StatusCode::OK, Some("Robots"), Some(3))
+        );
+        // Another district: none of it.
+        assert_eq!(
+            app.send("GET", &path, &app.b, vec![], &[]).await.0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.send("PUT", &member, &app.b, vec![], &[]).await.0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.send("DELETE", &format!("/api/groups/{id}"), &app.b, vec![], &[])
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.send("DELETE", &format!("/api/groups/{id}"), &app.a, vec![], &[])
+                .await
+                .0,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            app.send("GET", &path, &app.a, vec![], &[]).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (_, users) = app.send("GET", "/api/users", &app.a, vec![], &[]).await;
+        assert_eq!(users["total"], 3, "the users stay");
+    }
+}

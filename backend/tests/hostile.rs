@@ -281,6 +281,8 @@ fn cross_district(route: &str) -> Option<(&'static str, StatusCode)> {
         "/api/imports/{number}/rollback" => ("/1", StatusCode::NOT_FOUND),
         "/api/mappings/{scope}" => ("f.csv", StatusCode::NOT_FOUND),
         "/api/schools/{code}" => ("A9", StatusCode::NOT_FOUND),
+        "/api/groups/{id}" | "/api/groups/{id}/members" => ("2", StatusCode::NOT_FOUND),
+        "/api/groups/{id}/members/{user_id}" => ("2", StatusCode::NOT_FOUND),
         "/api/session"
         | "/api/password"
         | "/api/me"
@@ -345,7 +347,9 @@ async fn the_access_matrix_covers_every_route() {
             let path = route
                 .replace("/{number}", id)
                 .replace("{scope}", id)
-                .replace("{code}", id);
+                .replace("{code}", id)
+                .replace("{id}", id)
+                .replace("{user_id}", "1");
             for token in [None, Some(expired)] {
                 let (s, _, _) = app
                     .call_json(method, &path, token, b"{}".to_vec(), &[])
@@ -366,7 +370,10 @@ async fn the_access_matrix_covers_every_route() {
             match (*method, *route) {
                 ("POST", "/api/imports") => assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY),
                 ("POST", "/api/imports/csv") => assert_ne!(s, StatusCode::CREATED),
-                ("POST", "/api/schools") => assert_eq!(s, StatusCode::BAD_REQUEST),
+                ("POST", "/api/schools") | ("POST", "/api/groups") => {
+                    assert_eq!(s, StatusCode::BAD_REQUEST)
+                }
+                ("PUT", "/api/groups/{id}/members/{user_id}") => assert_eq!(s, want),
                 ("PUT", _) | ("PATCH", _) => assert_eq!(s, StatusCode::BAD_REQUEST),
                 ("DELETE", "/api/session") => {
                     assert_eq!(s, StatusCode::NO_CONTENT, "signs beta out, only beta");

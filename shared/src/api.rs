@@ -391,6 +391,16 @@ pub struct SchoolPatch {
 pub struct GroupInfo {
     pub id: i64,
     pub name: String,
+    /// Its members (`GET /api/groups`).
+    #[serde(default)]
+    pub members: u64,
+}
+
+/// `POST /api/groups`'s and `PATCH /api/groups/{id}`'s body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupName {
+    pub name: crate::fields::Text,
 }
 
 /// A mail of the outbox.

@@ -72,6 +72,7 @@ codes! {
     // The district's record.
     SchoolExists = "school_exists",
     SchoolInUse = "school_in_use",
+    GroupExists = "group_exists",
     // Set-password links.
     LinkInvalid = "link_invalid",
     LinkUsed = "link_used",

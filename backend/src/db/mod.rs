@@ -157,6 +157,9 @@ pub struct UserFilter {
     pub scope: Option<String>,
     /// `file` or a sync's name.
     pub source: Option<String>,
+    /// Members of this group only (`GET /api/groups/{id}/members`).
+    #[serde(skip)]
+    pub group: Option<i64>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -168,8 +171,9 @@ impl<T: Backend + StoreCommon> Store for T {}
 const CHUNK: usize = 1000;
 
 use queries::{
-    auth::auth_queries, district::district_queries, imports::imports_queries, links::link_queries,
-    mail::mail_queries, schools::school_queries, users::users_queries,
+    auth::auth_queries, district::district_queries, groups::group_queries,
+    imports::imports_queries, links::link_queries, mail::mail_queries, schools::school_queries,
+    users::users_queries,
 };
 
 macro_rules! store_impl {
@@ -177,6 +181,7 @@ macro_rules! store_impl {
         impl StoreCommon for $conn {
             district_queries!();
             school_queries!();
+            group_queries!();
             auth_queries!();
             users_queries!();
             imports_queries!();
@@ -238,6 +243,15 @@ pub trait StoreCommon {
     fn groups(&mut self, d: DistrictId) -> Result<Vec<(i64, String)>, DbError>;
     fn create_group(&mut self, d: DistrictId, name: &str) -> Result<i64, DbError>;
     fn add_members(&mut self, d: DistrictId, group: i64, users: &[i64]) -> Result<(), DbError>;
+    /// (group, members) for every group with members.
+    fn group_sizes(&mut self, d: DistrictId) -> Result<Vec<(i64, i64)>, DbError>;
+    /// A group's name.
+    fn group(&mut self, d: DistrictId, id: i64) -> Result<Option<String>, DbError>;
+    fn group_named(&mut self, d: DistrictId, name: &str) -> Result<Option<i64>, DbError>;
+    fn rename_group(&mut self, d: DistrictId, id: i64, name: &str) -> Result<(), DbError>;
+    fn delete_group(&mut self, d: DistrictId, id: i64) -> Result<(), DbError>;
+    /// `false` when the user was not a member.
+    fn remove_member(&mut self, d: DistrictId, group: i64, user: i64) -> Result<bool, DbError>;
     fn admin_by_email(
         &mut self,
         email: &str,

@@ -155,7 +155,10 @@ api_routes! {
     "/district" { PATCH => patch_district }
     "/schools" { GET => schools, POST => create_school }
     "/schools/{code}" { PATCH => patch_school, DELETE => delete_school }
-    "/groups" { GET => groups }
+    "/groups" { GET => groups, POST => create_group }
+    "/groups/{id}" { PATCH => patch_group, DELETE => delete_group }
+    "/groups/{id}/members" { GET => group_members }
+    "/groups/{id}/members/{user_id}" { PUT => add_member, DELETE => remove_member }
     "/roster" { GET => roster }
     "/mappings/{scope}" { GET => get_mapping, PUT => put_mapping }
     "/imports" [max_body] { POST => submit, GET => imports }

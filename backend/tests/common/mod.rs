@@ -75,6 +75,9 @@ pub async fn spawn_app(url: &str, limits: Limits) -> App {
                     c.upsert_school(d.id, "A9", "Alpha Only Academy")?;
                 }
                 c.create_group(d.id, "Readers")?;
+                if short == "alpha" {
+                    c.create_group(d.id, "Alpha Only Club")?;
+                }
                 c.create_admin(
                     d.id,
                     email,

@@ -1,4 +1,4 @@
-//! The district: its row and counters, its guard policy, groups and saved mappings.
+//! The district: its row and counters, its guard policy and saved mappings.
 //!
 //! The bodies are stamped into `StoreCommon` for each connection type by `store_impl!`.
 
@@ -56,13 +56,6 @@ macro_rules! district_queries {
                 .execute(self)?;
             Ok(())
         }
-        fn groups(&mut self, d: DistrictId) -> Result<Vec<(i64, String)>, DbError> {
-            Ok(groups::table
-                .filter(groups::district_id.eq(d))
-                .order(groups::id)
-                .select((groups::id, groups::name))
-                .load(self)?)
-        }
         fn allocate(&mut self, d: DistrictId, what: Counter) -> Result<i64, DbError> {
             // One statement: the bump and the value it gives are one atomic step.
             let next = match what {
@@ -80,47 +73,6 @@ macro_rules! district_queries {
                     .get_result::<i64>(self)?,
             };
             Ok(next - 1)
-        }
-        fn create_group(&mut self, d: DistrictId, name: &str) -> Result<i64, DbError> {
-            let id = self.allocate(d, Counter::Group)?;
-            diesel::insert_into(groups::table)
-                .values((
-                    groups::district_id.eq(d),
-                    groups::id.eq(id),
-                    groups::name.eq(name),
-                ))
-                .execute(self)?;
-            Ok(id)
-        }
-        fn add_members(&mut self, d: DistrictId, group: i64, ids: &[i64]) -> Result<(), DbError> {
-            for chunk in ids.chunks(CHUNK) {
-                let existing: Vec<i64> = group_members::table
-                    .filter(
-                        group_members::district_id
-                            .eq(d)
-                            .and(group_members::group_id.eq(group))
-                            .and(group_members::user_id.eq_any(chunk)),
-                    )
-                    .select(group_members::user_id)
-                    .load(self)?;
-                let rows: Vec<_> = chunk
-                    .iter()
-                    .filter(|u| !existing.contains(u))
-                    .map(|u| {
-                        (
-                            group_members::district_id.eq(d),
-                            group_members::group_id.eq(group),
-                            group_members::user_id.eq(*u),
-                        )
-                    })
-                    .collect();
-                if !rows.is_empty() {
-                    diesel::insert_into(group_members::table)
-                        .values(&rows)
-                        .execute(self)?;
-                }
-            }
-            Ok(())
         }
         fn mapping(&mut self, d: DistrictId, scope: &str) -> Result<Option<String>, DbError> {
             Ok(mappings::table

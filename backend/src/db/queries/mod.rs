@@ -4,6 +4,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod district;
+pub(crate) mod groups;
 pub(crate) mod imports;
 pub(crate) mod links;
 pub(crate) mod mail;

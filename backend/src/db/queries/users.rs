@@ -47,6 +47,16 @@ macro_rules! users_queries {
                     Some(s) if !s.is_empty() => q = q.filter(users::managed_by.eq(s.to_owned())),
                     _ => {}
                 }
+                if let Some(g) = f.group {
+                    q = q.filter(
+                        users::id.eq_any(
+                            group_members::table
+                                .filter(group_members::district_id.eq(d))
+                                .filter(group_members::group_id.eq(g))
+                                .select(group_members::user_id),
+                        ),
+                    );
+                }
                 if let Some(t) = f.q.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                     let like = format!("%{}%", t.replace(['%', '_'], "").to_lowercase());
                     q = q.filter(

@@ -1,8 +1,6 @@
 //! The district: who is calling, its settings, its schools and groups.
 
-use rollcall_shared::api::{
-    AdminInfo, DistrictInfo, DistrictPatch, DistrictSettings, GroupInfo, Me,
-};
+use rollcall_shared::api::{AdminInfo, DistrictInfo, DistrictPatch, DistrictSettings, Me};
 
 use super::prelude::*;
 
@@ -59,14 +57,4 @@ pub async fn patch_district(
     }
     let guard = db!(state, |c| Ok(c.district(d)?.guard()));
     Ok(HttpResponse::Ok().json(DistrictSettings { guard }))
-}
-
-pub async fn groups(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
-    let d = caller.district;
-    let v = db!(state, |c| Ok(c.groups(d)?));
-    Ok(HttpResponse::Ok().json(
-        v.into_iter()
-            .map(|(id, name)| GroupInfo { id, name })
-            .collect::<Vec<_>>(),
-    ))
 }

@@ -3,6 +3,7 @@
 
 mod csv;
 mod district;
+mod groups;
 mod imports;
 mod mappings;
 mod outbox;
@@ -14,6 +15,7 @@ mod users;
 
 pub use csv::*;
 pub use district::*;
+pub use groups::*;
 pub use imports::*;
 pub use mappings::*;
 pub use outbox::*;

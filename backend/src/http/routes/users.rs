@@ -9,7 +9,16 @@ pub async fn users(
     caller: Caller,
     q: web::Query<UserFilter>,
 ) -> Result<HttpResponse> {
-    let (d, mut f) = (caller.district, q.into_inner());
+    let page = users_page(&state, caller.district, q.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One page of the district's users matching `f` (a group's members with `f.group`).
+pub(super) async fn users_page(
+    state: &web::Data<AppState>,
+    d: DistrictId,
+    mut f: UserFilter,
+) -> Result<UsersPage> {
     let per = f.per_page.unwrap_or(50).clamp(1, 500);
     // The offset is (page - 1) × per_page: a page past any district's size is refused rather
     // than overflowing.
@@ -41,12 +50,12 @@ pub async fn users(
             source: r.managed_by.unwrap_or_else(|| "file".into()),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(UsersPage {
+    Ok(UsersPage {
         total,
         page,
         per_page: per,
         users,
-    }))
+    })
 }
 
 /// The master CSV: active file-managed users in import format, formula-like cells neutralised.
