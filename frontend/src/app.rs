@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use crate::api::{load_base, Api};
 use crate::context::{ctx, load_session, Ctx, Page, Route};
 use crate::pages::{
-    history::History, login::Login, outbox::Outbox, schools::Schools, set_password::SetPassword,
-    settings::Settings, users::Users, wizard::Wizard,
+    groups::Groups, history::History, login::Login, outbox::Outbox, schools::Schools,
+    set_password::SetPassword, settings::Settings, users::Users, wizard::Wizard,
 };
 
 #[component]
@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
                     Page::ImportDetail(n) => view! { <History selected=Some(n)/> }.into_any(),
                     Page::Users => view! { <Users/> }.into_any(),
                     Page::Schools => view! { <Schools/> }.into_any(),
+                    Page::Groups => view! { <Groups/> }.into_any(),
                     Page::Outbox => view! { <Outbox/> }.into_any(),
                     Page::Settings => view! { <Settings/> }.into_any(),
                     Page::SetPassword => ().into_any(),
@@ -124,6 +125,7 @@ fn Header() -> impl IntoView {
                 {tab(Page::History, "Import history")}
                 {tab(Page::Users, "Users")}
                 {tab(Page::Schools, "Schools")}
+                {tab(Page::Groups, "Groups")}
                 {tab(Page::Outbox, "Outbox")}
                 {tab(Page::Settings, "Settings")}
             </nav>

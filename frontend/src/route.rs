@@ -15,6 +15,7 @@ pub enum Page {
     ImportDetail(i64),
     Users,
     Schools,
+    Groups,
     Outbox,
     Settings,
     /// A set-password link (opened by the person the mail was sent to: no sign-in).
@@ -53,6 +54,7 @@ impl Route {
             (Some("history"), None) => Page::History,
             (Some("users"), _) => Page::Users,
             (Some("schools"), _) => Page::Schools,
+            (Some("groups"), _) => Page::Groups,
             (Some("outbox"), _) => Page::Outbox,
             (Some("settings"), _) => Page::Settings,
             (Some("import"), Some(step)) => return Route::step(step),
@@ -76,6 +78,7 @@ impl Route {
             (Page::ImportDetail(n), _) => format!("#/history/{n}"),
             (Page::Users, _) => "#/users".into(),
             (Page::Schools, _) => "#/schools".into(),
+            (Page::Groups, _) => "#/groups".into(),
             (Page::Outbox, _) => "#/outbox".into(),
             (Page::Settings, _) => "#/settings".into(),
             (Page::SetPassword, t) => format!("#/set-password/{}", t.as_deref().unwrap_or("")),
@@ -96,6 +99,7 @@ mod tests {
             Route::page(Page::ImportDetail(12)),
             Route::page(Page::Users),
             Route::page(Page::Schools),
+            Route::page(Page::Groups),
             Route::page(Page::Outbox),
             Route::page(Page::Settings),
             Route {

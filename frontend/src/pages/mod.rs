@@ -1,3 +1,4 @@
+pub mod groups;
 pub mod history;
 pub mod login;
 pub mod outbox;

@@ -2,7 +2,7 @@
 // names it (no school to map by hand), sees its active users, and gives it a new SIS code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, signIn, toReview, submit, shot, text, writeTmp, cspViolations } from '../lib.js';
+import { startServer, launch, signIn, toReview, readAndValidate, next, submit, shot, text, writeTmp, cspViolations } from '../lib.js';
 
 let server, browser, page;
 before(async () => { server = await startServer('console'); browser = await launch(); page = await browser.newPage(); await signIn(page, server.base); });
@@ -39,5 +39,31 @@ test('14. a school added on the Schools page is used by the next import, then re
   await page.waitForSelector('[data-testid=schools-list] tr[data-code="0204"]');
   assert.equal(await text(page, 'tr[data-code="0204"] td:nth-child(3)'), '2', 'its users moved with it');
   await shot(page, '14-schools');
+  assert.deepEqual(await cspViolations(page), []);
+});
+
+test('14b. a group made in the import options is filled by the import, and shown with its members', async () => {
+  const file = 'District ID,First Name,Last Name,User Type,Grade,School SIS ID\r\nR1,Rae,Ode,0,05,101\r\nR2,Sol,Ode,0,05,101\r\nR3,Tal,Ode,0,05,101\r\n';
+  await readAndValidate(page, writeTmp('robotics.csv', file), { scope: 'robotics.csv' });
+  await next(page); // → Map fields
+  await page.waitForSelector('[data-testid=mapping]');
+  await next(page); // → Validate
+  await page.waitForSelector('[data-testid=validation-counts]');
+  await next(page); // → Options
+  await page.fill('[data-testid=new-group]', 'Robotics');
+  await page.click('[data-testid=create-group]');
+  await page.waitForFunction(() => [...document.querySelectorAll('select option')].some((o) => o.selected && o.textContent === 'Robotics'));
+  await next(page); // → Review
+  await page.waitForSelector('[data-testid=plan-counts]');
+  assert.match(await submit(page), /completed/);
+
+  await page.click('header nav button:has-text("Groups")');
+  await page.waitForSelector('[data-testid=groups-list] tr[data-group="Robotics"]');
+  assert.equal(await text(page, 'tr[data-group="Robotics"] td:nth-child(2)'), '3');
+  await page.click('tr[data-group="Robotics"] button:has-text("Members")');
+  await page.waitForSelector('[data-testid=member-count]:has-text("3 members")');
+  await page.click('[data-testid=members] tr:has-text("Rae Ode") button:has-text("Take out")');
+  await page.waitForSelector('[data-testid=member-count]:has-text("2 members")');
+  await shot(page, '14-groups');
   assert.deepEqual(await cspViolations(page), []);
 });

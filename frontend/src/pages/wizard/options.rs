@@ -14,6 +14,29 @@ pub(super) fn OptionsStep(w: W) -> impl IntoView {
             <label><input type="radio" name=name prop:checked=move || sig.get() == value on:change=move |_| sig.set(value)/>" "{label}</label>
         }
     }
+    // A group can be made here, without leaving the import (Classworks: create it first).
+    let new_group = RwSignal::new(String::new());
+    let create_group = move |_| {
+        let body = match crate::pages::groups::name_body(&new_group.get_untracked()) {
+            Ok(b) => b,
+            Err(e) => return w.cx.flash.set(Some(("error".into(), e))),
+        };
+        spawn_local(async move {
+            match w
+                .cx
+                .api()
+                .post_json::<GroupInfo>("/api/groups", body, &[])
+                .await
+            {
+                Ok(g) => {
+                    w.group.set(g.id.to_string());
+                    w.groups.update(|l| l.push(g));
+                    new_group.set(String::new());
+                }
+                Err(e) => w.cx.error(&e),
+            }
+        });
+    };
     view! {
         <h1>"Options"</h1>
         <fieldset><legend>"When the file and the roster disagree on a user's field"</legend>
@@ -30,6 +53,10 @@ pub(super) fn OptionsStep(w: W) -> impl IntoView {
                 {move || w.groups.get().into_iter().map(|g| view! { <option value=g.id.to_string()>{g.name}</option> }).collect_view()}
             </select>
         </label>
+        <label>" or a new group: "
+            <input size="20" data-testid="new-group" prop:value=move || new_group.get() on:input=move |ev| new_group.set(event_target_value(&ev))/>
+        </label>
+        <button data-testid="create-group" on:click=create_group>"Create"</button>
         <label><input type="checkbox" prop:checked=move || w.email_staff.get() on:change=move |ev| w.email_staff.set(event_target_checked(&ev))/>" Email new staff a set-password link"</label>
         <label>"Apply at (leave empty to apply now) "
             <input type="datetime-local" prop:value=move || w.apply_at.get() on:input=move |ev| w.apply_at.set(event_target_value(&ev))/>
