@@ -150,14 +150,15 @@ impl Api {
         read::<serde::de::IgnoredAny>(r).await.map(|_| ())
     }
 
-    pub async fn post_json<T: DeserializeOwned>(
+    /// A JSON body sent with `builder`, the answer read as `T`.
+    async fn send_json<T: DeserializeOwned>(
         &self,
-        path: &str,
+        builder: RequestBuilder,
         body: String,
         headers: &[(&str, String)],
     ) -> Result<T, ApiError> {
         let mut b = self
-            .auth(Request::post(&self.url(path)))
+            .auth(builder)
             .header("content-type", "application/json");
         for (k, v) in headers {
             b = b.header(k, v);
@@ -171,35 +172,29 @@ impl Api {
         .await
     }
 
+    pub async fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: String,
+        headers: &[(&str, String)],
+    ) -> Result<T, ApiError> {
+        self.send_json(Request::post(&self.url(path)), body, headers)
+            .await
+    }
+
     pub async fn patch_json<T: DeserializeOwned>(
         &self,
         path: &str,
         body: String,
     ) -> Result<T, ApiError> {
-        let b = self
-            .auth(Request::patch(&self.url(path)))
-            .header("content-type", "application/json");
-        read(
-            b.body(body)
-                .map_err(|_| ApiError::unreachable())?
-                .send()
-                .await,
-        )
-        .await
+        self.send_json(Request::patch(&self.url(path)), body, &[])
+            .await
     }
 
     pub async fn put_json(&self, path: &str, body: String) -> Result<(), ApiError> {
-        let b = self
-            .auth(Request::put(&self.url(path)))
-            .header("content-type", "application/json");
-        read::<serde::de::IgnoredAny>(
-            b.body(body)
-                .map_err(|_| ApiError::unreachable())?
-                .send()
-                .await,
-        )
-        .await
-        .map(|_| ())
+        self.send_json::<serde::de::IgnoredAny>(Request::put(&self.url(path)), body, &[])
+            .await
+            .map(|_| ())
     }
 
     /// Bytes and ETag of a GET (`None` when `If-None-Match` matched: 304).
