@@ -16,7 +16,9 @@ fn body(v: Value) -> Vec<u8> {
 }
 
 async fn schools(app: &App, token: &str) -> Vec<Value> {
-    let (s, v) = app.send("GET", "/api/schools", token, vec![], &[]).await;
+    let (s, v) = app
+        .send("GET", "/api/schools?counts=true", token, vec![], &[])
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v.as_array().cloned().unwrap_or_default()
 }
@@ -458,7 +460,9 @@ async fn groups_are_managed_and_filled_by_an_import() {
             (Some(3), Some(2)),
             "{m}"
         );
-        let (_, list) = app.send("GET", "/api/groups", &app.a, vec![], &[]).await;
+        let (_, list) = app
+            .send("GET", "/api/groups?counts=true", &app.a, vec![], &[])
+            .await;
         let robotics = list
             .as_array()
             .and_then(|l| l.iter().find(|x| x["id"] == id).cloned())

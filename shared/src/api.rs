@@ -363,7 +363,7 @@ pub struct DistrictSettings {
 pub struct SchoolInfo {
     pub sis_code: String,
     pub name: String,
-    /// Active users at the school (`GET /api/schools`).
+    /// Active users at the school (`GET /api/schools?counts=true`; else 0).
     #[serde(default)]
     pub active_users: u64,
 }
@@ -391,7 +391,7 @@ pub struct SchoolPatch {
 pub struct GroupInfo {
     pub id: i64,
     pub name: String,
-    /// Its members (`GET /api/groups`).
+    /// Its members (`GET /api/groups?counts=true`; else 0).
     #[serde(default)]
     pub members: u64,
 }

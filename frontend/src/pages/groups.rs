@@ -16,7 +16,7 @@ pub fn name_body(name: &str) -> Result<String, String> {
 }
 
 fn reload(cx: Ctx, list: RwSignal<Option<Vec<GroupInfo>>>) {
-    super::load(cx, "/api/groups".into(), list);
+    super::load(cx, "/api/groups?counts=true".into(), list);
 }
 
 #[component]

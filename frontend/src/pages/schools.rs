@@ -19,7 +19,7 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String, String> {
 }
 
 fn reload(cx: Ctx, list: RwSignal<Option<Vec<SchoolInfo>>>) {
-    super::load(cx, "/api/schools".into(), list);
+    super::load(cx, "/api/schools?counts=true".into(), list);
 }
 
 #[component]

@@ -16,9 +16,20 @@ fn exists(name: &str) -> ApiError {
     )
 }
 
-pub async fn groups(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
-    let d = caller.district;
-    let (groups, sizes) = db!(state, |c| Ok((c.groups(d)?, c.group_sizes(d)?)));
+/// Every group (with its size when asked: `?counts=true`).
+pub async fn groups(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<super::CountsQuery>,
+) -> Result<HttpResponse> {
+    let (d, with_counts) = (caller.district, q.counts);
+    let (groups, sizes) = db!(state, |c| Ok((
+        c.groups(d)?,
+        match with_counts {
+            true => c.group_sizes(d)?,
+            false => vec![],
+        }
+    )));
     let sizes: HashMap<i64, i64> = sizes.into_iter().collect();
     Ok(HttpResponse::Ok().json(
         groups

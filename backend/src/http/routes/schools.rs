@@ -16,10 +16,28 @@ fn exists(code: &str) -> ApiError {
     )
 }
 
-/// Every school with its active users, by SIS code.
-pub async fn schools(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
-    let d = caller.district;
-    let (schools, counts) = db!(state, |c| Ok((c.schools(d)?, c.active_users_by_school(d)?)));
+/// `?counts=true`: count each school's active users (or group's members) too: a pass over
+/// the users that the wizard, asking for the directory alone, does not pay for.
+#[derive(Debug, Deserialize)]
+pub struct CountsQuery {
+    #[serde(default)]
+    pub counts: bool,
+}
+
+/// Every school, by SIS code (with its active users when asked).
+pub async fn schools(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<CountsQuery>,
+) -> Result<HttpResponse> {
+    let (d, with_counts) = (caller.district, q.counts);
+    let (schools, counts) = db!(state, |c| Ok((
+        c.schools(d)?,
+        match with_counts {
+            true => c.active_users_by_school(d)?,
+            false => vec![],
+        }
+    )));
     let counts: HashMap<String, i64> = counts.into_iter().collect();
     Ok(HttpResponse::Ok().json(
         schools
