@@ -9,7 +9,7 @@ use rollcall_shared::api::ImportStatus;
 use rollcall_shared::wire::SealedRequest;
 
 use crate::db::apply::{apply_rows, mail_after, roster_of, ApplyError};
-use crate::db::{now_ms, Db, DbError, Store, StoreCommon};
+use crate::db::{now_ms, Backend, Db, DbError, Store, StoreCommon};
 use crate::with_conn;
 
 /// Marks imports left `running` by a crash as failed.
@@ -37,9 +37,26 @@ pub fn run_due(db: &Db) -> Result<usize, DbError> {
             .into_iter()
             .filter(|i| i.meta.run_at.is_none_or(|t| t <= now))
             .collect();
-        for mut import in due.iter().cloned() {
-            import.set_status(ImportStatus::Running);
-            c.update_import(&import)?;
+        let mut ran = 0;
+        for listed in &due {
+            // Claimed under the district's write lock, as a cancel is: an import cancelled
+            // since the list was read is left as it is.
+            let (d, n) = (listed.meta.district_id, listed.meta.number);
+            let claimed = c.write_txn(d, |c| {
+                let Some(mut i) = c.import(d, n)? else {
+                    return Ok(None);
+                };
+                if i.status()? != ImportStatus::Queued {
+                    return Ok(None);
+                }
+                i.set_status(ImportStatus::Running);
+                c.update_import(&i)?;
+                Ok(Some(i))
+            })?;
+            let Some(mut import) = claimed else {
+                continue;
+            };
+            ran += 1;
             let result = run_one(c, &mut import);
             let mut done = import.clone();
             done.meta.completed_at = Some(now_ms());
@@ -52,7 +69,7 @@ pub fn run_due(db: &Db) -> Result<usize, DbError> {
             }
             c.update_import(&done)?;
         }
-        Ok(due.len())
+        Ok(ran)
     })
 }
 

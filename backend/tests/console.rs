@@ -557,3 +557,80 @@ async fn groups_are_managed_and_filled_by_an_import() {
         assert_eq!(users["total"], 3, "the users stay");
     }
 }
+
+/// A queued import can be cancelled before its time, and then never runs; anything else is not
+/// cancelled; another district's is not found.
+#[actix_web::test]
+async fn a_scheduled_import_can_be_cancelled_and_never_runs() {
+    use rollcall_shared::wire::Options;
+    for url in backends("console_cancel") {
+        let app = spawn_app(&url, Limits::default()).await;
+        let later = Options {
+            apply_at: Some("2999-01-01T00:00:00Z".into()),
+            ..Options::default()
+        };
+        let file = format!("{HEAD}\nS1,Ann,Lee,0,05,,101\n");
+        let req = app.planned(&file, "s.csv", &later).await;
+        let (s, _, b) = app
+            .call(
+                "POST",
+                "/api/imports",
+                Some(&app.a),
+                Some(req.to_json().expect("json")),
+                &[],
+            )
+            .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{}", String::from_utf8_lossy(&b));
+        let n = serde_json::from_slice::<Value>(&b).expect("json")["import"]["number"]
+            .as_i64()
+            .expect("number");
+        let path = format!("/api/imports/{n}/cancel");
+        assert_eq!(
+            app.send("POST", &path, &app.b, vec![], &[]).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, v) = app.send("POST", &path, &app.a, vec![], &[]).await;
+        assert_eq!(
+            (s, v["import"]["status"].as_str()),
+            (StatusCode::OK, Some("cancelled")),
+            "{v}"
+        );
+        let (s, v) = app.send("POST", &path, &app.a, vec![], &[]).await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::CONFLICT, Some("not_queued")),
+            "{v}"
+        );
+        // Even once its time has come, the runner leaves it.
+        {
+            use rollcall_backend::db::{now_ms, DistrictId, ImportNo, StoreCommon};
+            let mut conn = app.state.db.get().expect("conn");
+            rollcall_backend::with_conn!(conn, |c| -> Result<(), rollcall_backend::db::DbError> {
+                let mut i = c.import(DistrictId(1), ImportNo(n))?.expect("import");
+                i.meta.run_at = Some(now_ms() - 1);
+                c.update_import(&i)
+            })
+            .expect("due");
+        }
+        assert_eq!(
+            rollcall_backend::jobs::run_due(&app.state.db).expect("runs"),
+            0
+        );
+        let (_, users) = app.send("GET", "/api/users", &app.a, vec![], &[]).await;
+        assert_eq!(users["total"], 0, "nothing of it applied");
+        // An applied import is not cancelled (it can be rolled back).
+        let (s, v) = app.csv("scope=s.csv", &file).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let done = v["import"]["number"].as_i64().expect("number");
+        let (s, _) = app
+            .send(
+                "POST",
+                &format!("/api/imports/{done}/cancel"),
+                &app.a,
+                vec![],
+                &[],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+    }
+}

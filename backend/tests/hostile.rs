@@ -278,7 +278,9 @@ async fn every_csv_rollcall_writes_neutralises_formula_cells() {
 fn cross_district(route: &str) -> Option<(&'static str, StatusCode)> {
     Some(match route {
         "/api/imports/{number}" | "/api/imports/{number}/download" => ("/1", StatusCode::NOT_FOUND),
-        "/api/imports/{number}/rollback" => ("/1", StatusCode::NOT_FOUND),
+        "/api/imports/{number}/rollback" | "/api/imports/{number}/cancel" => {
+            ("/1", StatusCode::NOT_FOUND)
+        }
         "/api/mappings/{scope}" => ("f.csv", StatusCode::NOT_FOUND),
         "/api/schools/{code}" => ("A9", StatusCode::NOT_FOUND),
         "/api/groups/{id}" | "/api/groups/{id}/members" => ("2", StatusCode::NOT_FOUND),

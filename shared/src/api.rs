@@ -196,15 +196,18 @@ pub enum ImportStatus {
     Completed,
     Failed,
     RolledBack,
+    /// A queued import its admin cancelled before its time: nothing of it was applied.
+    Cancelled,
 }
 
 impl ImportStatus {
-    pub const ALL: [ImportStatus; 5] = [
+    pub const ALL: [ImportStatus; 6] = [
         ImportStatus::Queued,
         ImportStatus::Running,
         ImportStatus::Completed,
         ImportStatus::Failed,
         ImportStatus::RolledBack,
+        ImportStatus::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -214,6 +217,7 @@ impl ImportStatus {
             ImportStatus::Completed => "completed",
             ImportStatus::Failed => "failed",
             ImportStatus::RolledBack => "rolled_back",
+            ImportStatus::Cancelled => "cancelled",
         }
     }
 }

@@ -77,6 +77,7 @@ codes! {
     LinkInvalid = "link_invalid",
     LinkUsed = "link_used",
     LinkExpired = "link_expired",
+    NotQueued = "not_queued",
     // Rolling back.
     NotCompleted = "not_completed",
     ChangedLater = "changed_later",

@@ -35,7 +35,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | InvalidSet | InvalidGuard | InvalidApplyAt | TooLong => StatusCode::BAD_REQUEST,
         StaleRevision => StatusCode::PRECONDITION_FAILED,
         GuardNotAcknowledged | NotCompleted | ChangedLater | RollbackConflict | Conflict
-        | SchoolExists | SchoolInUse | GroupExists => StatusCode::CONFLICT,
+        | SchoolExists | SchoolInUse | GroupExists | NotQueued => StatusCode::CONFLICT,
         UnsupportedVersion | InvalidChangeRequest | UnreadableFile | IdempotencyKeyReused
         | InvalidPassword | UnknownUser | UserTwice | NotActive | NotArchived | ManagedBySync
         | OutOfScope | InvalidRecord | DuplicateDistrictId | DuplicateEmail => {

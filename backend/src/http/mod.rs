@@ -166,6 +166,7 @@ api_routes! {
     "/imports/{number}" { GET => import_detail }
     "/imports/{number}/download" { GET => import_download }
     "/imports/{number}/rollback" { POST => rollback }
+    "/imports/{number}/cancel" { POST => cancel }
     "/users" { GET => users }
     "/users/export.csv" { GET => export }
     "/outbox" { GET => outbox }

@@ -97,6 +97,27 @@ fn Detail(number: i64) -> impl IntoView {
             }
         });
     };
+    let cancel = move |_| {
+        let api = cx.api();
+        spawn_local(async move {
+            match api
+                .post_json::<ImportAnswer>(
+                    &format!("/api/imports/{number}/cancel"),
+                    String::new(),
+                    &[],
+                )
+                .await
+            {
+                Ok(_) => {
+                    cx.info(format!(
+                        "Import #{number} was cancelled: nothing of it was applied."
+                    ));
+                    load();
+                }
+                Err(e) => cx.error(&e),
+            }
+        });
+    };
     let download_csv = move |_| {
         let api = cx.api();
         spawn_local(async move {
@@ -119,10 +140,12 @@ fn Detail(number: i64) -> impl IntoView {
             <button on:click=move |_| cx.go(Page::History)>"← All imports"</button>
             {move || data.get().map(|v| {
                 let completed = v.summary.status == ImportStatus::Completed;
+                let queued = v.summary.status == ImportStatus::Queued;
                 let i = &v.summary;
                 view! {
                     <h1>{format!("Import #{number}")}</h1>
                     <p>{format!("{} · {} · scope {} · ", i.kind, i.submitted_by, i.scope)}
+                        {i.run_at.filter(|_| queued).map(|t| format!("runs {} · ", super::fmt_time(Some(t))))}
                         <b data-testid="import-status">{i.status.as_str()}</b>
                         {i.error.as_ref().map(|e| format!(" — {e}"))}
                     </p>
@@ -130,6 +153,7 @@ fn Detail(number: i64) -> impl IntoView {
                     <div class="actions">
                         <button on:click=download_csv>"Download the imported data"</button>
                         <button disabled=!completed on:click=rollback>"Roll back"</button>
+                        {queued.then(|| view! { <button data-testid="cancel" on:click=cancel>"Cancel this scheduled import"</button> })}
                     </div>
                     <h2>"Updates"</h2>
                     <div class="scroll"><table>

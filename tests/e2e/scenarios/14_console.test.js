@@ -67,3 +67,22 @@ test('14b. a group made in the import options is filled by the import, and shown
   await shot(page, '14-groups');
   assert.deepEqual(await cspViolations(page), []);
 });
+
+test('14c. a scheduled import is cancelled from its page, before its time', async () => {
+  const file = 'District ID,First Name,Last Name,User Type,Grade,School SIS ID\r\nQ1,Quin,Ode,0,05,101\r\n';
+  await readAndValidate(page, writeTmp('later.csv', file), { scope: 'later.csv' });
+  await next(page); // → Map fields
+  await page.waitForSelector('[data-testid=mapping]');
+  await next(page); // → Validate
+  await page.waitForSelector('[data-testid=validation-counts]');
+  await next(page); // → Options
+  await page.fill('input[type=datetime-local]', '2999-01-01T09:00');
+  await next(page); // → Review
+  await page.waitForSelector('[data-testid=plan-counts]');
+  assert.match(await submit(page), /queued/);
+  await page.click('button:has-text("Open import")');
+  await page.waitForSelector('[data-testid=cancel]');
+  await page.click('[data-testid=cancel]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=import-status]')?.textContent === 'cancelled');
+  assert.equal(await page.$('[data-testid=cancel]'), null, 'nothing left to cancel');
+});

@@ -226,3 +226,36 @@ pub async fn rollback(
         import: import_json(&import.meta)?,
     }))
 }
+
+/// Cancels a queued import before its time (under the district's write lock, so the job runner
+/// either has not taken it, or has and it is no longer queued).
+pub async fn cancel(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<ImportNo>,
+) -> Result<HttpResponse> {
+    use crate::db::Backend;
+    use rollcall_shared::api::ImportStatus;
+    let (d, n) = (caller.district, number.into_inner());
+    let import = db!(state, |c| c.write_txn(d, |c| {
+        let Some(mut i) = c.import(d, n)? else {
+            return Ok(Err(ApiError::not_found()));
+        };
+        if i.status()? != ImportStatus::Queued {
+            return Ok(Err(ApiError::new(
+                ErrorCode::NotQueued,
+                format!(
+                    "Import #{n} is {}: only a queued import can be cancelled.",
+                    i.meta.status
+                ),
+            )));
+        }
+        i.set_status(ImportStatus::Cancelled);
+        i.meta.completed_at = Some(now_ms());
+        c.update_import(&i)?;
+        Ok(Ok(i))
+    })?);
+    Ok(HttpResponse::Ok().json(ImportAnswer {
+        import: import_json(&import.meta)?,
+    }))
+}
