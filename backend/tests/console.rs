@@ -634,3 +634,86 @@ async fn a_scheduled_import_can_be_cancelled_and_never_runs() {
         assert_eq!(s, StatusCode::CONFLICT);
     }
 }
+
+/// The district's own public address is set in its settings, checked, and used by the links in
+/// its mail even when the request names no origin (a script's import).
+#[actix_web::test]
+async fn the_districts_public_address_leads_its_links() {
+    use rollcall_shared::wire::Options;
+    for url in backends("console_url") {
+        let app = spawn_app(&url, Limits::default()).await;
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x.org",
+            "https://a b.org",
+            "https://x.org/?next=evil",
+            "https://",
+        ] {
+            let (s, v) = app
+                .send(
+                    "PATCH",
+                    "/api/district",
+                    &app.a,
+                    body(json!({"public_url": bad})),
+                    &[],
+                )
+                .await;
+            assert_eq!(
+                (s, v["code"].as_str()),
+                (StatusCode::BAD_REQUEST, Some("invalid_json")),
+                "{bad}: {v}"
+            );
+        }
+        let (s, v) = app
+            .send(
+                "PATCH",
+                "/api/district",
+                &app.a,
+                body(json!({"public_url": " https://rollcall.alpha.org/app/ "})),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            (s, v["public_url"].as_str()),
+            (StatusCode::OK, Some("https://rollcall.alpha.org/app")),
+            "{v}"
+        );
+        let (_, got) = app.send("GET", "/api/district", &app.a, vec![], &[]).await;
+        assert_eq!(got["public_url"], "https://rollcall.alpha.org/app");
+        let (_, other) = app.send("GET", "/api/district", &app.b, vec![], &[]).await;
+        assert_eq!(other["public_url"], Value::Null, "beta's own settings");
+        // A script's import (no Origin): the link still leads to the district's address.
+        let options = Options {
+            email_new_staff: true,
+            ..Options::default()
+        };
+        let file = format!("{HEAD}\nT5,Ida,Nu,1,,ida.nu@alpha.org,101\n");
+        let req = app.planned(&file, "staff.csv", &options).await;
+        let (s, _, _) = app
+            .call(
+                "POST",
+                "/api/imports",
+                Some(&app.a),
+                Some(req.to_json().expect("json")),
+                &[],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let mail = staff_mail(&app, "ida.nu@alpha.org").await;
+        assert!(
+            mail.contains("https://rollcall.alpha.org/app/#/set-password/1."),
+            "{mail}"
+        );
+        // Forgotten with "".
+        let (_, v) = app
+            .send(
+                "PATCH",
+                "/api/district",
+                &app.a,
+                body(json!({"public_url": ""})),
+                &[],
+            )
+            .await;
+        assert_eq!(v["public_url"], Value::Null);
+    }
+}

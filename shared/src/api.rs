@@ -361,6 +361,9 @@ pub struct Me {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DistrictSettings {
     pub guard: crate::wire::GuardLimits,
+    /// The address links in the district's mail lead to (`None`: the server's or the browser's).
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -511,6 +514,9 @@ impl std::fmt::Debug for LoginAsk {
 pub struct DistrictPatch {
     #[serde(default)]
     pub guard: Option<crate::wire::GuardLimits>,
+    /// The address for links in mail; `""` forgets it.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 /// Every error answer of the API: its code and message, and the details some codes carry.

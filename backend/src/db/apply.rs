@@ -58,7 +58,8 @@ pub struct Submission<'a> {
     pub if_match: Option<u64>,
     /// When to apply (ms since the epoch); `None` or past: now.
     pub run_at: Option<i64>,
-    /// The app's address, for the links its mail carries (`None`: mail says to ask for one).
+    /// The app's address as the door knows it (the server's `ROLLCALL_PUBLIC_URL`, else the
+    /// browser's own origin), for links in mail; the district's own setting wins over it.
     pub link_base: Option<&'a str>,
 }
 
@@ -232,7 +233,11 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
         created_to: None,
         fingerprint: s.fingerprint.map(str::to_owned),
         sealed: true,
-        link_base: s.link_base.map(str::to_owned),
+        // The district's own address wins over the server's default and the browser's.
+        link_base: district
+            .public_url
+            .clone()
+            .or_else(|| s.link_base.map(str::to_owned)),
     };
     if let Some(at) = s.run_at.filter(|at| *at > now) {
         import.set_status(ImportStatus::Queued);

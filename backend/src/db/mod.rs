@@ -302,6 +302,8 @@ pub trait StoreCommon {
     /// Imports of any district whose stored request may hold passwords as typed.
     fn unsealed_imports(&mut self, limit: i64) -> Result<Vec<ImportRow>, DbError>;
     fn set_guard(&mut self, d: DistrictId, percent: i64, min: i64) -> Result<(), DbError>;
+    /// The district's own address for links (`None`: the server's, or the browser's).
+    fn set_public_url(&mut self, d: DistrictId, url: Option<&str>) -> Result<(), DbError>;
     /// Retention: sessions past their expiry.
     fn delete_expired_sessions(&mut self, now: i64) -> Result<usize, DbError>;
     /// Retention: idempotency keys (and their fingerprints) of imports submitted before `before`.

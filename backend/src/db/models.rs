@@ -21,6 +21,8 @@ pub struct DistrictRow {
     pub next_import: i64,
     pub guard_percent: i64,
     pub guard_min: i64,
+    /// The district's own address for links in its mail.
+    pub public_url: Option<String>,
 }
 
 impl DistrictRow {

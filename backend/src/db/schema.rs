@@ -14,6 +14,7 @@ diesel::table! {
         next_group_id -> BigInt,
         next_admin_id -> BigInt,
         next_mail_id -> BigInt,
+        public_url -> Nullable<Text>,
     }
 }
 

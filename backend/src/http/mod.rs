@@ -152,7 +152,7 @@ api_routes! {
     "/session" [sign_in_body] { POST => login, DELETE => logout }
     "/password" [sign_in_body] { POST => set_password }
     "/me" { GET => me }
-    "/district" { PATCH => patch_district }
+    "/district" { GET => get_district, PATCH => patch_district }
     "/schools" { GET => schools, POST => create_school }
     "/schools/{code}" { PATCH => patch_school, DELETE => delete_school }
     "/groups" { GET => groups, POST => create_group }

@@ -1,9 +1,9 @@
 //! The district's settings: the mass-archive guard (the server decides with it; the review
-//! shows it).
+//! shows it), and the address the links in its mail lead to.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rollcall_shared::api::{DistrictPatch, DistrictSettings, Me};
+use rollcall_shared::api::{DistrictPatch, DistrictSettings};
 use rollcall_shared::wire::GuardLimits;
 
 use crate::context::ctx;
@@ -13,19 +13,52 @@ pub fn Settings() -> impl IntoView {
     let cx = ctx();
     let percent = RwSignal::new(String::new());
     let min = RwSignal::new(String::new());
-    let show = move |g: GuardLimits| {
-        percent.set(g.percent.to_string());
-        min.set(g.min.to_string());
+    let url = RwSignal::new(String::new());
+    let show = move |s: DistrictSettings| {
+        percent.set(s.guard.percent.to_string());
+        min.set(s.guard.min.to_string());
+        url.set(s.public_url.unwrap_or_default());
     };
     spawn_local(async move {
-        match cx.api().get::<Me>("/api/me").await {
-            Ok(me) => match me.district.guard {
-                Some(g) => show(g),
-                None => cx.info("The server did not say the district's guard policy."),
-            },
+        match cx.api().get::<DistrictSettings>("/api/district").await {
+            Ok(s) => show(s),
             Err(e) => cx.error(&e),
         }
     });
+    let save_url = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let given = url.get_untracked();
+        // The server's rule, asked here first; blank forgets the address.
+        if !given.trim().is_empty() {
+            if let Err(e) = rollcall_shared::fields::check_public_url(&given) {
+                return cx.flash.set(Some((
+                    "error".into(),
+                    format!("The public address cannot be used: {}.", e.message),
+                )));
+            }
+        }
+        let patch = DistrictPatch {
+            public_url: Some(given),
+            ..DistrictPatch::default()
+        };
+        let body = match serde_json::to_string(&patch) {
+            Ok(b) => b,
+            Err(e) => return cx.flash.set(Some(("error".into(), e.to_string()))),
+        };
+        spawn_local(async move {
+            match cx
+                .api()
+                .patch_json::<DistrictSettings>("/api/district", body)
+                .await
+            {
+                Ok(s) => {
+                    show(s);
+                    cx.info("Saved: links in new mail lead to this address.");
+                }
+                Err(e) => cx.error(&e),
+            }
+        });
+    };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (Ok(p), Ok(m)) = (
@@ -40,6 +73,7 @@ pub fn Settings() -> impl IntoView {
         };
         let patch = DistrictPatch {
             guard: Some(GuardLimits { percent: p, min: m }),
+            ..DistrictPatch::default()
         };
         let body = match serde_json::to_string(&patch) {
             Ok(b) => b,
@@ -52,7 +86,7 @@ pub fn Settings() -> impl IntoView {
                 .await
             {
                 Ok(s) => {
-                    show(s.guard);
+                    show(s);
                     cx.info("Saved: imports are checked against the new guard from now on.");
                 }
                 Err(e) => cx.error(&e),
@@ -76,6 +110,14 @@ pub fn Settings() -> impl IntoView {
                     " users"</label>
                 " "
                 <button class="primary" type="submit" data-testid="guard-save">"Save"</button>
+            </form>
+            <h2>"Public address"</h2>
+            <p class="muted">"Where the links in the district's mail lead (a new staff member's set-password link, an import's notice). Leave it empty to use the address this page is open at."</p>
+            <form on:submit=save_url data-testid="url-form">
+                <input size="40" placeholder="https://rollcall.district.org" data-testid="public-url"
+                    prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
+                " "
+                <button class="primary" type="submit" data-testid="url-save">"Save"</button>
             </form>
         </div>
     }

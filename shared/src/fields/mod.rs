@@ -27,8 +27,8 @@ pub use sis_id::{SisId, SisIdError};
 pub(crate) use text::{control_allowing, same_bytes, trim};
 pub use text::{fold_ascii, has_control, longer_than, MAX_NAME, MAX_PASSWORD, MAX_TEXT};
 pub use texts::{
-    check_new_password, check_value, FieldError, Name, SchoolCode, Scope, Text, TextFault,
-    TextRule, MIN_PASSWORD,
+    check_new_password, check_public_url, check_value, FieldError, Name, SchoolCode, Scope, Text,
+    TextFault, TextRule, MIN_PASSWORD,
 };
 
 use serde::{Deserialize, Serialize};

@@ -161,6 +161,24 @@ pub fn check_value(f: super::Field, raw: &str) -> Result<(), FieldError> {
     }
 }
 
+/// An address people open the app at (`https://rollcall.district.org`, perhaps with a path):
+/// http(s), a host, no query or fragment, one line; given back without a trailing `/`.
+pub fn check_public_url(raw: &str) -> Result<String, FieldError> {
+    let v = TextRule::TEXT.check(raw)?.trim_end_matches('/');
+    let bad = |why: &str| Err(FieldError::new(IssueCode::InvalidFileValue, why.to_owned()));
+    let Some(rest) = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+    else {
+        return bad("an address starts with https:// (or http://)");
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || v.contains(char::is_whitespace) || v.contains(['?', '#', '@', '\\']) {
+        return bad("an address is https://host[/path], with no spaces, query or fragment");
+    }
+    Ok(v.to_owned())
+}
+
 /// The fewest characters a password a person chooses may have.
 pub const MIN_PASSWORD: usize = 12;
 

@@ -40,3 +40,16 @@ test('12. the admin loosens the guard in Settings, and a half-empty file no long
 function review(rows) {
   return toReview(page, writeTmp(SCOPE, rows.join('\r\n') + '\r\n'), { scope: SCOPE });
 }
+
+test('12b. the public address: refused in the page\'s words when it is not one, kept when it is', async () => {
+  await page.click('header nav button:has-text("Settings")');
+  await page.waitForSelector('[data-testid=public-url]');
+  await page.fill('[data-testid=public-url]', 'rollcall.district.org');
+  await page.click('[data-testid=url-save]');
+  await page.waitForSelector('[role=alert]:has-text("starts with https://")');
+  await page.fill('[data-testid=public-url]', 'https://rollcall.district.org/');
+  await page.click('[data-testid=url-save]');
+  await page.waitForSelector('[role=alert]:has-text("Saved")');
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('[data-testid=public-url]')?.value === 'https://rollcall.district.org');
+});

@@ -47,6 +47,12 @@ macro_rules! district_queries {
                 .execute(self)?;
             Ok(())
         }
+        fn set_public_url(&mut self, d: DistrictId, url: Option<&str>) -> Result<(), DbError> {
+            diesel::update(districts::table.find(d))
+                .set(districts::public_url.eq(url))
+                .execute(self)?;
+            Ok(())
+        }
         fn set_guard(&mut self, d: DistrictId, percent: i64, min: i64) -> Result<(), DbError> {
             diesel::update(districts::table.find(d))
                 .set((

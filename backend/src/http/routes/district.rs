@@ -55,6 +55,32 @@ pub async fn patch_district(
             i64::from(g.min)
         )?));
     }
-    let guard = db!(state, |c| Ok(c.district(d)?.guard()));
-    Ok(HttpResponse::Ok().json(DistrictSettings { guard }))
+    if let Some(u) = patch.public_url {
+        let url = match u.trim() {
+            "" => None,
+            given => Some(
+                rollcall_shared::fields::check_public_url(given).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::InvalidJson,
+                        format!("The public address cannot be used: {}.", e.message),
+                    )
+                })?,
+            ),
+        };
+        db!(state, |c| Ok(c.set_public_url(d, url.as_deref())?));
+    }
+    Ok(HttpResponse::Ok().json(settings(&state, d).await?))
+}
+
+async fn settings(state: &web::Data<AppState>, d: DistrictId) -> Result<DistrictSettings> {
+    let row = db!(state, |c| Ok(c.district(d)?));
+    Ok(DistrictSettings {
+        guard: row.guard(),
+        public_url: row.public_url,
+    })
+}
+
+/// The district's settings as they are.
+pub async fn get_district(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse> {
+    Ok(HttpResponse::Ok().json(settings(&state, caller.district).await?))
 }
