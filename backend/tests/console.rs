@@ -235,13 +235,7 @@ async fn a_set_password_mail_has_a_working_single_use_link() {
         let req = app.planned(&file, "staff.csv", &options).await;
         // The browser's own origin (this server): the link leads back to it.
         let (s, _, b) = app
-            .call(
-                "POST",
-                "/api/imports",
-                Some(&app.a),
-                Some(req.to_json().expect("json")),
-                &[("origin", "http://localhost:8080".into())],
-            )
+            .submit_request(&req, &[("origin", "http://localhost:8080".into())])
             .await;
         assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
         let mail = staff_mail(&app, "tia.moss@alpha.org").await;
@@ -324,13 +318,7 @@ async fn a_set_password_mail_has_a_working_single_use_link() {
         let file = format!("{HEAD}\nT3,Wes,Yu,1,,wes.yu@alpha.org,101\n");
         let req = app.planned(&file, "more-staff.csv", &options).await;
         let (s, _, _) = app
-            .call(
-                "POST",
-                "/api/imports",
-                Some(&app.a),
-                Some(req.to_json().expect("json")),
-                &[("origin", "https://evil.example".into())],
-            )
+            .submit_request(&req, &[("origin", "https://evil.example".into())])
             .await;
         assert_eq!(s, StatusCode::CREATED);
         let mail = staff_mail(&app, "wes.yu@alpha.org").await;
@@ -442,15 +430,7 @@ async fn groups_are_managed_and_filled_by_an_import() {
         let file =
             format!("{HEAD}\nS1,Ann,Lee,0,05,,101\nS2,Bo,Ray,0,05,,101\nS3,Cy,Poe,0,05,,101\n");
         let req = app.planned(&file, "s.csv", &options).await;
-        let (s, _, b) = app
-            .call(
-                "POST",
-                "/api/imports",
-                Some(&app.a),
-                Some(req.to_json().expect("json")),
-                &[],
-            )
-            .await;
+        let (s, _, b) = app.submit_request(&req, &[]).await;
         assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
         let path = format!("/api/groups/{id}/members?per_page=2");
         let (s, m) = app.send("GET", &path, &app.a, vec![], &[]).await;
@@ -571,15 +551,7 @@ async fn a_scheduled_import_can_be_cancelled_and_never_runs() {
         };
         let file = format!("{HEAD}\nS1,Ann,Lee,0,05,,101\n");
         let req = app.planned(&file, "s.csv", &later).await;
-        let (s, _, b) = app
-            .call(
-                "POST",
-                "/api/imports",
-                Some(&app.a),
-                Some(req.to_json().expect("json")),
-                &[],
-            )
-            .await;
+        let (s, _, b) = app.submit_request(&req, &[]).await;
         assert_eq!(s, StatusCode::ACCEPTED, "{}", String::from_utf8_lossy(&b));
         let n = serde_json::from_slice::<Value>(&b).expect("json")["import"]["number"]
             .as_i64()
@@ -689,15 +661,7 @@ async fn the_districts_public_address_leads_its_links() {
         };
         let file = format!("{HEAD}\nT5,Ida,Nu,1,,ida.nu@alpha.org,101\n");
         let req = app.planned(&file, "staff.csv", &options).await;
-        let (s, _, _) = app
-            .call(
-                "POST",
-                "/api/imports",
-                Some(&app.a),
-                Some(req.to_json().expect("json")),
-                &[],
-            )
-            .await;
+        let (s, _, _) = app.submit_request(&req, &[]).await;
         assert_eq!(s, StatusCode::CREATED);
         let mail = staff_mail(&app, "ida.nu@alpha.org").await;
         assert!(

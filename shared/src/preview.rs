@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{PlanReport, Totals};
 use crate::map::{Mapping, SavedMapping, School};
 use crate::plan::Plan;
-use crate::read::{Dialect, LineEnding};
+use crate::read::Dialect;
 use crate::validate::{IssueCode, SchoolValue, Severity, Validation};
 use crate::wire::{GuardLimits, Options};
 
@@ -64,29 +64,9 @@ impl OpenAnswer {
             .unwrap_or_default()
     }
 
-    /// The dialect in words: "UTF-8 with BOM, “;” delimited, CRLF line ends, row 1 is a heading".
+    /// The dialect in words ([`Dialect::describe`]).
     pub fn dialect_line(&self) -> String {
-        let d = &self.dialect;
-        let delim = match d.delimiter {
-            b'\t' => "tab".to_owned(),
-            x => format!("“{}”", x as char),
-        };
-        let ends = match d.line_ending {
-            LineEnding::Lf => "LF",
-            LineEnding::Crlf => "CRLF",
-            LineEnding::Cr => "CR",
-            LineEnding::None => "no",
-        };
-        format!(
-            "{}{}, {delim} delimited, {ends} line ends, {}",
-            d.encoding.name(),
-            if d.bom_len > 0 { " with BOM" } else { "" },
-            if d.has_header {
-                "row 1 is a heading"
-            } else {
-                "no heading row"
-            }
-        )
+        self.dialect.describe()
     }
 }
 

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use rollcall_shared::map::{column_label, Source};
-use rollcall_shared::read::LineEnding;
 use rollcall_shared::validate::{Severity, Validation};
 use rollcall_shared::{open, Opened, Pipeline};
 use serde_json::{json, Map, Value};
@@ -72,28 +71,7 @@ pub fn validate_with(
 }
 
 pub fn describe(path: &Path, o: &Opened, rows: u32) -> String {
-    let d = &o.dialect;
-    let delim = match d.delimiter {
-        b'\t' => "tab".to_owned(),
-        c => format!("'{}'", c as char),
-    };
-    let le = match d.line_ending {
-        LineEnding::Crlf => "CRLF",
-        LineEnding::Lf => "LF",
-        LineEnding::Cr => "CR",
-        LineEnding::None => "no",
-    };
-    format!(
-        "{}: {}{}, {delim}-delimited, {le} line ends, {}; {rows} rows",
-        path.display(),
-        d.encoding.name(),
-        if d.bom_len > 0 { " with BOM" } else { "" },
-        if d.has_header {
-            "heading row"
-        } else {
-            "no heading row"
-        },
-    )
+    format!("{}: {}; {rows} rows", path.display(), o.dialect.describe())
 }
 
 pub fn file_json(o: &Opened, rows: u32) -> Value {

@@ -229,6 +229,8 @@ pub trait StoreCommon {
     fn upsert_school(&mut self, d: DistrictId, code: &str, name: &str) -> Result<(), DbError>;
     /// (school code, active users) for every code active users have.
     fn active_users_by_school(&mut self, d: DistrictId) -> Result<Vec<(String, i64)>, DbError>;
+    /// Active users at one school.
+    fn active_users_at(&mut self, d: DistrictId, code: &str) -> Result<i64, DbError>;
     fn school(&mut self, d: DistrictId, code: &str) -> Result<Option<(String, String)>, DbError>;
     fn insert_school(&mut self, d: DistrictId, code: &str, name: &str) -> Result<(), DbError>;
     fn rename_school(&mut self, d: DistrictId, code: &str, name: &str) -> Result<(), DbError>;
@@ -245,6 +247,7 @@ pub trait StoreCommon {
     fn add_members(&mut self, d: DistrictId, group: i64, users: &[i64]) -> Result<(), DbError>;
     /// (group, members) for every group with members.
     fn group_sizes(&mut self, d: DistrictId) -> Result<Vec<(i64, i64)>, DbError>;
+    fn group_size(&mut self, d: DistrictId, id: i64) -> Result<i64, DbError>;
     /// A group's name.
     fn group(&mut self, d: DistrictId, id: i64) -> Result<Option<String>, DbError>;
     fn group_named(&mut self, d: DistrictId, name: &str) -> Result<Option<i64>, DbError>;

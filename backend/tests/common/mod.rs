@@ -215,6 +215,17 @@ impl App {
         .to_request("alpha", options, false, None)
     }
 
+    /// Alpha's admin submits a change request (as the browser does), with extra headers.
+    pub async fn submit_request(
+        &self,
+        req: &rollcall_shared::wire::ChangeRequest,
+        headers: &[(&str, String)],
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let body = req.to_json().expect("serializes");
+        self.call("POST", "/api/imports", Some(&self.a), Some(body), headers)
+            .await
+    }
+
     pub async fn login(&self, email: &str) -> String {
         let (s, _, b) = self
             .call(

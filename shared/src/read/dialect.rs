@@ -33,6 +33,33 @@ pub struct Dialect {
     pub has_header: bool,
 }
 
+impl Dialect {
+    /// The dialect in words, as the CLI and the browser say it: "UTF-8 with BOM, “;” delimited,
+    /// CRLF line ends, row 1 is a heading".
+    pub fn describe(&self) -> String {
+        let delim = match self.delimiter {
+            b'\t' => "tab".to_owned(),
+            x => format!("“{}”", x as char),
+        };
+        let ends = match self.line_ending {
+            LineEnding::Lf => "LF",
+            LineEnding::Crlf => "CRLF",
+            LineEnding::Cr => "CR",
+            LineEnding::None => "no",
+        };
+        format!(
+            "{}{}, {delim} delimited, {ends} line ends, {}",
+            self.encoding.name(),
+            if self.bom_len > 0 { " with BOM" } else { "" },
+            if self.has_header {
+                "row 1 is a heading"
+            } else {
+                "no heading row"
+            }
+        )
+    }
+}
+
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 const SAMPLE_ROWS: usize = 200;
 /// Bytes fed to the sample's reader at a time.

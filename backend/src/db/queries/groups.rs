@@ -60,6 +60,13 @@ macro_rules! group_queries {
                 .select((group_members::group_id, diesel::dsl::count_star()))
                 .load(self)?)
         }
+        fn group_size(&mut self, d: DistrictId, id: i64) -> Result<i64, DbError> {
+            Ok(group_members::table
+                .filter(group_members::district_id.eq(d))
+                .filter(group_members::group_id.eq(id))
+                .count()
+                .get_result(self)?)
+        }
         fn group(&mut self, d: DistrictId, id: i64) -> Result<Option<String>, DbError> {
             Ok(groups::table
                 .find((d, id))

@@ -12,19 +12,18 @@ macro_rules! school_queries {
                 .load(self)?)
         }
         fn upsert_school(&mut self, d: DistrictId, code: &str, name: &str) -> Result<(), DbError> {
-            let n = diesel::update(schools::table.find((d, code)))
-                .set(schools::name.eq(name))
-                .execute(self)?;
-            if n == 0 {
-                diesel::insert_into(schools::table)
-                    .values((
-                        schools::district_id.eq(d),
-                        schools::sis_code.eq(code),
-                        schools::name.eq(name),
-                    ))
-                    .execute(self)?;
+            match self.school(d, code)? {
+                Some(_) => self.rename_school(d, code, name),
+                None => self.insert_school(d, code, name),
             }
-            Ok(())
+        }
+        fn active_users_at(&mut self, d: DistrictId, code: &str) -> Result<i64, DbError> {
+            Ok(users::table
+                .filter(users::district_id.eq(d))
+                .filter(users::school.eq(code))
+                .filter(users::status.eq("active"))
+                .count()
+                .get_result(self)?)
         }
         fn active_users_by_school(&mut self, d: DistrictId) -> Result<Vec<(String, i64)>, DbError> {
             Ok(users::table

@@ -83,10 +83,7 @@ pub async fn patch_group(
         c.rename_group(d, id, &n2)?;
         Ok(Ok(()))
     })?);
-    let members = db!(state, |c| Ok(c.group_sizes(d)?))
-        .into_iter()
-        .find(|(g, _)| *g == id)
-        .map_or(0, |(_, n)| n.max(0) as u64);
+    let members = db!(state, |c| Ok(c.group_size(d, id)?)).max(0) as u64;
     Ok(HttpResponse::Ok().json(GroupInfo { id, name, members }))
 }
 

@@ -107,11 +107,7 @@ pub async fn patch_school(
                 current = new;
             }
         }
-        let active = c
-            .active_users_by_school(d)?
-            .into_iter()
-            .find(|(s, _)| *s == current)
-            .map_or(0, |(_, n)| n.max(0) as u64);
+        let active = c.active_users_at(d, &current)?.max(0) as u64;
         Ok(Ok(SchoolInfo {
             sis_code: current,
             name,
@@ -131,11 +127,7 @@ pub async fn delete_school(
         if c.school(d, &code)?.is_none() {
             return Ok(Err(ApiError::not_found()));
         }
-        let active = c
-            .active_users_by_school(d)?
-            .into_iter()
-            .find(|(s, _)| *s == code)
-            .map_or(0, |(_, n)| n);
+        let active = c.active_users_at(d, &code)?;
         if active > 0 {
             return Ok(Err(ApiError::new(
                 ErrorCode::SchoolInUse,
