@@ -63,12 +63,12 @@ async fn schools_are_added_renamed_recoded_and_removed_and_files_use_them() {
         // The same code twice, a blank name, an unknown field: refused with a code.
         for (b, code) in [
             (json!({"sis_code": "204", "name": "Again"}), "school_exists"),
-            (json!({"sis_code": "205", "name": "  "}), "invalid_json"),
+            (json!({"sis_code": "205", "name": "  "}), "invalid_record"),
             (
                 json!({"sis_code": "205", "name": "X", "id": 3}),
                 "invalid_json",
             ),
-            (json!({"sis_code": "2\n05", "name": "X"}), "invalid_json"),
+            (json!({"sis_code": "2\n05", "name": "X"}), "invalid_record"),
         ] {
             let (s, v) = app
                 .send("POST", "/api/schools", &app.a, body(b.clone()), &[])
@@ -413,7 +413,7 @@ async fn groups_are_managed_and_filled_by_an_import() {
         let id = g["id"].as_i64().expect("id");
         for (b, code) in [
             (json!({"name": "Robotics"}), "group_exists"),
-            (json!({"name": ""}), "invalid_json"),
+            (json!({"name": ""}), "invalid_record"),
             (json!({"title": "x"}), "invalid_json"),
         ] {
             let (s, v) = app

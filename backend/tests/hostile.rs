@@ -285,6 +285,11 @@ fn cross_district(route: &str) -> Option<(&'static str, StatusCode)> {
         "/api/schools/{code}" => ("A9", StatusCode::NOT_FOUND),
         "/api/groups/{id}" | "/api/groups/{id}/members" => ("2", StatusCode::NOT_FOUND),
         "/api/groups/{id}/members/{user_id}" => ("2", StatusCode::NOT_FOUND),
+        "/api/users/{id}"
+        | "/api/users/{id}/archive"
+        | "/api/users/{id}/restore"
+        | "/api/users/{id}/history"
+        | "/api/users/{id}/password-link" => ("1", StatusCode::NOT_FOUND),
         "/api/session"
         | "/api/password"
         | "/api/me"
@@ -375,7 +380,9 @@ async fn the_access_matrix_covers_every_route() {
                 ("POST", "/api/schools") | ("POST", "/api/groups") => {
                     assert_eq!(s, StatusCode::BAD_REQUEST)
                 }
-                ("PUT", "/api/groups/{id}/members/{user_id}") => assert_eq!(s, want),
+                ("PUT", "/api/groups/{id}/members/{user_id}") | ("PATCH", "/api/users/{id}") => {
+                    assert_eq!(s, want)
+                }
                 ("PUT", _) | ("PATCH", _) => assert_eq!(s, StatusCode::BAD_REQUEST),
                 ("DELETE", "/api/session") => {
                     assert_eq!(s, StatusCode::NO_CONTENT, "signs beta out, only beta");

@@ -57,6 +57,8 @@ codes! {
     InvalidChangeRequest = "invalid_change_request",
     UnreadableFile = "unreadable_file",
     StaleRevision = "stale_revision",
+    /// An edit without `If-Match`: the revision it was made against.
+    RevisionRequired = "revision_required",
     GuardNotAcknowledged = "guard_not_acknowledged",
     IdempotencyKeyReused = "idempotency_key_reused",
     // The server's verification.
@@ -65,6 +67,7 @@ codes! {
     NotActive = "not_active",
     NotArchived = "not_archived",
     ManagedBySync = "managed_by_sync",
+    KeepActive = "keep_active",
     OutOfScope = "out_of_scope",
     InvalidRecord = "invalid_record",
     DuplicateDistrictId = "duplicate_district_id",
@@ -78,6 +81,9 @@ codes! {
     LinkUsed = "link_used",
     LinkExpired = "link_expired",
     NotQueued = "not_queued",
+    /// A set-password link asked for a user it cannot reach (archived, no email, or no public
+    /// address to link to).
+    NoMailbox = "no_mailbox",
     // Rolling back.
     NotCompleted = "not_completed",
     ChangedLater = "changed_later",

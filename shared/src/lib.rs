@@ -9,6 +9,7 @@
 //! (rows → records + issues), driven by [`engine`]; [`write`] is the way back out to CSV.
 
 pub mod api;
+pub mod console;
 pub mod engine;
 pub mod error_code;
 pub mod fields;

@@ -136,6 +136,48 @@ pub enum Change {
 }
 
 impl Change {
+    /// The change that sets field `f` to `text` as a person typed it (a form on the user's
+    /// page): read by the field's own type, as a change request's value is (blank: no value,
+    /// which a required field refuses). Yes/no fields take `Y`/`N`; a password or a status is
+    /// not a field change.
+    pub fn from_text(f: Field, text: &str) -> Result<Change, FieldError> {
+        let t = text.trim();
+        let value = match f {
+            Field::Password | Field::Status => {
+                return Err(FieldError::new(
+                    crate::issue_code::IssueCode::InvalidFileValue,
+                    format!("{} is not changed on this page", f.label()),
+                ))
+            }
+            _ if t.is_empty() => serde_json::Value::Null,
+            Field::LimitedEnglish | Field::EconDisadvantaged => {
+                match crate::fields::parse_bool(t) {
+                    Ok(Some(b)) => serde_json::Value::Bool(b),
+                    Ok(None) => serde_json::Value::Null,
+                    Err(e) => {
+                        return Err(FieldError::new(
+                            crate::issue_code::IssueCode::InvalidBoolean,
+                            e.to_string(),
+                        ))
+                    }
+                }
+            }
+            _ => serde_json::Value::String(t.to_owned()),
+        };
+        let mut one = serde_json::Map::new();
+        one.insert(f.name().to_owned(), value);
+        serde_json::from_value(serde_json::Value::Object(one)).map_err(|e| {
+            let text = e.to_string();
+            let code =
+                FieldError::code_in(&text).unwrap_or(crate::issue_code::IssueCode::MissingRequired);
+            let message = match text.rfind(" [") {
+                Some(at) => text[..at].to_owned(),
+                None => format!("{} needs a value", f.label()),
+            };
+            FieldError::new(code, message)
+        })
+    }
+
     pub fn field(&self) -> Field {
         match self {
             Change::SisId(_) => Field::SisId,
@@ -243,6 +285,9 @@ pub struct RosterUser {
     pub status: UserStatus,
     /// The sync that owns the user (`Clever`, `ClassLink`, …); `None` for users from files.
     pub managed_by: Option<String>,
+    /// "Prevent archive": never archived for being missing from a file (the admin's choice).
+    #[serde(default)]
+    pub keep_active: bool,
 }
 
 /// The district's current users, at a revision.

@@ -94,6 +94,8 @@ pub enum ArchiveReason {
     Missing,
     /// In the file with a status that is not active.
     Inactive,
+    /// An admin archived the user from its page.
+    Manual,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +132,17 @@ pub struct ChangeRequest {
     /// added to the group; new users are added as they are created).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<UserId>,
+    /// "Keep active" turned on or off (an admin's edit on a user's page).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keep_active: Vec<KeepActive>,
+}
+
+/// A user's "keep active" flag, as a request sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeepActive {
+    pub id: UserId,
+    pub keep_active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

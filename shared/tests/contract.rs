@@ -88,3 +88,29 @@ fn a_bad_value_gets_the_same_code_from_the_browser_and_the_server() {
         );
     }
 }
+
+/// A value typed into the user page's form is read by the field's type, with the validator's
+/// code: the same table of bad values as a file's cells.
+#[test]
+fn a_typed_value_is_a_change_by_the_same_rules() {
+    use rollcall_shared::plan::Change;
+    for (field, raw) in rollcall_shared::testgen::bad_values() {
+        if matches!(field, Field::Password | Field::Status) || raw.trim().is_empty() {
+            continue;
+        }
+        let typed = Change::from_text(field, &raw).map_err(|e| e.code);
+        assert_eq!(typed.err(), browser_code(field, &raw), "{field:?} {raw:?}");
+    }
+    assert_eq!(
+        Change::from_text(Field::Email, " Ann@X.org "),
+        Ok(Change::Email(
+            rollcall_shared::fields::Email::parse("ann@x.org").ok()
+        ))
+    );
+    assert_eq!(
+        Change::from_text(Field::MiddleName, ""),
+        Ok(Change::MiddleName(None))
+    );
+    assert!(Change::from_text(Field::FirstName, " ").is_err());
+    assert!(Change::from_text(Field::Password, "long enough password").is_err());
+}

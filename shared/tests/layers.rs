@@ -37,6 +37,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "api",
         &["error_code", "fields", "plan", "validate", "wire", "user"],
     ),
+    ("console", &["api", "fields", "user"]),
     (
         "import",
         &["api", "fields", "map", "plan", "validate", "wire"],

@@ -165,6 +165,42 @@ fn sync_owned_users_are_skipped_and_never_archived() {
 }
 
 #[test]
+fn keep_active_users_missing_from_a_file_are_skipped_and_never_archived() {
+    let mut r = roster(&pass(&[ANN, BO, CY]), "users.csv");
+    r.users[1].keep_active = true;
+    let p = plan_of(&pass(&[ANN]), &r, "users.csv");
+    let archived: Vec<&str> = p.archives.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(archived, ["T3"], "Bo is kept, Cy is not");
+    assert_eq!(p.skipped.len(), 1);
+    assert_eq!(
+        (
+            p.skipped[0].reason,
+            p.skipped[0].key.as_str(),
+            p.skipped[0].row
+        ),
+        (SkipReason::KeepActive, "S2", 0)
+    );
+    // The flag survives the roster's encoding, and the server refuses to archive a kept user
+    // even from a request made by hand.
+    assert_eq!(codec::decode(&codec::encode(&r)).ok().as_ref(), Some(&r));
+    let mut req = p.to_request("demo", &Options::default(), true, None);
+    req.archives.push(rollcall_shared::wire::Archive {
+        id: r.users[1].id,
+        reason: ArchiveReason::Manual,
+    });
+    assert_eq!(
+        verify(&req, &r, None, GuardLimits::default()),
+        Err(VerifyError::KeepActive(r.users[1].id))
+    );
+    // Turned off in the same request, the archive is accepted.
+    req.keep_active.push(rollcall_shared::wire::KeepActive {
+        id: r.users[1].id,
+        keep_active: false,
+    });
+    assert_eq!(verify(&req, &r, None, GuardLimits::default()), Ok(()));
+}
+
+#[test]
 fn classworks_conflict_imported_wins_or_existing_wins() {
     let head = "First Name,Last Name,District ID,User Type,Grade,Email Address,School SIS ID,Middle Name\n";
     let r = roster(&format!("{head}Bob,Smith,1001,0,5,,101,\n"), "f.csv");

@@ -326,6 +326,21 @@ pub fn apply_rows<C: Store>(
             after.insert(id.0, row);
         }
     }
+    for k in &req.keep_active {
+        let Some(&i) = index.get(&k.id.0) else {
+            continue;
+        };
+        let before = &rows[i];
+        let mut row = after.remove(&k.id.0).unwrap_or_else(|| before.clone());
+        row.keep_active = k.keep_active;
+        row.updated_at = now;
+        touched
+            .entry(k.id.0)
+            .or_insert_with(|| (vec![], before.clone()))
+            .0
+            .push("keep_active");
+        after.insert(k.id.0, row);
+    }
     let pairs: Vec<(&UserRow, &UserRow)> = after
         .values()
         .map(|row| (&rows[index[&row.id]], row))
@@ -344,6 +359,7 @@ pub fn apply_rows<C: Store>(
                     serde_json::to_string(&before)
                         .map_err(|e| DbError::Conflict(format!("before-image: {e}")))?,
                 ),
+                after_image: None,
             })
         })
         .collect::<Result<Vec<ChangeRow>, DbError>>()?;
@@ -474,18 +490,16 @@ pub fn mail_after<C: Store>(
         };
         let body = match import.link_base.as_deref() {
             Some(base) => {
-                // The link names its district (the lookup is scoped) and a secret kept hashed.
-                let secret = crate::secret::new_token("");
-                c.insert_password_link(
-                    district.id,
-                    &crate::secret::token_hash(&secret),
+                let intro = format!("an account was created for you in {}", district.name);
+                password_link_body(
+                    c,
+                    district,
                     first + k as i64,
-                    now + LINK_DAYS * 86_400_000,
-                )?;
-                format!(
-                    "Hello {}, an account was created for you in {}.\n\nChoose your password here (the link works once, for {LINK_DAYS} days):\n{base}/#/set-password/{}.{secret}\n\nIf you did not expect this mail, ignore it.",
-                    new.data.first_name, district.name, district.id.0
-                )
+                    &new.data.first_name,
+                    &intro,
+                    base,
+                    now,
+                )?
             }
             None => {
                 tracing::warn!(
@@ -507,6 +521,31 @@ pub fn mail_after<C: Store>(
         )?;
     }
     Ok(())
+}
+
+/// A new single-use set-password link for `user` (its secret kept hashed, good for
+/// [`LINK_DAYS`]), and the mail's text that carries it. The link names its district (the
+/// lookup is scoped).
+pub fn password_link_body<C: Store>(
+    c: &mut C,
+    district: &DistrictRow,
+    user: i64,
+    first_name: &str,
+    intro: &str,
+    base: &str,
+    now: i64,
+) -> Result<String, DbError> {
+    let secret = crate::secret::new_token("");
+    c.insert_password_link(
+        district.id,
+        &crate::secret::token_hash(&secret),
+        user,
+        now + LINK_DAYS * 86_400_000,
+    )?;
+    Ok(format!(
+        "Hello {first_name}, {intro}.\n\nChoose your password here (the link works once, for {LINK_DAYS} days):\n{base}/#/set-password/{}.{secret}\n\nIf you did not expect this mail, ignore it.",
+        district.id.0
+    ))
 }
 
 /// Seals the requests stored before passwords were hashed at submit: a queued import's

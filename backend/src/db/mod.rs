@@ -215,6 +215,7 @@ pub enum Counter {
     Group,
     Admin,
     Mail,
+    Token,
 }
 
 /// The queries whose Diesel code is the same on both backends (stamped out by `store_impl!`).
@@ -287,6 +288,21 @@ pub trait StoreCommon {
     fn users_by_ids(&mut self, d: DistrictId, ids: &[i64]) -> Result<Vec<UserRow>, DbError>;
     fn users_page(&mut self, d: DistrictId, f: &UserFilter)
         -> Result<(Vec<UserRow>, i64), DbError>;
+    fn user(&mut self, d: DistrictId, id: i64) -> Result<Option<UserRow>, DbError>;
+    fn user_groups(&mut self, d: DistrictId, id: i64) -> Result<Vec<(i64, String)>, DbError>;
+    fn user_changes(&mut self, d: DistrictId, id: i64) -> Result<Vec<ChangeRow>, DbError>;
+    fn imports_of_user(
+        &mut self,
+        d: DistrictId,
+        id: i64,
+        numbers: &[i64],
+    ) -> Result<Vec<ImportMeta>, DbError>;
+    fn set_after_images(
+        &mut self,
+        d: DistrictId,
+        number: ImportNo,
+        images: &[(i64, String)],
+    ) -> Result<(), DbError>;
     fn update_user(&mut self, row: &UserRow) -> Result<(), DbError>;
     fn set_status(
         &mut self,
@@ -347,6 +363,7 @@ pub trait StoreCommon {
         d: DistrictId,
         hash: &str,
     ) -> Result<Option<(i64, i64, Option<i64>)>, DbError>;
+    fn burn_links_of(&mut self, d: DistrictId, user: i64, now: i64) -> Result<usize, DbError>;
     fn use_password_link(&mut self, d: DistrictId, hash: &str, now: i64) -> Result<bool, DbError>;
     fn set_user_password(
         &mut self,

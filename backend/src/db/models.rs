@@ -68,6 +68,9 @@ pub struct UserRow {
     pub managed_by: Option<String>,
     pub password_hash: Option<String>,
     pub updated_at: i64,
+    /// Before-images written before this column existed read as `false`.
+    #[serde(default)]
+    pub keep_active: bool,
 }
 
 pub fn status_str(s: UserStatus) -> &'static str {
@@ -106,6 +109,7 @@ impl UserRow {
             managed_by: None,
             password_hash,
             updated_at: now,
+            keep_active: false,
         }
     }
 
@@ -122,6 +126,7 @@ impl UserRow {
                 other => return Err(self.corrupt("status", other)),
             },
             managed_by: self.managed_by.clone(),
+            keep_active: self.keep_active,
         })
     }
 
@@ -193,9 +198,11 @@ impl UserRow {
             self.password_hash.clone(),
             self.updated_at,
         );
+        let keep_active = self.keep_active;
         *self = UserRow::from_data(keep.0, keep.1, d, UserStatus::Active, keep.4, keep.5);
         self.status = keep.2;
         self.managed_by = keep.3;
+        self.keep_active = keep_active;
     }
 }
 
@@ -264,6 +271,9 @@ pub struct ChangeRow {
     pub user_id: i64,
     pub action: String,
     pub before: Option<String>,
+    /// The user's row as the import left it, kept when the import is rolled back (its history
+    /// still shows what it did).
+    pub after_image: Option<String>,
 }
 
 impl ChangeRow {

@@ -118,6 +118,17 @@ fn rollback_in_txn<C: Store>(
         .iter()
         .filter_map(|(id, before)| Some((*by_id.get(id)?, before)))
         .collect();
+    // The rows as the import left them (no later import changed them): its history keeps them.
+    let images = changes
+        .iter()
+        .filter_map(|ch| by_id.get(&ch.user_id).map(|r| (ch.user_id, *r)))
+        .map(|(id, r)| {
+            serde_json::to_string(r)
+                .map(|j| (id, j))
+                .map_err(|e| DbError::Conflict(format!("after-image: {e}")))
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+    c.set_after_images(d, number, &images)?;
     // Those it created go first: a restored user may take back a key one of them holds.
     c.delete_users(d, &created)?;
     write_users(c, &pairs, &mut |_| Ok::<(), RollbackError>(()))?;

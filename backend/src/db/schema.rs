@@ -15,6 +15,7 @@ diesel::table! {
         next_admin_id -> BigInt,
         next_mail_id -> BigInt,
         public_url -> Nullable<Text>,
+        next_token_id -> BigInt,
     }
 }
 
@@ -47,6 +48,7 @@ diesel::table! {
         managed_by -> Nullable<Text>,
         password_hash -> Nullable<Text>,
         updated_at -> BigInt,
+        keep_active -> Bool,
     }
 }
 
@@ -91,6 +93,10 @@ diesel::table! {
         token_hash -> Text,
         name -> Text,
         created_at -> BigInt,
+        id -> BigInt,
+        sync -> Nullable<Text>,
+        last_used_at -> Nullable<BigInt>,
+        expires_at -> Nullable<BigInt>,
     }
 }
 
@@ -154,6 +160,7 @@ diesel::table! {
         user_id -> BigInt,
         action -> Text,
         before -> Nullable<Text>,
+        after_image -> Nullable<Text>,
     }
 }
 

@@ -34,11 +34,12 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         NotASession | BadRequest | InvalidJson | InvalidQuery | InvalidPath | InvalidPage
         | InvalidSet | InvalidGuard | InvalidApplyAt | TooLong => StatusCode::BAD_REQUEST,
         StaleRevision => StatusCode::PRECONDITION_FAILED,
+        RevisionRequired => StatusCode::PRECONDITION_REQUIRED,
         GuardNotAcknowledged | NotCompleted | ChangedLater | RollbackConflict | Conflict
-        | SchoolExists | SchoolInUse | GroupExists | NotQueued => StatusCode::CONFLICT,
+        | SchoolExists | SchoolInUse | GroupExists | NotQueued | NoMailbox => StatusCode::CONFLICT,
         UnsupportedVersion | InvalidChangeRequest | UnreadableFile | IdempotencyKeyReused
         | InvalidPassword | UnknownUser | UserTwice | NotActive | NotArchived | ManagedBySync
-        | OutOfScope | InvalidRecord | DuplicateDistrictId | DuplicateEmail => {
+        | KeepActive | OutOfScope | InvalidRecord | DuplicateDistrictId | DuplicateEmail => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Busy | DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,

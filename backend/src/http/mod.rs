@@ -169,6 +169,11 @@ api_routes! {
     "/imports/{number}/cancel" { POST => cancel }
     "/users" { GET => users }
     "/users/export.csv" { GET => export }
+    "/users/{id}" { GET => user_detail, PATCH => patch_user }
+    "/users/{id}/archive" { POST => archive_user }
+    "/users/{id}/restore" { POST => restore_user }
+    "/users/{id}/history" { GET => user_history }
+    "/users/{id}/password-link" { POST => send_password_link }
     "/outbox" { GET => outbox }
 }
 

@@ -32,12 +32,18 @@ impl Roster {
                 self.users[i].status = UserStatus::Archived;
             }
         }
+        for k in &req.keep_active {
+            if let Some(&i) = index.get(&k.id) {
+                self.users[i].keep_active = k.keep_active;
+            }
+        }
         for c in &req.creates {
             self.users.push(RosterUser {
                 id: next_id(),
                 data: c.data.clone(),
                 status: UserStatus::Active,
                 managed_by: None,
+                keep_active: false,
             });
         }
         self.revision += 1;

@@ -84,7 +84,7 @@ pub fn encode(r: &Roster) -> Vec<u8> {
         prev = x.id.0;
     }
     for x in u {
-        out.push(u8::from(x.status == UserStatus::Archived));
+        out.push(u8::from(x.status == UserStatus::Archived) | (u8::from(x.keep_active) << 1));
         out.push(x.data.role.code());
         out.push(x.data.grade.map_or(NONE, Grade::code));
         out.push(tri(x.data.limited_english));
@@ -237,6 +237,9 @@ pub fn decode(bytes: &[u8]) -> Result<Roster, CodecError> {
     let mut users = Vec::with_capacity(n);
     for i in 0..n {
         let [status, role, grade, le, ed] = fixed[i];
+        if status > 3 {
+            return Err(CodecError::Invalid("status".into()));
+        }
         let school = typed(word(&mut c)?.unwrap_or(""), "school", SchoolCode::parse)?;
         let scope = typed(word(&mut c)?.unwrap_or(""), "scope", Scope::parse)?;
         let managed_by = word(&mut c)?.map(str::to_owned);
@@ -272,12 +275,12 @@ pub fn decode(bytes: &[u8]) -> Result<Roster, CodecError> {
                 econ_disadvantaged: tri(ed),
                 scope,
             },
-            status: if status == 1 {
-                UserStatus::Archived
-            } else {
-                UserStatus::Active
+            status: match status & 1 {
+                1 => UserStatus::Archived,
+                _ => UserStatus::Active,
             },
             managed_by,
+            keep_active: status & 2 != 0,
         });
     }
     Ok(Roster {

@@ -451,6 +451,18 @@ pub fn plan_indexed(
             continue;
         }
         if u.managed_by.is_none() && claimed[ui] == NONE {
+            if u.keep_active {
+                skipped.push(Skipped {
+                    row: 0,
+                    key: u.data.key(),
+                    reason: SkipReason::KeepActive,
+                    message: format!(
+                        "{} {} is not in the file and is kept active (\"keep active\" is on)",
+                        u.data.first_name, u.data.last_name
+                    ),
+                });
+                continue;
+            }
             archived_now[ui] = true;
             g.archives += 1;
             archives.push(PlannedArchive {
@@ -569,6 +581,7 @@ impl Roster {
                 data,
                 status: UserStatus::Active,
                 managed_by: None,
+                keep_active: false,
             })
             .collect();
         Roster { revision, users }

@@ -46,6 +46,8 @@ pub enum SkipReason {
     InactiveNotInRoster,
     /// The row has errors (the plan cannot be submitted until they are fixed).
     RowHasErrors,
+    /// Missing from the file, but marked "keep active" (row 0: the user has no row).
+    KeepActive,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,6 +189,7 @@ impl Plan {
             } else {
                 Vec::new()
             },
+            keep_active: Vec::new(),
         }
     }
 }

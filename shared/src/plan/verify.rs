@@ -31,6 +31,8 @@ pub enum VerifyError {
     NotArchived(UserId),
     #[error("user {id:?} is managed by {sync}; files cannot change it")]
     ManagedBySync { id: UserId, sync: String },
+    #[error("user {0:?} is marked \"keep active\": turn that off before archiving them")]
+    KeepActive(UserId),
     #[error("user {id:?} is in scope `{scope}`, which this request does not cover")]
     OutOfScope { id: UserId, scope: String },
     #[error("row {row}: {message}")]
@@ -70,6 +72,7 @@ impl VerifyError {
             VerifyError::NotActive(_) => ErrorCode::NotActive,
             VerifyError::NotArchived(_) => ErrorCode::NotArchived,
             VerifyError::ManagedBySync { .. } => ErrorCode::ManagedBySync,
+            VerifyError::KeepActive(_) => ErrorCode::KeepActive,
             VerifyError::OutOfScope { .. } => ErrorCode::OutOfScope,
             VerifyError::InvalidRecord { .. } => ErrorCode::InvalidRecord,
             VerifyError::DuplicateDistrictId(_) => ErrorCode::DuplicateDistrictId,
@@ -272,12 +275,29 @@ pub fn verify(
             .or_insert_with(|| (user.data.clone(), user.status))
             .1 = UserStatus::Active;
     }
+    // The flag as the request leaves it (an admin may turn it off and archive at once).
+    let mut keep_after: FxHashMap<UserId, bool> = FxHashMap::default();
+    for k in &req.keep_active {
+        let i = lookup(k.id)?;
+        if keep_after.insert(k.id, k.keep_active).is_some() {
+            return Err(VerifyError::UserTwice(k.id));
+        }
+        if let Some(sync) = &roster.users[i].managed_by {
+            return Err(VerifyError::ManagedBySync {
+                id: k.id,
+                sync: sync.clone(),
+            });
+        }
+    }
     let mut archived_per_scope: BTreeMap<String, u32> = BTreeMap::new();
     for a in &req.archives {
         let i = lookup(a.id)?;
         let user = &roster.users[i];
         if user.status != UserStatus::Active {
             return Err(VerifyError::NotActive(a.id));
+        }
+        if keep_after.get(&a.id).copied().unwrap_or(user.keep_active) {
+            return Err(VerifyError::KeepActive(a.id));
         }
         if let Some(sync) = &user.managed_by {
             return Err(VerifyError::ManagedBySync {

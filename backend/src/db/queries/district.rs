@@ -77,6 +77,10 @@ macro_rules! district_queries {
                     .set(districts::next_mail_id.eq(districts::next_mail_id + 1))
                     .returning(districts::next_mail_id)
                     .get_result::<i64>(self)?,
+                Counter::Token => diesel::update(districts::table.find(d))
+                    .set(districts::next_token_id.eq(districts::next_token_id + 1))
+                    .returning(districts::next_token_id)
+                    .get_result::<i64>(self)?,
             };
             Ok(next - 1)
         }

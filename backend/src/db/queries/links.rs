@@ -36,6 +36,17 @@ macro_rules! link_queries {
                 .first(self)
                 .optional()?)
         }
+        /// Burns every unused link of `user` (a new one replaces them).
+        fn burn_links_of(&mut self, d: DistrictId, user: i64, now: i64) -> Result<usize, DbError> {
+            Ok(diesel::update(
+                password_links::table
+                    .filter(password_links::district_id.eq(d))
+                    .filter(password_links::user_id.eq(user))
+                    .filter(password_links::used_at.is_null()),
+            )
+            .set(password_links::used_at.eq(now))
+            .execute(self)?)
+        }
         /// Burns a link: `false` when it was already used (two tabs racing get one success).
         fn use_password_link(
             &mut self,

@@ -80,6 +80,68 @@ macro_rules! users_queries {
                 .load(self)?;
             Ok((rows, total))
         }
+        fn user(&mut self, d: DistrictId, id: i64) -> Result<Option<UserRow>, DbError> {
+            Ok(users::table
+                .find((d, id))
+                .select(UserRow::as_select())
+                .first(self)
+                .optional()?)
+        }
+        fn user_groups(&mut self, d: DistrictId, id: i64) -> Result<Vec<(i64, String)>, DbError> {
+            Ok(groups::table
+                .filter(groups::district_id.eq(d))
+                .filter(
+                    groups::id.eq_any(
+                        group_members::table
+                            .filter(group_members::district_id.eq(d))
+                            .filter(group_members::user_id.eq(id))
+                            .select(group_members::group_id),
+                    ),
+                )
+                .order(groups::name)
+                .select((groups::id, groups::name))
+                .load(self)?)
+        }
+        fn user_changes(&mut self, d: DistrictId, id: i64) -> Result<Vec<ChangeRow>, DbError> {
+            Ok(import_changes::table
+                .filter(import_changes::district_id.eq(d))
+                .filter(import_changes::user_id.eq(id))
+                .order(import_changes::import_number)
+                .select(ChangeRow::as_select())
+                .load(self)?)
+        }
+        /// The imports that touched user `id`: those with a change row for it, and the one that
+        /// created it.
+        fn imports_of_user(
+            &mut self,
+            d: DistrictId,
+            id: i64,
+            numbers: &[i64],
+        ) -> Result<Vec<ImportMeta>, DbError> {
+            Ok(imports::table
+                .filter(imports::district_id.eq(d))
+                .filter(
+                    imports::number
+                        .eq_any(numbers.to_vec())
+                        .or(imports::created_from.le(id).and(imports::created_to.gt(id))),
+                )
+                .order(imports::number)
+                .select(ImportMeta::as_select())
+                .load(self)?)
+        }
+        fn set_after_images(
+            &mut self,
+            d: DistrictId,
+            number: ImportNo,
+            images: &[(i64, String)],
+        ) -> Result<(), DbError> {
+            for (user, image) in images {
+                diesel::update(import_changes::table.find((d, number, *user)))
+                    .set(import_changes::after_image.eq(image))
+                    .execute(self)?;
+            }
+            Ok(())
+        }
         fn update_user(&mut self, row: &UserRow) -> Result<(), DbError> {
             diesel::update(users::table.find((row.district_id, row.id)))
                 .set(row)

@@ -197,6 +197,7 @@ pub async fn import_download(
             data,
             status: rollcall_shared::plan::UserStatus::Active,
             managed_by: None,
+            keep_active: false,
         });
     };
     for c in &req.creates {

@@ -11,6 +11,7 @@ mod password;
 mod roster;
 mod schools;
 mod session;
+mod user;
 mod users;
 
 pub use csv::*;
@@ -23,6 +24,7 @@ pub use password::*;
 pub use roster::*;
 pub use schools::*;
 pub use session::*;
+pub use user::*;
 pub use users::*;
 
 pub(crate) mod prelude {
@@ -56,13 +58,18 @@ use prelude::*;
 
 pub type Result<T> = std::result::Result<T, ApiError>;
 
-/// Bodies are parsed after the caller is known: an unauthenticated request learns nothing.
+/// Bodies are parsed after the caller is known: an unauthenticated request learns nothing. A
+/// value its field's type refuses is `invalid_record` with the validator's code (`"issue"`),
+/// as in a change request; any other fault is `invalid_json`.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(
-            ErrorCode::InvalidJson,
-            format!("The request body is not valid: {e}"),
-        )
+        let message = format!("The request body is not valid: {e}");
+        match rollcall_shared::fields::FieldError::code_in(&message) {
+            Some(issue) => {
+                ApiError::new(ErrorCode::InvalidRecord, message).with(json!({ "issue": issue }))
+            }
+            None => ApiError::new(ErrorCode::InvalidJson, message),
+        }
     })
 }
 

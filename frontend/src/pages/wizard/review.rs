@@ -48,6 +48,7 @@ pub(super) fn list_view(r: &PlanReport, kind: &'static str) -> AnyView {
                 let why = match a.reason {
                     ArchiveReason::Inactive => "status not active",
                     ArchiveReason::Missing => "missing from the file",
+                    ArchiveReason::Manual => "archived by an admin",
                 };
                 format!("{} (scope {}, {why})", a.key, a.scope)
             })
@@ -56,7 +57,10 @@ pub(super) fn list_view(r: &PlanReport, kind: &'static str) -> AnyView {
         _ => r
             .skipped
             .iter()
-            .map(|x| format!("row {} {}: {}", x.row, x.key, x.message))
+            .map(|x| match x.row {
+                0 => format!("{}: {}", x.key, x.message),
+                row => format!("row {row} {}: {}", x.key, x.message),
+            })
             .collect(),
     };
     if lines.is_empty() {
