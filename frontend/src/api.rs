@@ -186,8 +186,9 @@ impl Api {
         &self,
         path: &str,
         body: String,
+        headers: &[(&str, String)],
     ) -> Result<T, ApiError> {
-        self.send_json(Request::patch(&self.url(path)), body, &[])
+        self.send_json(Request::patch(&self.url(path)), body, headers)
             .await
     }
 

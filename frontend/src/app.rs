@@ -7,7 +7,7 @@ use crate::api::{load_base, Api};
 use crate::context::{ctx, load_session, Ctx, Page, Route};
 use crate::pages::{
     groups::Groups, history::History, login::Login, outbox::Outbox, schools::Schools,
-    set_password::SetPassword, settings::Settings, users::Users, wizard::Wizard,
+    set_password::SetPassword, settings::Settings, user::User, users::Users, wizard::Wizard,
 };
 
 #[component]
@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
                     Page::History => view! { <History selected=None/> }.into_any(),
                     Page::ImportDetail(n) => view! { <History selected=Some(n)/> }.into_any(),
                     Page::Users => view! { <Users/> }.into_any(),
+                    Page::User(n) => view! { <User id=n/> }.into_any(),
                     Page::Schools => view! { <Schools/> }.into_any(),
                     Page::Groups => view! { <Groups/> }.into_any(),
                     Page::Outbox => view! { <Outbox/> }.into_any(),
@@ -103,7 +104,9 @@ fn Header() -> impl IntoView {
     let page = Memo::new(move |_| cx.route.with(|r| r.page));
     let tab = move |p: Page, label: &'static str| {
         let active = move || {
-            page.get() == p || (p == Page::History && matches!(page.get(), Page::ImportDetail(_)))
+            page.get() == p
+                || (p == Page::History && matches!(page.get(), Page::ImportDetail(_)))
+                || (p == Page::Users && matches!(page.get(), Page::User(_)))
         };
         view! {
             <button class:active=active aria-current=move || if active() { "page" } else { "false" } on:click=move |_| { cx.flash.set(None); cx.go(p) }>{label}</button>

@@ -87,7 +87,7 @@ fn GroupRow(
         spawn_local(async move {
             match cx
                 .api()
-                .patch_json::<GroupInfo>(&format!("/api/groups/{id}"), body)
+                .patch_json::<GroupInfo>(&format!("/api/groups/{id}"), body, &[])
                 .await
             {
                 Ok(g) => {

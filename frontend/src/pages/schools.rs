@@ -110,7 +110,7 @@ fn SchoolRow(school: SchoolInfo, list: RwSignal<Option<Vec<SchoolInfo>>>) -> imp
         };
         let path = save_path.clone();
         spawn_local(async move {
-            match cx.api().patch_json::<SchoolInfo>(&path, body).await {
+            match cx.api().patch_json::<SchoolInfo>(&path, body, &[]).await {
                 Ok(s) => {
                     cx.info(format!("School {} saved.", s.sis_code));
                     reload(cx, list);

@@ -48,7 +48,7 @@ pub fn Settings() -> impl IntoView {
         spawn_local(async move {
             match cx
                 .api()
-                .patch_json::<DistrictSettings>("/api/district", body)
+                .patch_json::<DistrictSettings>("/api/district", body, &[])
                 .await
             {
                 Ok(s) => {
@@ -82,7 +82,7 @@ pub fn Settings() -> impl IntoView {
         let api = cx.api();
         spawn_local(async move {
             match api
-                .patch_json::<DistrictSettings>("/api/district", body)
+                .patch_json::<DistrictSettings>("/api/district", body, &[])
                 .await
             {
                 Ok(s) => {

@@ -3,7 +3,7 @@ use leptos::task::spawn_local;
 use rollcall_shared::api::UsersPage;
 
 use super::download;
-use crate::context::ctx;
+use crate::context::{ctx, Page, Route};
 
 fn enc(s: &str) -> String {
     js_sys::encode_uri_component(s)
@@ -91,7 +91,7 @@ pub fn Users() -> impl IntoView {
                 let (total, users) = (v.total, v.users);
                 let pages = (total + 49) / 50;
                 view! {
-                    <p class="muted" data-testid="user-count">{format!("{total} users")}</p>
+                    <p class="muted" data-testid="user-count">{if total == 1 { "1 user".to_owned() } else { format!("{total} users") }}</p>
                     {if users.is_empty() {
                         view! { <p>"No users match. Import a file to add users."</p> }.into_any()
                     } else {
@@ -99,10 +99,12 @@ pub fn Users() -> impl IntoView {
                             <div class="scroll"><table>
                                 <thead><tr><th>"District ID"</th><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Grade"</th><th>"School"</th><th>"Status"</th><th>"Scope"</th><th>"Source"</th></tr></thead>
                                 <tbody>
-                                    {users.into_iter().map(|u| view! {
+                                    {users.into_iter().map(|u| {
+                                        let id = u.id.0;
+                                        view! {
                                         <tr>
                                             <td>{u.sis_id}</td>
-                                            <td>{format!("{} {}", u.first_name, u.last_name)}</td>
+                                            <td><a href=Route::page(Page::User(id)).href() data-user=id>{format!("{} {}", u.first_name, u.last_name)}</a></td>
                                             <td>{u.email}</td>
                                             <td>{u.role}</td>
                                             <td>{u.grade}</td>
@@ -111,7 +113,7 @@ pub fn Users() -> impl IntoView {
                                             <td>{u.scope}</td>
                                             <td>{u.source}</td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table></div>
                         }.into_any()

@@ -63,6 +63,13 @@ macro_rules! users_queries {
                         lower(users::first_name.nullable())
                             .like(like.clone())
                             .or(lower(users::last_name.nullable()).like(like.clone()))
+                            .or(lower(
+                                users::first_name
+                                    .concat(" ")
+                                    .concat(users::last_name)
+                                    .nullable(),
+                            )
+                            .like(like.clone()))
                             .or(lower(users::email).like(like.clone()))
                             .or(lower(users::sis_id).like(like)),
                     );
