@@ -77,8 +77,17 @@ fn run_one<C: Store>(
     c: &mut C,
     import: &mut crate::db::models::ImportRow,
 ) -> Result<(), ApplyError> {
-    let req = SealedRequest::from_stored_json(import.request.as_bytes())
+    let mut req = SealedRequest::from_stored_json(import.request.as_bytes())
         .map_err(|e| ApplyError::Db(DbError::Conflict(e.to_string())))?;
+    // The sync it was made for is the import's, not the stored request's (never a client's).
+    let source = match import.source.as_deref() {
+        None => None,
+        Some(s) => Some(
+            rollcall_shared::user::SyncName::parse(s)
+                .ok_or_else(|| ApplyError::Db(DbError::Corrupt(format!("import source `{s}`"))))?,
+        ),
+    };
+    req.set_source(source);
     let d = import.meta.district_id;
     let mut out = import.clone();
     c.write_txn(d, |c| {

@@ -289,7 +289,8 @@ fn cross_district(route: &str) -> Option<(&'static str, StatusCode)> {
         | "/api/users/{id}/archive"
         | "/api/users/{id}/restore"
         | "/api/users/{id}/history"
-        | "/api/users/{id}/password-link" => ("1", StatusCode::NOT_FOUND),
+        | "/api/users/{id}/password-link"
+        | "/api/tokens/{id}" => ("1", StatusCode::NOT_FOUND),
         "/api/session"
         | "/api/password"
         | "/api/me"
@@ -301,7 +302,8 @@ fn cross_district(route: &str) -> Option<(&'static str, StatusCode)> {
         | "/api/imports/csv"
         | "/api/users"
         | "/api/users/export.csv"
-        | "/api/outbox" => ("", StatusCode::OK),
+        | "/api/outbox"
+        | "/api/tokens" => ("", StatusCode::OK),
         _ => return None,
     })
 }
@@ -330,6 +332,18 @@ async fn the_access_matrix_covers_every_route() {
             )
             .await;
         assert_eq!(s, StatusCode::NO_CONTENT);
+        // An alpha token that beta must neither see nor revoke.
+        {
+            let mut conn = app.state.db.get().expect("conn");
+            with_conn!(conn, |c| c.create_api_token(
+                &rollcall_backend::http::auth::token_hash("rct_alpha"),
+                rollcall_backend::db::DistrictId(1),
+                "Alpha Only nightly",
+                Some("Clever"),
+                None
+            ))
+            .expect("token");
+        }
         // An expired session: same answer as none.
         let expired = "rcs_expired-token";
         {
@@ -377,7 +391,7 @@ async fn the_access_matrix_covers_every_route() {
             match (*method, *route) {
                 ("POST", "/api/imports") => assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY),
                 ("POST", "/api/imports/csv") => assert_ne!(s, StatusCode::CREATED),
-                ("POST", "/api/schools") | ("POST", "/api/groups") => {
+                ("POST", "/api/schools") | ("POST", "/api/groups") | ("POST", "/api/tokens") => {
                     assert_eq!(s, StatusCode::BAD_REQUEST)
                 }
                 ("PUT", "/api/groups/{id}/members/{user_id}") | ("PATCH", "/api/users/{id}") => {

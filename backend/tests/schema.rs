@@ -170,8 +170,8 @@ fn tokens_and_logins_survive_the_move_to_district_keys() {
             })
             .expect("lookups");
         assert_eq!(
-            token,
-            Some((rollcall_backend::db::DistrictId(1), "nightly".to_owned())),
+            token.map(|t| (t.district_id, t.name, t.id)),
+            Some((rollcall_backend::db::DistrictId(1), "nightly".to_owned(), 1)),
             "{url}"
         );
         assert_eq!(

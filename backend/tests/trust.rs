@@ -419,7 +419,9 @@ async fn the_guard_is_the_districts_policy_not_the_clients() {
         with_conn!(app.db().get().unwrap(), |c| c.create_api_token(
             &rollcall_backend::http::auth::token_hash(token),
             A,
-            "nightly"
+            "nightly",
+            None,
+            None
         ))
         .unwrap();
         let policy = json!({"guard": {"percent": 80, "min": 5}})
@@ -837,7 +839,9 @@ async fn signing_out_an_api_token_is_refused_and_the_token_is_not_fooled() {
     with_conn!(app.db().get().unwrap(), |c| c.create_api_token(
         &rollcall_backend::http::auth::token_hash(token),
         A,
-        "nightly"
+        "nightly",
+        None,
+        None
     ))
     .unwrap();
     let (s, v) = app.send("DELETE", "/api/session", token, vec![], &[]).await;

@@ -413,3 +413,138 @@ async fn an_admin_sends_a_new_link_that_replaces_the_old_one() {
         );
     }
 }
+
+#[actix_web::test]
+async fn a_sync_token_owns_what_it_imports_and_admins_files_leave_it_alone() {
+    for url in backends("sync") {
+        let app = spawn_app(&url, Limits::default()).await;
+        let (s, v) = app
+            .send(
+                "POST",
+                "/api/tokens",
+                &app.a,
+                body(json!({"name": "Clever nightly", "sync": "Clever", "expires_in_days": 0})),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad_request")),
+            "{v}"
+        );
+        for bad in [json!({"name": "x", "sync": "clever"}), json!({"name": " "})] {
+            let (s, v) = app
+                .send("POST", "/api/tokens", &app.a, body(bad.clone()), &[])
+                .await;
+            assert!(s.is_client_error(), "{bad}: {v}");
+        }
+        let (s, v) = app
+            .send(
+                "POST",
+                "/api/tokens",
+                &app.a,
+                body(json!({"name": "Clever nightly", "sync": "Clever", "expires_in_days": 30})),
+                &[],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let secret = v["secret"].as_str().expect("secret").to_owned();
+        let id = v["token"]["id"].as_i64().expect("id");
+        assert_eq!(v["token"]["sync"], "Clever");
+        assert!(v["token"]["expires_at"].as_i64().is_some());
+
+        // Listed without its secret; a token cannot list or mint tokens.
+        let (s, list) = app.send("GET", "/api/tokens", &app.a, vec![], &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(list.as_array().map(Vec::len), Some(1));
+        assert!(!list.to_string().contains(&secret[4..]), "{list}");
+        assert_eq!(list[0]["last_used_at"], Value::Null);
+        let (s, v) = app.send("GET", "/api/tokens", &secret, vec![], &[]).await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("admin_only"))
+        );
+
+        // The sync imports its users: they are Clever's.
+        let clever = [
+            ("C1", "Cal", "cal@alpha.org"),
+            ("C2", "Cam", "cam@alpha.org"),
+        ];
+        let (s, v) = app
+            .send(
+                "POST",
+                "/api/imports/csv?scope=roster.csv",
+                &secret,
+                file(&clever).into_bytes(),
+                &[],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let cal = id_of(&app, "C1").await;
+        assert_eq!(user(&app, cal).await["managed_by"], "Clever");
+        let (_, list) = app.send("GET", "/api/tokens", &app.a, vec![], &[]).await;
+        assert!(list[0]["last_used_at"].as_i64().is_some(), "{list}");
+
+        // An admin's file that lists them (changed) and leaves one out: skipped, never archived.
+        let admin_file = [
+            ("C1", "Calvin", "cal@alpha.org"),
+            ("A1", "Ada", "ada@alpha.org"),
+        ];
+        let (s, v) = app.csv("scope=roster.csv", &file(&admin_file)).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let sum = &v["summary"];
+        assert_eq!(
+            [
+                &sum["creates"],
+                &sum["updates"],
+                &sum["archives"],
+                &sum["skipped"]
+            ]
+            .map(|x| x.as_u64()),
+            [Some(1), Some(0), Some(0), Some(1)],
+            "{v}"
+        );
+        assert_eq!(v["skipped"][0]["reason"], "managed_by_sync");
+        assert_eq!(user(&app, cal).await["data"]["first_name"], "Cal");
+        // Nor edited by hand: the sync would undo it.
+        let rev = user(&app, cal).await["revision"].as_i64().expect("rev");
+        let (s, v) = patch(
+            &app,
+            cal,
+            Some(rev),
+            json!({"changes": [{"first_name": "Calvin"}]}),
+        )
+        .await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("managed_by_sync"))
+        );
+
+        // The sync's own next file changes and archives its own users (Ada, an admin's, is in
+        // the same scope and missing: the sync's file archives her too, by the scope rule).
+        let (s, v) = app
+            .send(
+                "POST",
+                "/api/imports/csv?scope=roster.csv",
+                &secret,
+                file(&[("C1", "Calvin", "cal@alpha.org")]).into_bytes(),
+                &[],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["summary"]["updates"].as_u64(), Some(1), "{v}");
+        assert_eq!(v["summary"]["archives"].as_u64(), Some(2), "{v}");
+
+        // Revoked: gone for beta (404), then for good (401).
+        let (s, _) = app
+            .send("DELETE", &format!("/api/tokens/{id}"), &app.b, vec![], &[])
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = app
+            .send("DELETE", &format!("/api/tokens/{id}"), &app.a, vec![], &[])
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (s, _) = app.send("GET", "/api/me", &secret, vec![], &[]).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+}

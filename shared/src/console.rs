@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{GroupInfo, ImportStatus};
 use crate::fields::{Field, Text};
+pub use crate::user::SyncName;
 use crate::user::{Change, UserData, UserId, UserStatus};
 
 /// `GET /api/users/{id}`: every field, and what the console adds to it.
@@ -128,39 +129,6 @@ pub fn diff(
         );
     }
     out
-}
-
-/// The syncs a token may name: the users its imports create or update belong to it, and files
-/// uploaded by admins leave them alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum SyncName {
-    Clever,
-    ClassLink,
-    #[serde(rename = "Securly Sync")]
-    SecurlySync,
-    OneRoster,
-}
-
-impl SyncName {
-    pub const ALL: [SyncName; 4] = [
-        SyncName::Clever,
-        SyncName::ClassLink,
-        SyncName::SecurlySync,
-        SyncName::OneRoster,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SyncName::Clever => "Clever",
-            SyncName::ClassLink => "ClassLink",
-            SyncName::SecurlySync => "Securly Sync",
-            SyncName::OneRoster => "OneRoster",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SyncName> {
-        SyncName::ALL.into_iter().find(|x| x.as_str() == s)
-    }
 }
 
 /// A district's API token as its page lists it (never its secret).

@@ -22,6 +22,8 @@ pub struct ImportAsk {
     pub confirm_archives: bool,
     /// The district's policy (never the caller's).
     pub guard: GuardLimits,
+    /// The sync the caller speaks for (a token that names one).
+    pub source: Option<crate::user::SyncName>,
 }
 
 #[derive(Debug)]
@@ -47,6 +49,7 @@ pub fn decide(
 ) -> (PlanReport, Decision) {
     let options = Options {
         guard: ask.guard,
+        source: ask.source,
         ..Options::default()
     };
     let p = plan(v, roster, &ask.scope, &options);

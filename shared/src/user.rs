@@ -278,6 +278,49 @@ impl UserData {
     }
 }
 
+/// The syncs a token may name: the users its imports create or update belong to it, and files
+/// uploaded by admins leave them alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SyncName {
+    Clever,
+    ClassLink,
+    #[serde(rename = "Securly Sync")]
+    SecurlySync,
+    OneRoster,
+}
+
+impl SyncName {
+    pub const ALL: [SyncName; 4] = [
+        SyncName::Clever,
+        SyncName::ClassLink,
+        SyncName::SecurlySync,
+        SyncName::OneRoster,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncName::Clever => "Clever",
+            SyncName::ClassLink => "ClassLink",
+            SyncName::SecurlySync => "Securly Sync",
+            SyncName::OneRoster => "OneRoster",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SyncName> {
+        SyncName::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+impl RosterUser {
+    /// The sync that owns the user, when it is not `source` (the caller's own sync): a user
+    /// that such a caller may not change, restore or archive.
+    pub fn owned_by_other(&self, source: Option<SyncName>) -> Option<&str> {
+        self.managed_by
+            .as_deref()
+            .filter(|m| source.is_none_or(|s| s.as_str() != *m))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterUser {
     pub id: UserId,

@@ -8,7 +8,7 @@ use thiserror::Error;
 use crate::error_code::ErrorCode;
 use crate::fields::{longer_than, Field, FieldError, Scope, MAX_PASSWORD};
 use crate::issue_code::IssueCode;
-use crate::user::{Change, Secret, UserData, UserId};
+use crate::user::{Change, Secret, SyncName, UserData, UserId};
 
 /// The schema version this build writes and accepts.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -69,6 +69,11 @@ pub struct Options {
     /// the server sets it from the district's settings and decides whether a request trips it.
     #[serde(skip)]
     pub guard: GuardLimits,
+    /// The sync the caller's token speaks for: its users are its own to change and archive,
+    /// and the users it creates or updates become its own. Never part of a change request
+    /// either: the server sets it from the caller.
+    #[serde(skip)]
+    pub source: Option<SyncName>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,6 +207,11 @@ impl std::ops::Deref for SealedRequest {
 }
 
 impl SealedRequest {
+    /// The sync the request is applied for (read back from the import, not the stored JSON).
+    pub fn set_source(&mut self, source: Option<SyncName>) {
+        self.0.options.source = source;
+    }
+
     /// Hashes every password (each checked for length first, so no unbounded input reaches the
     /// hash).
     pub fn seal<E>(

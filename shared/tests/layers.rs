@@ -15,7 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("read", &["fields", "swar"]),
     ("map", &["fields", "read"]),
     ("validate", &["fields", "issue_code", "map", "read", "swar"]),
-    ("user", &["fields"]),
+    ("user", &["fields", "issue_code"]),
     ("wire", &["error_code", "fields", "issue_code", "user"]),
     ("write", &["fields", "user"]),
     (
@@ -40,7 +40,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("console", &["api", "fields", "user"]),
     (
         "import",
-        &["api", "fields", "map", "plan", "validate", "wire"],
+        &["api", "fields", "map", "plan", "user", "validate", "wire"],
     ),
     (
         "preview",

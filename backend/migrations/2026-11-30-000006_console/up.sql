@@ -4,6 +4,8 @@
 -- they stop working.
 ALTER TABLE users ADD COLUMN keep_active BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE import_changes ADD COLUMN after_image TEXT;
+-- The sync an import was made for (a token that names one): what it creates or updates is its.
+ALTER TABLE imports ADD COLUMN source TEXT;
 
 ALTER TABLE api_tokens ADD COLUMN id BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE api_tokens ADD COLUMN sync TEXT;

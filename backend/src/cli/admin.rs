@@ -237,11 +237,29 @@ pub enum TokenCmd {
         district: String,
         #[arg(long, default_value = "script")]
         name: String,
+        /// The sync the token speaks for (`Clever`, `ClassLink`, `Securly Sync`, `OneRoster`):
+        /// the users its imports create or update are that sync's, and admins' files skip them.
+        #[arg(long, value_parser = parse_sync)]
+        sync: Option<rollcall_shared::user::SyncName>,
     },
 }
 
+fn parse_sync(s: &str) -> Result<rollcall_shared::user::SyncName, String> {
+    rollcall_shared::user::SyncName::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = rollcall_shared::user::SyncName::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        format!("one of: {}", names.join(", "))
+    })
+}
+
 pub fn token(cmd: TokenCmd) -> anyhow::Result<ExitCode> {
-    let TokenCmd::Create { district, name } = cmd;
+    let TokenCmd::Create {
+        district,
+        name,
+        sync,
+    } = cmd;
     let db = connect()?;
     let mut conn = db.get()?;
     let token = crate::http::auth::new_token("rct_");
@@ -250,7 +268,7 @@ pub fn token(cmd: TokenCmd) -> anyhow::Result<ExitCode> {
         let d = c
             .district_by_short(&district)?
             .ok_or_else(|| anyhow!("No district `{district}`."))?;
-        c.create_api_token(&hash, d.id, &name)?;
+        c.create_api_token(&hash, d.id, &name, sync.map(|s| s.as_str()), None)?;
         Ok(())
     })?;
     println!("{token}");
@@ -299,6 +317,7 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         dry_run: a.dry_run,
         confirm_archives: a.confirm_archives,
         guard: district.guard(),
+        source: None,
     };
     let (report, decision) = decide(&v, &roster, Some(&dir), &ask);
     #[derive(serde::Serialize)]

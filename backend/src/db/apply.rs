@@ -238,6 +238,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
             .public_url
             .clone()
             .or_else(|| s.link_base.map(str::to_owned)),
+        source: req.options.source.map(|x| x.as_str().to_owned()),
     };
     if let Some(at) = s.run_at.filter(|at| *at > now) {
         import.set_status(ImportStatus::Queued);
@@ -297,6 +298,9 @@ pub fn apply_rows<C: Store>(
         }
         row.set_data(&data);
         row.updated_at = now;
+        if let Some(sync) = req.options.source {
+            row.managed_by = Some(sync.as_str().to_owned());
+        }
         touched
             .entry(u.id.0)
             .or_insert_with(|| (vec![], before.clone()))
@@ -371,14 +375,16 @@ pub fn apply_rows<C: Store>(
         .iter()
         .enumerate()
         .map(|(k, n)| {
-            Ok(UserRow::from_data(
+            let mut row = UserRow::from_data(
                 d,
                 first + k as i64,
                 &n.data,
                 UserStatus::Active,
                 n.password.as_ref().map(stored_hash).transpose()?,
                 now,
-            ))
+            );
+            row.managed_by = req.options.source.map(|x| x.as_str().to_owned());
+            Ok(row)
         })
         .collect::<Result<Vec<UserRow>, ApplyError>>()?;
     for chunk in new_rows.chunks(10_000) {

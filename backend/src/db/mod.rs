@@ -282,8 +282,18 @@ pub trait StoreCommon {
     fn token_district(&mut self, hash: &str) -> Result<Option<DistrictId>, DbError>;
     fn session(&mut self, hash: &str) -> Result<Option<(DistrictId, i64, i64)>, DbError>;
     fn delete_session(&mut self, hash: &str) -> Result<(), DbError>;
-    fn create_api_token(&mut self, hash: &str, d: DistrictId, name: &str) -> Result<(), DbError>;
-    fn api_token(&mut self, hash: &str) -> Result<Option<(DistrictId, String)>, DbError>;
+    fn create_api_token(
+        &mut self,
+        hash: &str,
+        d: DistrictId,
+        name: &str,
+        sync: Option<&str>,
+        expires_at: Option<i64>,
+    ) -> Result<i64, DbError>;
+    fn api_token(&mut self, hash: &str) -> Result<Option<TokenRow>, DbError>;
+    fn api_tokens(&mut self, d: DistrictId) -> Result<Vec<TokenRow>, DbError>;
+    fn touch_token(&mut self, d: DistrictId, hash: &str, now: i64) -> Result<(), DbError>;
+    fn delete_token(&mut self, d: DistrictId, id: i64) -> Result<bool, DbError>;
     fn users(&mut self, d: DistrictId) -> Result<Vec<UserRow>, DbError>;
     fn users_by_ids(&mut self, d: DistrictId, ids: &[i64]) -> Result<Vec<UserRow>, DbError>;
     fn users_page(&mut self, d: DistrictId, f: &UserFilter)

@@ -222,6 +222,8 @@ pub struct ImportRow {
     pub sealed: bool,
     /// The app's address when it was submitted (for links in its mail).
     pub link_base: Option<String>,
+    /// The sync it was made for (`Clever`…): its users become that sync's.
+    pub source: Option<String>,
 }
 
 impl ImportRow {
@@ -303,4 +305,18 @@ pub struct MailRow {
     pub body: String,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+}
+
+/// An API token as the district's tokens page lists it (its hash never leaves the server).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenRow {
+    pub district_id: DistrictId,
+    pub token_hash: String,
+    pub id: i64,
+    pub name: String,
+    pub sync: Option<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub expires_at: Option<i64>,
 }

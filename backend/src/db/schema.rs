@@ -140,6 +140,7 @@ diesel::table! {
         fingerprint -> Nullable<Text>,
         sealed -> Bool,
         link_base -> Nullable<Text>,
+        source -> Nullable<Text>,
     }
 }
 

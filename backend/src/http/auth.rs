@@ -21,6 +21,8 @@ pub struct Caller {
     /// Who, for the import history: the admin's email or `token:<name>`.
     pub who: String,
     pub token_hash: String,
+    /// The sync a token speaks for (`None` for admins and plain tokens).
+    pub sync: Option<rollcall_shared::user::SyncName>,
 }
 
 pub use crate::secret::{new_token, token_hash};
@@ -61,14 +63,28 @@ impl FromRequest for Caller {
                             admin: Some(admin),
                             who,
                             token_hash: hash,
+                            sync: None,
                         });
                     }
-                    if let Some((district, name)) = c.api_token(&hash)? {
+                    if let Some(t) = c.api_token(&hash)? {
+                        let now = now_ms();
+                        // An expired token signs nobody in (it stays listed until revoked).
+                        if t.expires_at.is_some_and(|at| at <= now) {
+                            return Err(ApiError::unauthorized());
+                        }
+                        let sync = match t.sync.as_deref() {
+                            None => None,
+                            Some(s) => Some(rollcall_shared::user::SyncName::parse(s).ok_or_else(
+                                || crate::db::DbError::Corrupt(format!("token sync `{s}`")),
+                            )?),
+                        };
+                        c.touch_token(t.district_id, &hash, now)?;
                         return Ok(Caller {
-                            district,
+                            district: t.district_id,
                             admin: None,
-                            who: format!("token:{name}"),
+                            who: format!("token:{}", t.name),
                             token_hash: hash,
+                            sync,
                         });
                     }
                     Err(ApiError::unauthorized())

@@ -175,6 +175,8 @@ api_routes! {
     "/users/{id}/history" { GET => user_history }
     "/users/{id}/password-link" { POST => send_password_link }
     "/outbox" { GET => outbox }
+    "/tokens" { GET => tokens, POST => create_token }
+    "/tokens/{id}" { DELETE => delete_token }
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, limits: Limits) {

@@ -304,7 +304,7 @@ pub fn plan_indexed(
         let school = v.school_of(&r).unwrap_or("");
         let m = matches[ri].map(|ui| (ui, &users[ui as usize]));
         if let Some((_, u)) = m {
-            if let Some(sync) = &u.managed_by {
+            if let Some(sync) = u.owned_by_other(options.source) {
                 issues.push(plan_issue(
                     r.row(),
                     Field::SisId,
@@ -450,7 +450,7 @@ pub fn plan_indexed(
             g.archives += 1;
             continue;
         }
-        if u.managed_by.is_none() && claimed[ui] == NONE {
+        if u.owned_by_other(options.source).is_none() && claimed[ui] == NONE {
             if u.keep_active {
                 skipped.push(Skipped {
                     row: 0,

@@ -237,10 +237,10 @@ pub fn verify(
     for u in &req.updates {
         let i = lookup(u.id)?;
         let user = &roster.users[i];
-        if let Some(sync) = &user.managed_by {
+        if let Some(sync) = user.owned_by_other(req.options.source) {
             return Err(VerifyError::ManagedBySync {
                 id: u.id,
-                sync: sync.clone(),
+                sync: sync.to_owned(),
             });
         }
         let mut d = user.data.clone();
@@ -264,10 +264,10 @@ pub fn verify(
         if user.status != UserStatus::Archived {
             return Err(VerifyError::NotArchived(*id));
         }
-        if let Some(sync) = &user.managed_by {
+        if let Some(sync) = user.owned_by_other(req.options.source) {
             return Err(VerifyError::ManagedBySync {
                 id: *id,
-                sync: sync.clone(),
+                sync: sync.to_owned(),
             });
         }
         after
@@ -282,10 +282,10 @@ pub fn verify(
         if keep_after.insert(k.id, k.keep_active).is_some() {
             return Err(VerifyError::UserTwice(k.id));
         }
-        if let Some(sync) = &roster.users[i].managed_by {
+        if let Some(sync) = roster.users[i].owned_by_other(req.options.source) {
             return Err(VerifyError::ManagedBySync {
                 id: k.id,
-                sync: sync.clone(),
+                sync: sync.to_owned(),
             });
         }
     }
@@ -299,10 +299,10 @@ pub fn verify(
         if keep_after.get(&a.id).copied().unwrap_or(user.keep_active) {
             return Err(VerifyError::KeepActive(a.id));
         }
-        if let Some(sync) = &user.managed_by {
+        if let Some(sync) = user.owned_by_other(req.options.source) {
             return Err(VerifyError::ManagedBySync {
                 id: a.id,
-                sync: sync.clone(),
+                sync: sync.to_owned(),
             });
         }
         if !scopes.contains(user.data.scope.as_str()) {

@@ -140,29 +140,71 @@ macro_rules! auth_queries {
             hash: &str,
             d: DistrictId,
             name: &str,
-        ) -> Result<(), DbError> {
+            sync: Option<&str>,
+            expires_at: Option<i64>,
+        ) -> Result<i64, DbError> {
             self.transaction::<_, DbError, _>(|c| {
                 c.register_token(hash, d)?;
+                let id = c.allocate(d, Counter::Token)?;
                 diesel::insert_into(api_tokens::table)
                     .values((
                         api_tokens::district_id.eq(d),
                         api_tokens::token_hash.eq(hash),
                         api_tokens::name.eq(name),
                         api_tokens::created_at.eq(now_ms()),
+                        api_tokens::id.eq(id),
+                        api_tokens::sync.eq(sync),
+                        api_tokens::expires_at.eq(expires_at),
                     ))
                     .execute(c)?;
-                Ok(())
+                Ok(id)
             })
         }
-        fn api_token(&mut self, hash: &str) -> Result<Option<(DistrictId, String)>, DbError> {
+        fn api_token(&mut self, hash: &str) -> Result<Option<TokenRow>, DbError> {
             let Some(d) = self.token_district(hash)? else {
                 return Ok(None);
             };
             Ok(api_tokens::table
                 .find((d, hash))
-                .select((api_tokens::district_id, api_tokens::name))
+                .select(TokenRow::as_select())
                 .first(self)
                 .optional()?)
+        }
+        fn api_tokens(&mut self, d: DistrictId) -> Result<Vec<TokenRow>, DbError> {
+            Ok(api_tokens::table
+                .filter(api_tokens::district_id.eq(d))
+                .order(api_tokens::id)
+                .select(TokenRow::as_select())
+                .load(self)?)
+        }
+        /// Records a use, at most once a minute per token (a script's burst writes once).
+        fn touch_token(&mut self, d: DistrictId, hash: &str, now: i64) -> Result<(), DbError> {
+            diesel::update(
+                api_tokens::table.find((d, hash)).filter(
+                    api_tokens::last_used_at
+                        .is_null()
+                        .or(api_tokens::last_used_at.lt(now - 60_000)),
+                ),
+            )
+            .set(api_tokens::last_used_at.eq(now))
+            .execute(self)?;
+            Ok(())
+        }
+        /// Revokes token `id`: `false` when the district has none with that id.
+        fn delete_token(&mut self, d: DistrictId, id: i64) -> Result<bool, DbError> {
+            self.transaction::<_, DbError, _>(|c| {
+                let hash: Option<String> = api_tokens::table
+                    .filter(api_tokens::district_id.eq(d).and(api_tokens::id.eq(id)))
+                    .select(api_tokens::token_hash)
+                    .first(c)
+                    .optional()?;
+                let Some(hash) = hash else {
+                    return Ok(false);
+                };
+                diesel::delete(api_tokens::table.find((d, hash.as_str()))).execute(c)?;
+                diesel::delete(token_districts::table.find(hash.as_str())).execute(c)?;
+                Ok(true)
+            })
         }
         fn delete_expired_sessions(&mut self, now: i64) -> Result<usize, DbError> {
             self.transaction::<_, DbError, _>(|c| {

@@ -91,7 +91,7 @@ pub async fn submit_csv(
         })?;
         set.push((f, v.to_owned()));
     }
-    let d = caller.district;
+    let (d, caller_sync) = (caller.district, caller.sync);
     let key = idempotency_key(&req);
     let fp = key
         .as_ref()
@@ -124,6 +124,7 @@ pub async fn submit_csv(
             dry_run: q.dry_run,
             confirm_archives: q.confirm_archives,
             guard: dist.guard(),
+            source: caller_sync,
         };
         Ok((roster_of(&dist, &rows)?, dir, saved, ask))
     });

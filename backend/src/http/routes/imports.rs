@@ -15,9 +15,11 @@ pub async fn submit(
     body: web::Bytes,
 ) -> Result<HttpResponse> {
     let _permit = state.heavy_permit().await?;
-    let cr = web::block(move || ChangeRequest::from_json(&body))
+    let mut cr = web::block(move || ChangeRequest::from_json(&body))
         .await?
         .map_err(ApiError::from)?;
+    // What the caller's token speaks for, never what the body says (it cannot say it).
+    cr.options.source = caller.sync;
     let sealed = seal(cr).await?;
     let key = idempotency_key(&req);
     // The key is bound to the request as sent, passwords aside (none is kept, even hashed fast).

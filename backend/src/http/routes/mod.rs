@@ -11,6 +11,7 @@ mod password;
 mod roster;
 mod schools;
 mod session;
+mod tokens;
 mod user;
 mod users;
 
@@ -24,6 +25,7 @@ pub use password::*;
 pub use roster::*;
 pub use schools::*;
 pub use session::*;
+pub use tokens::*;
 pub use user::*;
 pub use users::*;
 
