@@ -7,7 +7,8 @@ use crate::api::{load_base, Api};
 use crate::context::{ctx, load_session, Ctx, Page, Route};
 use crate::pages::{
     groups::Groups, history::History, login::Login, outbox::Outbox, schools::Schools,
-    set_password::SetPassword, settings::Settings, user::User, users::Users, wizard::Wizard,
+    set_password::SetPassword, settings::Settings, tokens::Tokens, user::User, users::Users,
+    wizard::Wizard,
 };
 
 #[component]
@@ -48,6 +49,7 @@ pub fn App() -> impl IntoView {
                     Page::Schools => view! { <Schools/> }.into_any(),
                     Page::Groups => view! { <Groups/> }.into_any(),
                     Page::Outbox => view! { <Outbox/> }.into_any(),
+                    Page::Tokens => view! { <Tokens/> }.into_any(),
                     Page::Settings => view! { <Settings/> }.into_any(),
                     Page::SetPassword => ().into_any(),
                 }}
@@ -130,6 +132,7 @@ fn Header() -> impl IntoView {
                 {tab(Page::Schools, "Schools")}
                 {tab(Page::Groups, "Groups")}
                 {tab(Page::Outbox, "Outbox")}
+                {tab(Page::Tokens, "Tokens")}
                 {tab(Page::Settings, "Settings")}
             </nav>
             <span class="muted">{admin}</span>

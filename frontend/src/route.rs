@@ -19,6 +19,7 @@ pub enum Page {
     Schools,
     Groups,
     Outbox,
+    Tokens,
     Settings,
     /// A set-password link (opened by the person the mail was sent to: no sign-in).
     SetPassword,
@@ -62,6 +63,7 @@ impl Route {
             (Some("schools"), _) => Page::Schools,
             (Some("groups"), _) => Page::Groups,
             (Some("outbox"), _) => Page::Outbox,
+            (Some("tokens"), _) => Page::Tokens,
             (Some("settings"), _) => Page::Settings,
             (Some("import"), Some(step)) => return Route::step(step),
             (Some("set-password"), Some(token)) => {
@@ -87,6 +89,7 @@ impl Route {
             (Page::Schools, _) => "#/schools".into(),
             (Page::Groups, _) => "#/groups".into(),
             (Page::Outbox, _) => "#/outbox".into(),
+            (Page::Tokens, _) => "#/tokens".into(),
             (Page::Settings, _) => "#/settings".into(),
             (Page::SetPassword, t) => format!("#/set-password/{}", t.as_deref().unwrap_or("")),
         }
@@ -109,6 +112,7 @@ mod tests {
             Route::page(Page::Schools),
             Route::page(Page::Groups),
             Route::page(Page::Outbox),
+            Route::page(Page::Tokens),
             Route::page(Page::Settings),
             Route {
                 page: Page::SetPassword,

@@ -5,6 +5,7 @@ pub mod outbox;
 pub mod schools;
 pub mod set_password;
 pub mod settings;
+pub mod tokens;
 pub mod user;
 pub mod users;
 pub mod wizard;

@@ -194,6 +194,8 @@ impl W {
                 email_new_staff: self.email_staff.get_untracked(),
                 apply_at,
                 guard,
+                // An admin in the browser speaks for no sync.
+                source: None,
             },
             guard,
         })
