@@ -13,7 +13,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # Debian packages.
 apt_pkgs=(pkg-config libssl-dev)
-[ "$mode" = build ] || apt_pkgs+=(postgresql chromium chromium-driver)
+# The mail tests talk to a real SMTP server (aiosmtpd) over TLS with a certificate openssl makes.
+[ "$mode" = build ] || apt_pkgs+=(postgresql chromium chromium-driver python3-aiosmtpd openssl)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -4,13 +4,15 @@
 //! message body, and the URL (which may hold the relay's password) is never logged.
 //!
 //! The URL is lettre's: `smtp://host:port` (plain, to a relay on a trusted network),
-//! `smtp://user:pass@host:587?tls=required` (STARTTLS, never downgraded) or
-//! `smtps://user:pass@host:465` (TLS from the first byte), certificates checked against the
-//! web's roots.
+//! `smtp://user:pass@host:587?tls=required` (STARTTLS, never downgraded; `tls=starttls`, as
+//! relays' own docs spell it, means the same) or `smtps://user:pass@host:465` (TLS from the
+//! first byte). Certificates are checked against the web's roots, plus the district's own
+//! root (`ROLLCALL_SMTP_CA`, a PEM file) for a relay behind an internal CA.
 
 use std::time::Duration;
 
 use lettre::message::Mailbox;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 use rollcall_shared::fields::has_control;
 use thiserror::Error;
@@ -23,6 +25,11 @@ pub enum MailError {
     /// The URL's own text is left out: it may hold a password.
     #[error("ROLLCALL_SMTP_URL cannot be used: {0}")]
     Url(lettre::transport::smtp::Error),
+    /// Said without the URL's text.
+    #[error("ROLLCALL_SMTP_URL is not a URL of the form smtp://… or smtps://…")]
+    NotAUrl,
+    #[error("ROLLCALL_SMTP_CA is not a PEM certificate: {0}")]
+    Ca(lettre::transport::smtp::Error),
     #[error("ROLLCALL_MAIL_FROM is not an address: {0}")]
     From(lettre::address::AddressError),
     #[error(transparent)]
@@ -37,13 +44,41 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    pub fn new(smtp_url: &str, from: &str) -> Result<Mailer, MailError> {
-        let transport = SmtpTransport::from_url(smtp_url)
-            .map_err(MailError::Url)?
-            .timeout(Some(Duration::from_secs(20)))
-            .build();
+    /// A mailer for `smtp_url` sending as `from`; `extra_root` (PEM) is a root certificate
+    /// trusted besides the web's (a relay behind the district's own CA).
+    pub fn new(smtp_url: &str, from: &str, extra_root: Option<&[u8]>) -> Result<Mailer, MailError> {
+        let mut url = url::Url::parse(smtp_url).map_err(|_| MailError::NotAUrl)?;
+        let tls = url
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        if tls.as_deref() == Some("starttls") {
+            let rest: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != "tls")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.query_pairs_mut()
+                .clear()
+                .extend_pairs(rest)
+                .append_pair("tls", "required");
+        }
+        let mut builder = SmtpTransport::from_url(url.as_str()).map_err(MailError::Url)?;
+        if let (Some(pem), Some(host)) = (extra_root, url.host_str()) {
+            let params = TlsParameters::builder(host.to_owned())
+                .add_root_certificate(Certificate::from_pem(pem).map_err(MailError::Ca)?)
+                .build_rustls()
+                .map_err(MailError::Ca)?;
+            // The same mode the URL chose, with the extra root.
+            builder = match (url.scheme(), tls.as_deref()) {
+                ("smtps", _) => builder.tls(Tls::Wrapper(params)),
+                (_, Some("required" | "starttls")) => builder.tls(Tls::Required(params)),
+                (_, Some("opportunistic")) => builder.tls(Tls::Opportunistic(params)),
+                _ => builder,
+            };
+        }
         Ok(Mailer {
-            transport,
+            transport: builder.timeout(Some(Duration::from_secs(20))).build(),
             from: from.parse().map_err(MailError::From)?,
         })
     }

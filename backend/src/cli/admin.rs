@@ -58,7 +58,16 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
         let from = std::env::var("ROLLCALL_MAIL_FROM")
             .unwrap_or_else(|_| "Rollcall <rollcall@localhost>".into());
         // A relay that cannot be used is said at start, not at the first mail.
-        let mailer = crate::mail::Mailer::new(&url, &from)?;
+        let ca = match std::env::var_os("ROLLCALL_SMTP_CA") {
+            Some(path) => Some(std::fs::read(&path).with_context(|| {
+                format!(
+                    "ROLLCALL_SMTP_CA: cannot read {}",
+                    PathBuf::from(&path).display()
+                )
+            })?),
+            None => None,
+        };
+        let mailer = crate::mail::Mailer::new(&url, &from, ca.as_deref())?;
         crate::mail::spawn(db.clone(), mailer);
     }
     let static_dir = a
