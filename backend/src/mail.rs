@@ -90,7 +90,26 @@ pub fn deliver_pending(db: &Db, mailer: &Mailer) -> Result<usize, MailError> {
     let mut conn = db.get()?;
     let pending = with_conn!(conn, |c| c.unsent_mail(100))?;
     let mut sent = 0;
+    // Each district's own sender, when it set one: "District name <its address>".
+    let mut senders: std::collections::HashMap<crate::db::DistrictId, Mailbox> =
+        std::collections::HashMap::new();
     for m in pending {
+        let from = match senders.get(&m.district_id) {
+            Some(f) => f.clone(),
+            None => {
+                let d = with_conn!(conn, |c| c.district(m.district_id))?;
+                let f = match d.mail_from.as_deref().map(str::parse) {
+                    Some(Ok(addr)) => Mailbox::new(Some(d.name.clone()), addr),
+                    Some(Err(e)) => {
+                        tracing::warn!(district = d.id.0, error = %e, "unusable district sender; the server's is used");
+                        from.clone()
+                    }
+                    None => from.clone(),
+                };
+                senders.insert(m.district_id, f.clone());
+                f
+            }
+        };
         // Header lines carry no raw field value: the subject is the server's own text and the
         // address a validated email; a control character in either is never sent.
         if has_control(&m.subject) || has_control(&m.to_addr) {
@@ -105,7 +124,7 @@ pub fn deliver_pending(db: &Db, mailer: &Mailer) -> Result<usize, MailError> {
             continue;
         };
         let msg = match Message::builder()
-            .from(from.clone())
+            .from(from)
             .to(to)
             .subject(m.subject.clone())
             .body(m.body.clone())

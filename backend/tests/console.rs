@@ -386,7 +386,7 @@ async fn a_scheduled_import_sends_the_same_mail() {
         );
         let notice = staff_mail(&app, "admin@alpha.org").await;
         assert!(
-            notice.contains("completed: 1 created")
+            notice.contains(" UTC: 1 created")
                 && notice.contains("https://rollcall.alpha.org/#/history/1"),
             "{notice}"
         );
@@ -549,6 +549,19 @@ async fn a_scheduled_import_can_be_cancelled_and_never_runs() {
             apply_at: Some("2999-01-01T00:00:00Z".into()),
             ..Options::default()
         };
+        // The district's clocks: a time zone it names, refused when unknown.
+        for (tz, status) in [("Mars/Olympus", 400), ("America/Chicago", 200)] {
+            let (s, v) = app
+                .send(
+                    "PATCH",
+                    "/api/district",
+                    &app.a,
+                    body(json!({"time_zone": tz})),
+                    &[],
+                )
+                .await;
+            assert_eq!(s.as_u16(), status, "{tz}: {v}");
+        }
         let file = format!("{HEAD}\nS1,Ann,Lee,0,05,,101\n");
         let req = app.planned(&file, "s.csv", &later).await;
         let (s, _, b) = app.submit_request(&req, &[]).await;
@@ -556,6 +569,10 @@ async fn a_scheduled_import_can_be_cancelled_and_never_runs() {
         let n = serde_json::from_slice::<Value>(&b).expect("json")["import"]["number"]
             .as_i64()
             .expect("number");
+        let (_, detail) = app
+            .send("GET", &format!("/api/imports/{n}"), &app.a, vec![], &[])
+            .await;
+        assert_eq!(detail["run_at_local"], "2998-12-31 18:00 CST", "{detail}");
         let path = format!("/api/imports/{n}/cancel");
         assert_eq!(
             app.send("POST", &path, &app.b, vec![], &[]).await.0,
@@ -679,5 +696,46 @@ async fn the_districts_public_address_leads_its_links() {
             )
             .await;
         assert_eq!(v["public_url"], Value::Null);
+
+        // The sender of its mail: an address, or "" for the server's.
+        let (s, v) = app
+            .send(
+                "PATCH",
+                "/api/district",
+                &app.a,
+                body(json!({"mail_from": "not an address"})),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            (s, v["issue"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_email")),
+            "{v}"
+        );
+        let (s, v) = app
+            .send(
+                "PATCH",
+                "/api/district",
+                &app.a,
+                body(json!({"mail_from": " Rollcall@Alpha.org "})),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            (s, v["mail_from"].as_str()),
+            (StatusCode::OK, Some("rollcall@alpha.org")),
+            "{v}"
+        );
+        assert_eq!(v["time_zone"], "UTC", "unchanged: {v}");
+        let (_, v) = app
+            .send(
+                "PATCH",
+                "/api/district",
+                &app.a,
+                body(json!({"mail_from": ""})),
+                &[],
+            )
+            .await;
+        assert_eq!(v["mail_from"], Value::Null);
     }
 }

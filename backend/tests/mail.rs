@@ -298,6 +298,7 @@ fn outbox_db(tag: &str) -> (Db, std::path::PathBuf) {
     let mut conn = db.get().expect("conn");
     with_conn!(conn, |c| -> Result<(), rollcall_backend::db::DbError> {
         let d = c.create_district("demo", "Demo")?;
+        c.set_mail_from(d.id, Some("office@demo.example.org"))?;
         c.insert_mail(
             d.id,
             "tess@demo.example.org",
@@ -357,6 +358,11 @@ fn a_real_relay_gets_the_mail_over_starttls_and_over_tls_with_a_password() {
         assert!(
             got[0].contains("Subject: Choose your password") && got[0].contains("Hello Tess"),
             "{}",
+            got[0]
+        );
+        assert!(
+            got[0].contains("From: Demo <office@demo.example.org>"),
+            "the district's own sender: {}",
             got[0]
         );
         // Marked sent: not sent twice.

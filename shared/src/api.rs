@@ -276,6 +276,9 @@ pub struct ImportSummary {
 pub struct ImportDetail {
     #[serde(flatten)]
     pub summary: ImportSummary,
+    /// When a queued import runs, on the district's clocks (`2026-12-01 02:00 CST`).
+    #[serde(default)]
+    pub run_at_local: Option<String>,
     pub creates: Vec<CreatedUser>,
     pub updates: Vec<UpdatedUser>,
     pub archives: Vec<ArchivedUser>,
@@ -364,6 +367,16 @@ pub struct DistrictSettings {
     /// The address links in the district's mail lead to (`None`: the server's or the browser's).
     #[serde(default)]
     pub public_url: Option<String>,
+    /// An IANA time zone name (`America/Chicago`): the times the district's mail and pages state.
+    #[serde(default = "utc")]
+    pub time_zone: String,
+    /// The address the district's mail is sent from (`None`: the server's).
+    #[serde(default)]
+    pub mail_from: Option<crate::fields::Email>,
+}
+
+fn utc() -> String {
+    "UTC".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -517,6 +530,12 @@ pub struct DistrictPatch {
     /// The address for links in mail; `""` forgets it.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// An IANA time zone name; the server refuses one it does not know.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// The sender of the district's mail; `""` forgets it.
+    #[serde(default)]
+    pub mail_from: Option<String>,
 }
 
 /// Every error answer of the API: its code and message, and the details some codes carry.

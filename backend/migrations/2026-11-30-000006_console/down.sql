@@ -1,4 +1,6 @@
 ALTER TABLE districts DROP COLUMN next_token_id;
+ALTER TABLE districts DROP COLUMN mail_from;
+ALTER TABLE districts DROP COLUMN time_zone;
 DROP INDEX api_tokens_id;
 ALTER TABLE api_tokens DROP COLUMN expires_at;
 ALTER TABLE api_tokens DROP COLUMN last_used_at;

@@ -15,6 +15,9 @@ UPDATE api_tokens SET id = (
     SELECT COUNT(*) FROM api_tokens o
     WHERE o.district_id = api_tokens.district_id AND o.token_hash <= api_tokens.token_hash);
 CREATE UNIQUE INDEX api_tokens_id ON api_tokens (district_id, id);
+-- The district's time zone (the times its mail and pages state) and the sender of its mail.
+ALTER TABLE districts ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+ALTER TABLE districts ADD COLUMN mail_from TEXT;
 ALTER TABLE districts ADD COLUMN next_token_id BIGINT NOT NULL DEFAULT 1;
 UPDATE districts SET next_token_id = 1 + (
     SELECT COUNT(*) FROM api_tokens t WHERE t.district_id = districts.id);

@@ -473,9 +473,10 @@ pub fn mail_after<C: Store>(
             &import.meta.submitted_by,
             &format!("Import #{n} completed"),
             &format!(
-                "Your import #{n} into {} ({}) completed: {} created, {} updated, {} archived, {} restored.{link}",
+                "Your import #{n} into {} ({}) completed at {}: {} created, {} updated, {} archived, {} restored.{link}",
                 district.name,
                 import.meta.scope,
+                district.local_time(now)?,
                 req.creates.len(),
                 req.updates.len(),
                 req.archives.len(),

@@ -332,6 +332,8 @@ pub trait StoreCommon {
     fn unsealed_imports(&mut self, limit: i64) -> Result<Vec<ImportRow>, DbError>;
     fn set_guard(&mut self, d: DistrictId, percent: i64, min: i64) -> Result<(), DbError>;
     /// The district's own address for links (`None`: the server's, or the browser's).
+    fn set_time_zone(&mut self, d: DistrictId, tz: &str) -> Result<(), DbError>;
+    fn set_mail_from(&mut self, d: DistrictId, from: Option<&str>) -> Result<(), DbError>;
     fn set_public_url(&mut self, d: DistrictId, url: Option<&str>) -> Result<(), DbError>;
     /// Retention: sessions past their expiry.
     fn delete_expired_sessions(&mut self, now: i64) -> Result<usize, DbError>;

@@ -23,9 +23,33 @@ pub struct DistrictRow {
     pub guard_min: i64,
     /// The district's own address for links in its mail.
     pub public_url: Option<String>,
+    /// An IANA name (`America/Chicago`): the times its mail and pages state.
+    pub time_zone: String,
+    /// The address its mail is sent from (the server's `ROLLCALL_MAIL_FROM` otherwise).
+    pub mail_from: Option<String>,
 }
 
 impl DistrictRow {
+    /// The district's time zone. Only valid names are written: another one was put there by
+    /// hand, and is an error to see.
+    pub fn tz(&self) -> Result<chrono_tz::Tz, super::DbError> {
+        self.time_zone
+            .parse()
+            .map_err(|_| super::DbError::Corrupt(format!("time zone `{}`", self.time_zone)))
+    }
+
+    /// `at` (ms since the epoch) as the district's clocks show it: `2026-12-01 09:00 CST`.
+    pub fn local_time(&self, at: i64) -> Result<String, super::DbError> {
+        use chrono::TimeZone;
+        let tz = self.tz()?;
+        Ok(match tz.timestamp_millis_opt(at) {
+            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+                t.format("%Y-%m-%d %H:%M %Z").to_string()
+            }
+            chrono::LocalResult::None => format!("{at} ms"),
+        })
+    }
+
     /// The district's mass-archive policy (the planner's and the verifier's, never a client's).
     pub fn guard(&self) -> rollcall_shared::wire::GuardLimits {
         rollcall_shared::wire::GuardLimits {

@@ -16,6 +16,8 @@ diesel::table! {
         next_mail_id -> BigInt,
         public_url -> Nullable<Text>,
         next_token_id -> BigInt,
+        time_zone -> Text,
+        mail_from -> Nullable<Text>,
     }
 }
 

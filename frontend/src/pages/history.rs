@@ -145,7 +145,10 @@ fn Detail(number: i64) -> impl IntoView {
                 view! {
                     <h1>{format!("Import #{number}")}</h1>
                     <p>{format!("{} · {} · scope {} · ", i.kind, i.submitted_by, i.scope)}
-                        {i.run_at.filter(|_| queued).map(|t| format!("runs {} · ", super::fmt_time(Some(t))))}
+                        {i.run_at.filter(|_| queued).map(|t| match v.run_at_local.clone() {
+                            Some(local) => format!("runs {local} · "),
+                            None => format!("runs {} · ", super::fmt_time(Some(t))),
+                        })}
                         <b data-testid="import-status">{i.status.as_str()}</b>
                         {i.error.as_ref().map(|e| format!(" — {e}"))}
                     </p>

@@ -1,5 +1,5 @@
 //! The district's settings: the mass-archive guard (the server decides with it; the review
-//! shows it), and the address the links in its mail lead to.
+//! shows it), the address the links in its mail lead to, its time zone and its mail's sender.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,7 +14,16 @@ pub fn Settings() -> impl IntoView {
     let percent = RwSignal::new(String::new());
     let min = RwSignal::new(String::new());
     let url = RwSignal::new(String::new());
+    let tz = RwSignal::new(String::new());
+    let sender = RwSignal::new(String::new());
     let show = move |s: DistrictSettings| {
+        tz.set(s.time_zone.clone());
+        sender.set(
+            s.mail_from
+                .as_ref()
+                .map(|m| m.as_str().to_owned())
+                .unwrap_or_default(),
+        );
         percent.set(s.guard.percent.to_string());
         min.set(s.guard.min.to_string());
         url.set(s.public_url.unwrap_or_default());
@@ -54,6 +63,44 @@ pub fn Settings() -> impl IntoView {
                 Ok(s) => {
                     show(s);
                     cx.info("Saved: links in new mail lead to this address.");
+                }
+                Err(e) => cx.error(&e),
+            }
+        });
+    };
+    // Time zone and sender: the server checks the zone's name against the IANA list, the sender
+    // by the email rule the page asks first.
+    let save_mail = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let from = sender.get_untracked();
+        if !from.trim().is_empty() {
+            if let Err(e) = rollcall_shared::fields::Email::parse(from.trim()) {
+                return cx.flash.set(Some((
+                    "error".into(),
+                    format!("The sender cannot be used: {e}."),
+                )));
+            }
+        }
+        let patch = DistrictPatch {
+            time_zone: Some(tz.get_untracked()),
+            mail_from: Some(from),
+            ..DistrictPatch::default()
+        };
+        let body = match serde_json::to_string(&patch) {
+            Ok(b) => b,
+            Err(e) => return cx.flash.set(Some(("error".into(), e.to_string()))),
+        };
+        spawn_local(async move {
+            match cx
+                .api()
+                .patch_json::<DistrictSettings>("/api/district", body, &[])
+                .await
+            {
+                Ok(s) => {
+                    show(s);
+                    cx.info(
+                        "Saved: new mail states times in this zone and comes from this sender.",
+                    );
                 }
                 Err(e) => cx.error(&e),
             }
@@ -118,6 +165,13 @@ pub fn Settings() -> impl IntoView {
                     prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
                 " "
                 <button class="primary" type="submit" data-testid="url-save">"Save"</button>
+            </form>
+            <h2>"Time zone and mail"</h2>
+            <p class="muted">"The time zone the district's mail and scheduled imports state their times in (an IANA name such as America/Chicago), and the address its mail comes from (empty: the server's)."</p>
+            <form on:submit=save_mail data-testid="mail-form" class="actions">
+                <label>"Time zone " <input size="24" data-testid="time-zone" prop:value=move || tz.get() on:input=move |ev| tz.set(event_target_value(&ev))/></label>
+                <label>"Sender " <input size="30" placeholder="rollcall@district.org" data-testid="mail-from" prop:value=move || sender.get() on:input=move |ev| sender.set(event_target_value(&ev))/></label>
+                <button class="primary" type="submit" data-testid="mail-save">"Save"</button>
             </form>
         </div>
     }

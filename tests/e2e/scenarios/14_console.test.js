@@ -68,7 +68,16 @@ test('14b. a group made in the import options is filled by the import, and shown
   assert.deepEqual(await cspViolations(page), []);
 });
 
-test('14c. a scheduled import is cancelled from its page, before its time', async () => {
+test('14c. a scheduled import shows its time on the district\'s clocks and is cancelled before it', async () => {
+  await page.click('header nav button:has-text("Settings")');
+  await page.fill('[data-testid=time-zone]', 'Mars/Olympus');
+  await page.click('[data-testid=mail-save]');
+  await page.waitForSelector('[role=alert]:has-text("is not a time zone")');
+  await page.fill('[data-testid=time-zone]', 'America/Chicago');
+  await page.fill('[data-testid=mail-from]', 'office@demo.example.org');
+  await page.click('[data-testid=mail-save]');
+  await page.waitForSelector('[role=alert]:has-text("Saved: new mail states times")');
+  await shot(page, '14-settings');
   const file = 'District ID,First Name,Last Name,User Type,Grade,School SIS ID\r\nQ1,Quin,Ode,0,05,101\r\n';
   await readAndValidate(page, writeTmp('later.csv', file), { scope: 'later.csv' });
   await next(page); // → Map fields
@@ -82,6 +91,7 @@ test('14c. a scheduled import is cancelled from its page, before its time', asyn
   assert.match(await submit(page), /queued/);
   await page.click('button:has-text("Open import")');
   await page.waitForSelector('[data-testid=cancel]');
+  assert.match(await text(page, 'h1 + p'), /runs 2999-01-01 \d\d:00 CST/);
   await page.click('[data-testid=cancel]');
   await page.waitForFunction(() => document.querySelector('[data-testid=import-status]')?.textContent === 'cancelled');
   assert.equal(await page.$('[data-testid=cancel]'), null, 'nothing left to cancel');

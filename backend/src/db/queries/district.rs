@@ -47,6 +47,18 @@ macro_rules! district_queries {
                 .execute(self)?;
             Ok(())
         }
+        fn set_time_zone(&mut self, d: DistrictId, tz: &str) -> Result<(), DbError> {
+            diesel::update(districts::table.find(d))
+                .set(districts::time_zone.eq(tz))
+                .execute(self)?;
+            Ok(())
+        }
+        fn set_mail_from(&mut self, d: DistrictId, from: Option<&str>) -> Result<(), DbError> {
+            diesel::update(districts::table.find(d))
+                .set(districts::mail_from.eq(from))
+                .execute(self)?;
+            Ok(())
+        }
         fn set_public_url(&mut self, d: DistrictId, url: Option<&str>) -> Result<(), DbError> {
             diesel::update(districts::table.find(d))
                 .set(districts::public_url.eq(url))

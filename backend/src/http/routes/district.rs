@@ -69,14 +69,53 @@ pub async fn patch_district(
         };
         db!(state, |c| Ok(c.set_public_url(d, url.as_deref())?));
     }
+    if let Some(tz) = patch.time_zone {
+        let tz = tz.trim().to_owned();
+        if tz.parse::<chrono_tz::Tz>().is_err() {
+            return Err(ApiError::new(
+                ErrorCode::BadRequest,
+                format!("`{tz}` is not a time zone: give its IANA name, such as America/Chicago."),
+            ));
+        }
+        db!(state, |c| Ok(c.set_time_zone(d, &tz)?));
+    }
+    if let Some(m) = patch.mail_from {
+        let from = match m.trim() {
+            "" => None,
+            given => Some(
+                rollcall_shared::fields::Email::parse(given)
+                    .map_err(|e| {
+                        ApiError::new(
+                            ErrorCode::InvalidRecord,
+                            format!("The sender cannot be used: {e}."),
+                        )
+                        .with(
+                            json!({"issue": rollcall_shared::issue_code::IssueCode::InvalidEmail}),
+                        )
+                    })?
+                    .as_str()
+                    .to_owned(),
+            ),
+        };
+        db!(state, |c| Ok(c.set_mail_from(d, from.as_deref())?));
+    }
     Ok(HttpResponse::Ok().json(settings(&state, d).await?))
 }
 
 async fn settings(state: &web::Data<AppState>, d: DistrictId) -> Result<DistrictSettings> {
     let row = db!(state, |c| Ok(c.district(d)?));
+    let mail_from = match row.mail_from.as_deref() {
+        None => None,
+        Some(m) => Some(rollcall_shared::fields::Email::parse(m).map_err(|_| {
+            tracing::error!("the district's mail sender is not an address");
+            ApiError::internal()
+        })?),
+    };
     Ok(DistrictSettings {
         guard: row.guard(),
         public_url: row.public_url,
+        time_zone: row.time_zone,
+        mail_from,
     })
 }
 

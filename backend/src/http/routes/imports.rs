@@ -120,7 +120,14 @@ pub async fn import_detail(
     // A stored request that does not read back (never written by this version) shows the
     // import without its lists rather than failing the page.
     let req = stored_request(&import).ok();
+    let run_at_local = match (import.meta.status()?, import.meta.run_at) {
+        (rollcall_shared::api::ImportStatus::Queued, Some(at)) => {
+            Some(db!(state, |c| Ok(c.district(d)?.local_time(at)?)))
+        }
+        _ => None,
+    };
     let mut detail = ImportDetail {
+        run_at_local,
         summary: import_json(&import.meta)?,
         creates: vec![],
         updates: vec![],
