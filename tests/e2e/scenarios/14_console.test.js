@@ -96,3 +96,39 @@ test('14c. a scheduled import shows its time on the district\'s clocks and is ca
   await page.waitForFunction(() => document.querySelector('[data-testid=import-status]')?.textContent === 'cancelled');
   assert.equal(await page.$('[data-testid=cancel]'), null, 'nothing left to cancel');
 });
+
+test('14d. a scheduled import, applied by the job runner at its time, sends its completion notice', async () => {
+  const file = 'District ID,First Name,Last Name,User Type,Grade,School SIS ID\r\nW1,Wren,Ode,0,05,101\r\n';
+  await readAndValidate(page, writeTmp('soon.csv', file), { scope: 'soon.csv' });
+  await next(page); // → Map fields
+  await page.waitForSelector('[data-testid=mapping]');
+  await next(page); // → Validate
+  await page.waitForSelector('[data-testid=validation-counts]');
+  await next(page); // → Options
+  // A few seconds ahead, on the browser's clock, as the admin's own local time.
+  const soon = await page.evaluate(() => {
+    const d = new Date(Date.now() + 4000);
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  });
+  await page.fill('input[type=datetime-local]', soon);
+  await next(page); // → Review
+  await page.waitForSelector('[data-testid=plan-counts]');
+  const result = await submit(page);
+  assert.match(result, /queued/);
+  const n = result.match(/#(\d+)/)?.[1];
+  assert.ok(n, result);
+  // The runner applies it when its time comes; the notice is in the outbox (the page is read
+  // again until it is there, for at most 30 seconds).
+  const deadline = Date.now() + 30000;
+  let found = false;
+  while (!found && Date.now() < deadline) {
+    await page.click('header nav button:has-text("Outbox")');
+    await page.waitForSelector('h1:has-text("Outbox")');
+    await page.waitForFunction(() => !document.body.textContent.includes('Loading…'));
+    found = await page.isVisible(`td:has-text("Import #${n} completed")`);
+    if (!found) await page.click('header nav button:has-text("Import history")');
+  }
+  assert.ok(found, `no completion notice for import #${n}`);
+  assert.match(await text(page, `tr:has(td:has-text("Import #${n} completed")) td:nth-child(3)`), /completed at \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+: 1 created.*See the import: http\S+#\/history\/\d+/s);
+});
