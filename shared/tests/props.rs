@@ -483,3 +483,30 @@ mod decoders {
 fn sc(s: &str) -> rollcall_shared::fields::Scope {
     rollcall_shared::fields::Scope::parse(s).expect("a valid scope")
 }
+
+/// Words headings are made of, the tricky ones included.
+const HEADING_WORDS: &[&str] = &[
+    "Student", "Teacher", "Staff", "User", "ID", "Number", "No", "#", "Email", "E-mail", "Address",
+    "First", "Last", "Middle", "Name", "Given", "Family", "School", "Site", "Building", "Org",
+    "Sourced", "Grade", "Level", "State", "Alt", "Role", "Type", "Status", "Enabled", "Password",
+    "Secondary", "Parent", "SIS", "District", "Code", "[Required]", "(optional)", "_", "-", " ",
+];
+
+proptest! {
+    /// No mapping assigns one column to two fields, whatever the headings.
+    #[test]
+    fn no_column_feeds_two_fields(
+        headings in prop::collection::vec(
+            prop::collection::vec(prop::sample::select(HEADING_WORDS), 1..5).prop_map(|w| w.concat()),
+            1..30,
+        ),
+    ) {
+        let m = rollcall_shared::map::auto_map(&headings);
+        let mut used = std::collections::BTreeSet::new();
+        for source in m.fields.values() {
+            if let rollcall_shared::map::Source::Column(c) = source {
+                prop_assert!(used.insert(*c), "column {} feeds two fields: {:?} {:?}", c, headings, m.fields);
+            }
+        }
+    }
+}

@@ -32,7 +32,9 @@ const ALIASES: &[(&str, Field)] = &[
     ("localid", Field::SisId),
     ("studentnumber", Field::SisId),
     ("personid", Field::SisId),
-    ("id", Field::SisId),
+    ("teachernumber", Field::SisId),
+    ("staffnumber", Field::SisId),
+    ("employeenumber", Field::SisId),
     // names
     ("firstname", Field::FirstName),
     ("givenname", Field::FirstName),
@@ -124,7 +126,8 @@ pub fn field_for_heading(heading: &str) -> Option<Field> {
 }
 
 /// The field a heading names and the rank of that spelling (lower is stronger): when two
-/// columns name one field (`SIS ID` and `Student Number`), the stronger spelling wins.
+/// columns name one field (`SIS ID` and `Student Number`), the stronger spelling wins. A whole
+/// spelling of the table first; else the heading's words (`heading_words`), always weaker.
 pub fn heading_match(heading: &str) -> Option<(Field, usize)> {
     let key = normalize_heading(heading);
     if key.is_empty() {
@@ -134,6 +137,9 @@ pub fn heading_match(heading: &str) -> Option<(Field, usize)> {
         .iter()
         .position(|(a, _)| *a == key)
         .map(|i| (ALIASES[i].1, i))
+        .or_else(|| {
+            super::heading_words::words_match(heading).map(|(f, tier)| (f, ALIASES.len() + tier))
+        })
 }
 
 #[cfg(test)]
