@@ -479,3 +479,41 @@ fn a_school_is_added_from_the_command_line() {
     assert!(list.contains("204\tHill Middle\t0 active users"), "{list}");
     let _ = std::fs::remove_file(&db);
 }
+
+#[test]
+fn grade_codes_are_mapped_from_the_command_line() {
+    let file = std::env::temp_dir().join(format!("rollcall-grades-{}.csv", std::process::id()));
+    std::fs::write(
+        &file,
+        "District ID,First Name,Last Name,User Type,Grade,School SIS ID\nS1,Ann,Lee,0,TK,101\nS2,Bo,Lee,0,TK,101\nS3,Cy,Lee,0,-1,101\nS4,Di,Lee,0,0,101\n",
+    )
+    .expect("write");
+    let path = file.to_string_lossy().into_owned();
+    let (code, v) = validate(&path, &[]);
+    assert_eq!(code, 1, "{v}");
+    let bad: Vec<&Value> = v["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter(|i| i["code"] == "invalid_grade")
+        .collect();
+    assert_eq!(bad.len(), 2, "one per distinct value: {v}");
+    let (code, v) = validate(&path, &["--grade-map", "TK=PK", "--grade-map", "-1=PK"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(
+        v["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .any(|i| i["code"] == "grade_zero"),
+        "{v}"
+    );
+    let out = rollcall(&["validate", &path, "--grade-map", "TK=13"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a grade that is not one: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_file(file);
+}

@@ -43,6 +43,8 @@ pub struct ImportOptions {
     pub set: Vec<(Field, String)>,
     pub schools: Option<SchoolDirectory>,
     pub school_overrides: BTreeMap<String, String>,
+    /// Grade values mapped by hand (`TK` → PK); they win over the saved mapping's.
+    pub grade_map: BTreeMap<String, crate::fields::Grade>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -155,6 +157,13 @@ impl Pipeline {
             columns: opened.columns,
             schools: opts.schools.clone(),
             school_overrides: opts.school_overrides.clone(),
+            // The scope's remembered grade mapping, then the caller's own.
+            grade_map: opts
+                .saved
+                .iter()
+                .flat_map(|s| s.grades.clone())
+                .chain(opts.grade_map.clone())
+                .collect(),
         };
         Pipeline {
             reader: RowReader::new(&opened.dialect, opts.limits),

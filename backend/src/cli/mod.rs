@@ -38,6 +38,14 @@ pub struct ReadArgs {
     /// Give a field one value for the whole file, e.g. `--set role=student`.
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     pub set: Vec<String>,
+    /// Read a grade the engine does not know as one it does, e.g. `--grade-map TK=PK`
+    /// (grades: PK, KG, 1–12).
+    #[arg(
+        long = "grade-map",
+        value_name = "VALUE=GRADE",
+        allow_hyphen_values = true
+    )]
+    pub grade_map: Vec<String>,
 }
 
 fn split_pair(s: &str) -> anyhow::Result<(Field, &str)> {
@@ -86,6 +94,15 @@ impl ReadArgs {
         for s in &self.set {
             let (f, v) = split_pair(s)?;
             opts.set.push((f, v.to_owned()));
+        }
+        for g in &self.grade_map {
+            let (value, grade) = g
+                .rsplit_once('=')
+                .ok_or_else(|| anyhow!("`{g}` should look like VALUE=GRADE, e.g. TK=PK."))?;
+            let grade = rollcall_shared::fields::Grade::parse(grade)
+                .map_err(|e| anyhow!("--grade-map {g}: {e}."))?
+                .grade();
+            opts.grade_map.insert(value.trim().to_owned(), grade);
         }
         Ok(opts)
     }

@@ -21,9 +21,27 @@ pub fn needs_escape(s: &str) -> bool {
 /// Would a spreadsheet run this cell as a formula?
 #[inline]
 pub fn is_formula_like(s: &str) -> bool {
-    s.as_bytes()
-        .first()
-        .is_some_and(|&b| FORMULA_START[usize::from(b)])
+    let b = s.as_bytes();
+    b.first().is_some_and(|&c| FORMULA_START[usize::from(c)]) && !is_signed_number(b)
+}
+
+/// `-1`, `+2`, `-0.5`: a number with its sign is a value a spreadsheet shows as it is (a grade
+/// of `-1` is pre-kindergarten in some SIS), not a formula. Anything more (`-1+1+cmd|…`) is.
+fn is_signed_number(b: &[u8]) -> bool {
+    let [b'-' | b'+', rest @ ..] = b else {
+        return false;
+    };
+    let mut dot = false;
+    !rest.is_empty()
+        && rest.first().is_some_and(u8::is_ascii_digit)
+        && rest.iter().all(|&c| match c {
+            b'0'..=b'9' => true,
+            b'.' if !dot => {
+                dot = true;
+                true
+            }
+            _ => false,
+        })
 }
 
 /// `=`, `+`, `-`, `@`, tab, CR: one table lookup per cell, not a chain of comparisons.
@@ -37,3 +55,29 @@ static FORMULA_START: [bool; 256] = {
     }
     t
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_signed_number_is_a_value_and_anything_more_a_formula() {
+        for s in ["-1", "-2", "+3", "-0.5", "Ann", "12", ""] {
+            assert!(!is_formula_like(s), "{s}");
+        }
+        for s in [
+            "=1+1",
+            "-1+1+cmd|' /C calc'!A0",
+            "+",
+            "-",
+            "-.5",
+            "-1.2.3",
+            "@SUM(A1)",
+            "-1e3",
+        ] {
+            assert!(is_formula_like(s), "{s}");
+        }
+    }
+}

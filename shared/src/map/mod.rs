@@ -137,7 +137,10 @@ impl Mapping {
                 (*f, saved)
             })
             .collect();
-        SavedMapping { fields }
+        SavedMapping {
+            fields,
+            grades: BTreeMap::new(),
+        }
     }
 }
 
@@ -145,6 +148,9 @@ impl Mapping {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedMapping {
     pub fields: BTreeMap<Field, SavedSource>,
+    /// The scope's grade mapping (a value as written → grade), remembered with its columns.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub grades: BTreeMap<String, crate::fields::Grade>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,6 +165,10 @@ impl SavedMapping {
     /// Applies the saved mapping to a file, if it fits: every saved heading is present (compared
     /// by normalized name) and every saved position exists.
     pub fn apply(&self, headings: Option<&[String]>, columns: usize) -> Option<Mapping> {
+        // A mapping that names no field (only a grade mapping) leaves the file's own.
+        if self.fields.is_empty() {
+            return None;
+        }
         let mut m = Mapping::default();
         for (f, s) in &self.fields {
             match s {

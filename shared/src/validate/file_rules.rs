@@ -62,6 +62,8 @@ impl Validator {
                 "Leave the grade empty for staff.",
             ));
         }
+        let grade_values = std::mem::take(&mut self.grades)
+            .finish(&mut self.issues, self.labels.get(&Field::Grade).cloned());
         let has_grade_column = self.cx.mapping.is_mapped(Field::Grade);
         let mapped = self.cx.mapping.fields.keys().copied().collect();
         let column_for_school = self.labels.get(&Field::School).cloned();
@@ -69,6 +71,7 @@ impl Validator {
             records: self.records,
             issues: self.issues,
             school_values: self.school_values,
+            grade_values,
             has_grade_column,
             mapped,
             rows: self.rows,

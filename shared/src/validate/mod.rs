@@ -6,6 +6,8 @@
 //! Rules live here once: the browser's preview and the server's check call the same code.
 
 mod file_rules;
+mod grades;
+pub use grades::{grade_key, GradeValue};
 mod setup;
 mod sources;
 mod validation;
@@ -61,6 +63,7 @@ pub struct Validator {
     id_stats: IdStats,
     fallback_rows: Vec<u32>,
     staff_grade_rows: Vec<u32>,
+    grades: grades::GradeBook,
     students: u32,
     rows: u32,
     labels: BTreeMap<Field, String>,
@@ -113,6 +116,7 @@ impl Validator {
             id_stats,
             fallback_rows,
             staff_grade_rows,
+            grades,
             students,
             rows,
             labels,
@@ -211,7 +215,7 @@ impl Validator {
         } = rules::key(&mut out, &vals, sources, id_stats, email_check);
         rules::staff_email(&mut out, role, email_raw, sources.is_mapped(Field::Email));
         let names = rules::names(&mut out, &vals);
-        let grade = rules::grade(&mut out, &vals, role, staff_grade_rows);
+        let grade = rules::grade(&mut out, &vals, role, staff_grade_rows, grades);
         let school = rules::school(&mut out, &vals, school_index, school_values, school_keys);
         let (flags, status) = rules::flags_and_status(&mut out, &vals);
         let other = rules::other_texts(&mut out, &vals);

@@ -267,6 +267,7 @@ pub(super) fn grade(
     cells: &Cells,
     role: Option<Role>,
     staff_grade_rows: &mut Vec<u32>,
+    book: &mut super::grades::GradeBook,
 ) -> Option<Grade> {
     let cell = |f: Field| cells[f as usize];
     let n = out.row;
@@ -278,6 +279,8 @@ pub(super) fn grade(
             if !v.is_empty() {
                 staff_grade_rows.push(n);
             }
+        } else if let Some(g) = book.mapped(v) {
+            grade = Some(g);
         } else {
             match Grade::parse(v) {
                 Ok(GradeParse::Exact(g)) => grade = Some(g),
@@ -304,12 +307,11 @@ pub(super) fn grade(
                     }
                 }
                 Err(GradeError::Invalid(x)) => {
-                    out.err(
-                        Field::Grade,
-                        IssueCode::InvalidGrade,
-                        format!("`{x}` is not a grade."),
-                        Some("Use PK (or Pre-K), K (or KG), or 1–12.".into()),
-                    );
+                    // Reported once per distinct value at the end; the row is not planned.
+                    grade = book.not_a_grade(&x, n);
+                    if grade.is_none() {
+                        out.errors += 1;
+                    }
                 }
             }
         }

@@ -79,6 +79,7 @@ impl Validator {
             ));
         }
         let sources = Sources::new(&cx.mapping);
+        let grades = super::grades::GradeBook::new(&cx.grade_map);
         Validator {
             cx,
             sources,
@@ -96,6 +97,7 @@ impl Validator {
             },
             fallback_rows: Vec::new(),
             staff_grade_rows: Vec::new(),
+            grades,
             students: 0,
             rows: 0,
             labels,

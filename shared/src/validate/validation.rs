@@ -14,6 +14,8 @@ pub struct Context {
     pub schools: Option<SchoolDirectory>,
     /// School values mapped by hand in the school-mapping step: value → SIS code.
     pub school_overrides: BTreeMap<String, String>,
+    /// Grade values mapped by the admin (as written → grade): `TK` → PK.
+    pub grade_map: BTreeMap<String, crate::fields::Grade>,
 }
 
 /// A distinct school value of the file, how many rows have it (from which row on), and the
@@ -43,6 +45,8 @@ pub struct Validation {
     pub records: Records,
     pub issues: Vec<Issue>,
     pub school_values: Vec<SchoolValue>,
+    /// The grade values the engine does not know, by distinct value (for a grade mapping).
+    pub grade_values: Vec<super::grades::GradeValue>,
     /// Whether the file maps a grade column (a file without one leaves grades as they are).
     pub has_grade_column: bool,
     /// Which optional fields the file carries (only those travel).
