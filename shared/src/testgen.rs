@@ -241,6 +241,8 @@ pub fn bad_values() -> Vec<(crate::fields::Field, String)> {
     let long = |n: usize| "x".repeat(n);
     vec![
         (SisId, "1.23457E+11".into()),
+        (SisId, "1,23457E+11".into()),
+        (SisId, "3/14/2025".into()),
         (SisId, long(65)),
         (SisId, "S\u{7}1".into()),
         (Email, "not-an-address".into()),

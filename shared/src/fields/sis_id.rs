@@ -20,6 +20,8 @@ pub enum SisIdError {
     Blank,
     #[error("`{0}` is a number in scientific notation: a spreadsheet rewrote the real ID")]
     ScientificNotation(String),
+    #[error("`{0}` is a date: a spreadsheet read the real ID as one")]
+    Date(String),
     #[error("the district ID is longer than {max} characters")]
     TooLong { max: usize },
 }
@@ -44,6 +46,9 @@ impl SisId {
         if is_scientific(s) {
             return Err(SisIdError::ScientificNotation(s.to_owned()));
         }
+        if looks_like_date(s) {
+            return Err(SisIdError::Date(s.to_owned()));
+        }
         Ok(s)
     }
 
@@ -59,6 +64,7 @@ impl<'de> Deserialize<'de> for SisId {
             .map_err(|e| {
                 let code = match e {
                     SisIdError::ScientificNotation(_) => IssueCode::IdScientificNotation,
+                    SisIdError::Date(_) => IssueCode::IdAsDate,
                     SisIdError::Blank => IssueCode::MissingKey,
                     SisIdError::TooLong { .. } => IssueCode::InvalidDistrictId,
                 };
@@ -90,13 +96,90 @@ pub(super) fn is_scientific(s: &str) -> bool {
         Some(b'+') | Some(b'-') => &exp[1..],
         _ => exp,
     };
+    // A decimal point, or a decimal comma (`1,23457E+11` in a comma locale), at most one.
     let mut dots = 0;
     let mant_ok = !mant.is_empty()
         && mant.iter().all(|&c| {
-            dots += usize::from(c == b'.');
-            c.is_ascii_digit() || c == b'.'
+            dots += usize::from(c == b'.' || c == b',');
+            c.is_ascii_digit() || c == b'.' || c == b','
         })
         && dots <= 1
         && mant.iter().any(u8::is_ascii_digit);
     mant_ok && !exp.is_empty() && exp.iter().all(u8::is_ascii_digit)
+}
+
+/// What a spreadsheet shows for an ID it read as a date, in any locale: `3/14/2025`,
+/// `14.03.2025`, `2025-03-14`, `14-Mar`, `Mar-14`, `14-Mar-25`. An ID that merely holds a dash
+/// (`S-1001`, `2021-001`, `MAR-1234`) is not one.
+pub(super) fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if !(4..=11).contains(&b.len()) || !b.iter().any(|c| matches!(c, b'/' | b'-' | b'.')) {
+        return false;
+    }
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    let num = |p: &str, lo: u32, hi: u32| {
+        !p.is_empty()
+            && p.len() <= 2
+            && p.bytes().all(|c| c.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n))
+    };
+    let year = |p: &str| (p.len() == 2 || p.len() == 4) && p.bytes().all(|c| c.is_ascii_digit());
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = |p: &str| MONTHS.contains(&p.to_ascii_lowercase().as_str());
+    match parts.as_slice() {
+        // 3/14/2025, 14.03.25, 14-03-2025 (day and month either way round)
+        [a, m, y] if num(a, 1, 31) && num(m, 1, 31) && year(y) => num(a, 1, 12) || num(m, 1, 12),
+        // 2025-03-14
+        [y, m, d] if y.len() == 4 && year(y) => num(m, 1, 12) && num(d, 1, 31),
+        // 14-Mar-25
+        [d, m, y] => num(d, 1, 31) && month(m) && year(y),
+        // 14-Mar, Mar-14, Mar-25
+        [d, m] if num(d, 1, 31) && month(m) => true,
+        [m, d] => month(m) && num(d, 1, 99) && d.len() == 2,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn ids_a_spreadsheet_made_dates_or_scientific_are_caught_in_every_locale() {
+        for s in [
+            "3/14/2025",
+            "14.03.2025",
+            "14/03/25",
+            "2025-03-14",
+            "14-Mar",
+            "Mar-14",
+            "14-mar-25",
+        ] {
+            assert!(looks_like_date(s), "{s}");
+            assert!(matches!(SisId::check(s), Err(SisIdError::Date(_))), "{s}");
+        }
+        for s in [
+            "S-1001",
+            "2021-001",
+            "MAR-1234",
+            "1001",
+            "12-345-678",
+            "A.B.C",
+            "10.5",
+            "13/13/2025",
+        ] {
+            assert!(!looks_like_date(s), "{s}");
+        }
+        for s in ["1.23457E+11", "1,23457E+11", "4,5e7"] {
+            assert!(
+                matches!(SisId::check(s), Err(SisIdError::ScientificNotation(_))),
+                "{s}"
+            );
+        }
+        assert!(SisId::check("1,234").is_ok(), "no exponent: not scientific");
+    }
 }

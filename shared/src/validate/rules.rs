@@ -118,6 +118,12 @@ pub(super) fn key<'r>(
                     Some("Re-export from the SIS, or format the column as Text in the spreadsheet before saving.".into()));
                 None
             }
+            Err(SisIdError::Date(x)) => {
+                out.err(Field::SisId, IssueCode::IdAsDate,
+                    format!("District ID `{x}` is a date: a spreadsheet read the real ID as one."),
+                    Some("Re-export from the SIS, or format the column as Text in the spreadsheet before saving.".into()));
+                None
+            }
             Err(e) => {
                 out.err(
                     Field::SisId,
