@@ -119,6 +119,13 @@ pub fn open(prefix: &[u8], complete: bool, opts: &ImportOptions) -> Result<Opene
     for (field, value) in &opts.set {
         mapping.set_value(*field, value.clone());
     }
+    // OneRoster as it is: `enabledUser` beside a `status` column still counts.
+    mapping.enabled = headings.and_then(|hs| {
+        let c = hs
+            .iter()
+            .position(|h| normalize_heading(h) == "enableduser")?;
+        (mapping.column(Field::Status).is_some_and(|s| s != c)).then_some(c)
+    });
     Ok(Opened {
         dialect,
         sample,

@@ -82,6 +82,7 @@ const ALIASES: &[(&str, Field)] = &[
     ("schoolcode", Field::School),
     ("schoolname", Field::School),
     ("schoolsiscode", Field::School),
+    ("primaryorgsourcedid", Field::School),
     ("orgsourcedids", Field::School),
     ("orgsourcedid", Field::School),
     ("building", Field::School),

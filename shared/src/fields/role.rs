@@ -33,6 +33,14 @@ impl Role {
 
     /// The usual cell, a User Type `0` or `1`, inline; the rest in [`Role::parse_words`].
     #[inline]
+    /// A role a rostering export lists beside users that Rollcall does not keep: guardian,
+    /// parent, relative (OneRoster).
+    pub fn is_guardian(raw: &str) -> bool {
+        ["guardian", "parent", "relative"]
+            .iter()
+            .any(|g| raw.trim().eq_ignore_ascii_case(g))
+    }
+
     pub fn parse(raw: &str) -> Result<Role, RoleError> {
         match *raw.as_bytes() {
             [b'0'] => Ok(Role::Student),

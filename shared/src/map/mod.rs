@@ -39,6 +39,10 @@ pub struct Mapping {
     pub fields: BTreeMap<Field, Source>,
     #[serde(default)]
     pub matched_by: BTreeMap<Field, MatchedBy>,
+    /// OneRoster's `enabledUser` column when the status is read from another column (its
+    /// `status`): `false` there makes the user inactive even when the status is blank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<usize>,
 }
 
 impl Mapping {

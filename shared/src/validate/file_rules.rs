@@ -62,6 +62,20 @@ impl Validator {
                 "Leave the grade empty for staff.",
             ));
         }
+        if !self.guardian_rows.is_empty() {
+            let rows = std::mem::take(&mut self.guardian_rows);
+            self.issues.push(file_warning(
+                Some(Field::Role),
+                IssueCode::GuardianSkipped,
+                format!(
+                    "{} guardian, parent or relative row{} skipped: Rollcall keeps students and staff.",
+                    rows.len(),
+                    if rows.len() == 1 { " was" } else { "s were" }
+                ),
+                rows,
+                "Nothing to do: rostering exports list them with users.",
+            ));
+        }
         let grade_values = std::mem::take(&mut self.grades)
             .finish(&mut self.issues, self.labels.get(&Field::Grade).cloned());
         let has_grade_column = self.cx.mapping.is_mapped(Field::Grade);

@@ -63,12 +63,23 @@ pub struct Validator {
     id_stats: IdStats,
     fallback_rows: Vec<u32>,
     staff_grade_rows: Vec<u32>,
+    /// Rows of guardians, parents and relatives (OneRoster lists them with users): skipped.
+    guardian_rows: Vec<u32>,
     grades: grades::GradeBook,
     students: u32,
     rows: u32,
     labels: BTreeMap<Field, String>,
     role_const: Option<Role>,
     email_check: EmailCheck,
+}
+
+/// The first of a list of values in one cell (`org-1,org-2` → `org-1`).
+#[inline]
+fn first_of_list(raw: &str) -> &str {
+    match memchr::memchr(b',', raw.as_bytes()) {
+        Some(i) => trim(&raw[..i]),
+        None => raw,
+    }
 }
 
 /// A value's first eight bytes as one number, and its length: for values of up to eight bytes
@@ -116,6 +127,7 @@ impl Validator {
             id_stats,
             fallback_rows,
             staff_grade_rows,
+            guardian_rows,
             grades,
             students,
             rows,
@@ -176,8 +188,21 @@ impl Validator {
         // each field checked, and the issues are made after the loop.
         let row_control = row.has_control();
         let mut control = 0u32;
+        // A guardian, parent or relative is not a user Rollcall keeps: the row is set aside
+        // (one warning for the file).
+        if let Some(&(_, c)) = sources.columns.iter().find(|(f, _)| *f == Field::Role) {
+            if Role::is_guardian(trim(row.get(c).unwrap_or(""))) {
+                guardian_rows.push(n);
+                return;
+            }
+        }
         for &(f, c) in &sources.columns {
             let raw = trim(row.get(c).unwrap_or(""));
+            // A list where one value is wanted (OneRoster's `orgSourcedIds`, `grades`): its first.
+            let raw = match sources.lists[f as usize] {
+                true => first_of_list(raw),
+                false => raw,
+            };
             if is_formula_like(raw) {
                 out.warn(f, IssueCode::FormulaLike,
                     format!("{} starts with `{}`, which a spreadsheet would run as a formula; it is kept as plain text.", f.label(), raw.get(..1).unwrap_or("")),
@@ -217,7 +242,8 @@ impl Validator {
         let names = rules::names(&mut out, &vals);
         let grade = rules::grade(&mut out, &vals, role, staff_grade_rows, grades);
         let school = rules::school(&mut out, &vals, school_index, school_values, school_keys);
-        let (flags, status) = rules::flags_and_status(&mut out, &vals);
+        let enabled = cx.mapping.enabled.map(|c| trim(row.get(c).unwrap_or("")));
+        let (flags, status) = rules::flags_and_status(&mut out, &vals, enabled);
         let other = rules::other_texts(&mut out, &vals);
         let errors = out.errors;
 

@@ -396,7 +396,11 @@ pub(super) fn school(
 
 /// The two yes/no flags, and the status.
 #[inline]
-pub(super) fn flags_and_status(out: &mut RowIssues, cells: &Cells) -> ([Option<bool>; 2], Status) {
+pub(super) fn flags_and_status(
+    out: &mut RowIssues,
+    cells: &Cells,
+    enabled: Option<&str>,
+) -> ([Option<bool>; 2], Status) {
     let cell = |f: Field| cells[f as usize];
     // Flags and status.
     let mut flags = [None, None];
@@ -425,6 +429,16 @@ pub(super) fn flags_and_status(out: &mut RowIssues, cells: &Cells) -> ([Option<b
                     Field::Status,
                     IssueCode::InactiveStatus,
                     format!("Status `{v}` is not active: this user will be archived."),
+                    Some("To remove a user, you can also just leave them out of the file.".into()),
+                );
+            }
+            // OneRoster: `enabledUser` false makes an active (or blank) status inactive.
+            Ok(Status::Active) if enabled.is_some_and(|e| parse_bool(e) == Ok(Some(false))) => {
+                status = Status::Inactive;
+                out.warn(
+                    Field::Status,
+                    IssueCode::InactiveStatus,
+                    "`enabledUser` is false: this user will be archived.".into(),
                     Some("To remove a user, you can also just leave them out of the file.".into()),
                 );
             }

@@ -78,7 +78,7 @@ impl Validator {
                 suggestion,
             ));
         }
-        let sources = Sources::new(&cx.mapping);
+        let sources = Sources::new(&cx.mapping).with_lists(cx.headings.as_deref());
         let grades = super::grades::GradeBook::new(&cx.grade_map);
         Validator {
             cx,
@@ -97,6 +97,7 @@ impl Validator {
             },
             fallback_rows: Vec::new(),
             staff_grade_rows: Vec::new(),
+            guardian_rows: Vec::new(),
             grades,
             students: 0,
             rows: 0,

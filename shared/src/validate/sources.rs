@@ -14,6 +14,9 @@ pub(super) struct Sources {
     pub(super) columns: Vec<(Field, usize)>,
     /// Fields given one (trimmed) value for the whole file.
     pub(super) values: Vec<(Field, String)>,
+    /// Fields read from a column that holds a list (OneRoster's `orgSourcedIds`, `grades`):
+    /// the first value is taken.
+    pub(super) lists: [bool; FIELDS],
 }
 
 impl Sources {
@@ -22,6 +25,7 @@ impl Sources {
             mapped: [false; FIELDS],
             columns: Vec::new(),
             values: Vec::new(),
+            lists: [false; FIELDS],
         };
         for (f, s) in &m.fields {
             sources.mapped[*f as usize] = true;
@@ -32,6 +36,19 @@ impl Sources {
         }
         sources.columns.sort_by_key(|&(_, c)| c);
         sources
+    }
+
+    /// Marks the columns whose heading names a list of schools or grades.
+    pub(super) fn with_lists(mut self, headings: Option<&[String]>) -> Sources {
+        for &(f, c) in &self.columns {
+            let h = headings
+                .and_then(|h| h.get(c))
+                .map(|h| crate::fields::normalize_heading(h));
+            if matches!(h.as_deref(), Some("orgsourcedids" | "grades")) {
+                self.lists[f as usize] = true;
+            }
+        }
+        self
     }
 
     pub(super) fn is_mapped(&self, f: Field) -> bool {
