@@ -517,3 +517,33 @@ fn grade_codes_are_mapped_from_the_command_line() {
     );
     let _ = std::fs::remove_file(file);
 }
+
+#[test]
+fn plan_json_lists_the_same_person_pairs() {
+    let dir = std::env::temp_dir().join(format!("rollcall-same-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let head = "District ID,First Name,Last Name,User Type,Grade,Email Address,School SIS ID\n";
+    let roster = dir.join("roster.csv");
+    let file = dir.join("students.csv");
+    std::fs::write(&roster, format!("{head}00123,Ann,Lee,0,05,ann@x.org,101\nS2,Bo,Kim,0,05,bo@x.org,101\nS3,Cy,Ode,0,05,cy@x.org,101\n")).expect("write");
+    std::fs::write(&file, format!("{head}123,Ann,Lee,0,05,ann.lee@x.org,101\nS2,Bo,Kim,0,05,bo@x.org,101\nS3,Cy,Ode,0,05,cy@x.org,101\n")).expect("write");
+    let out = rollcall(&[
+        "plan",
+        file.to_str().expect("p"),
+        "--roster",
+        roster.to_str().expect("p"),
+        "--json",
+    ]);
+    let v = json(&out);
+    let pairs = v["same_person"].as_array().expect("same_person");
+    assert_eq!(pairs.len(), 1, "{v}");
+    assert_eq!(
+        (
+            pairs[0]["create_key"].as_str(),
+            pairs[0]["archive_key"].as_str(),
+            pairs[0]["reason"].as_str()
+        ),
+        (Some("123"), Some("00123"), Some("leading_zeros"))
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -68,6 +68,9 @@ pub struct PlanReport {
     pub restores: Vec<String>,
     pub skipped: Vec<Skipped>,
     pub issues: Vec<Issue>,
+    /// Creates and archives that are likely the same person, with the reason.
+    #[serde(default)]
+    pub same_person: Vec<crate::plan::SamePerson>,
 }
 
 fn page_of<T>(v: &mut Vec<T>, page: usize, per: usize) -> usize {
@@ -154,6 +157,7 @@ impl PlanReport {
                 .iter()
                 .map(|i| (*i).clone())
                 .collect(),
+            same_person: p.same_person.clone(),
         };
         (report, totals)
     }

@@ -68,6 +68,7 @@ codes! {
     NotArchived = "not_archived",
     ManagedBySync = "managed_by_sync",
     KeepActive = "keep_active",
+    NotSamePerson = "not_same_person",
     OutOfScope = "out_of_scope",
     InvalidRecord = "invalid_record",
     DuplicateDistrictId = "duplicate_district_id",

@@ -140,6 +140,29 @@ pub struct ChangeRequest {
     /// "Keep active" turned on or off (an admin's edit on a user's page).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keep_active: Vec<KeepActive>,
+    /// Updates that are a create and an archive recognised as the same person.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merges: Vec<Merge>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SamePersonReason {
+    /// `00123` in the roster, `123` in the file (or the other way round).
+    LeadingZeros,
+    /// No district id on either side; first name, last name and school match; the email
+    /// changed.
+    EmailChanged,
+}
+
+/// A create and an archive turned into an update of the existing user: the update of `id`
+/// (from the file's row `row`) is accepted only where `reason`'s rule holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Merge {
+    pub id: UserId,
+    pub row: u32,
+    pub reason: SamePersonReason,
 }
 
 /// A user's "keep active" flag, as a request sets it.

@@ -503,3 +503,136 @@ fn the_group_option_names_every_existing_user_of_the_file() {
 fn sc(s: &str) -> rollcall_shared::fields::Scope {
     rollcall_shared::fields::Scope::parse(s).expect("a valid scope")
 }
+
+#[test]
+fn the_same_person_is_recognised_and_a_pair_becomes_an_update() {
+    let head = "idnumber,email,firstname,lastname,role,status,school\n";
+    let r = roster(
+        &format!("{head}00123,ann@d.org,Ann,Lee,student,1,101\n00124,bo@d.org,Bo,Kim,student,1,102\nT3,cy@d.org,Cy,Ode,teacher,1,103\nT4,di@d.org,Di,Ray,teacher,1,103\n"),
+        "users.csv",
+    );
+    // Ann's id lost its zeros; the others are as they were.
+    let file = format!("{head}123,ann@d.org,Ann,Lee,student,1,101\n00124,bo@d.org,Bo,Kim,student,1,102\nT3,cy@d.org,Cy,Ode,teacher,1,103\nT4,di@d.org,Di,Ray,teacher,1,103\n");
+    // Ann's email is the old user's: the planner refuses two active users one address, so the
+    // pair is found with a new address.
+    let file = file.replace("123,ann@d.org", "123,ann.lee@d.org");
+    let mut p = plan_of(&file, &r, "users.csv");
+    assert_eq!((p.creates.len(), p.archives.len()), (1, 1));
+    assert_eq!(p.same_person.len(), 1);
+    let h = &p.same_person[0];
+    assert_eq!(
+        (
+            h.row,
+            h.create_key.as_str(),
+            h.archive_key.as_str(),
+            h.reason
+        ),
+        (
+            2,
+            "123",
+            "00123",
+            rollcall_shared::plan::SamePersonReason::LeadingZeros
+        )
+    );
+    assert!(
+        !p.has_errors(),
+        "one lost id is a hint, not a file error: {:?}",
+        p.issues
+    );
+    assert!(p.merge(2, &r));
+    assert_eq!(
+        (p.creates.len(), p.archives.len(), p.updates.len()),
+        (0, 0, 1)
+    );
+    let req = p.to_request("demo", &Options::default(), false, None);
+    assert_eq!(verify(&req, &r, None, GuardLimits::default()), Ok(()));
+    let after = applied(&r, &p);
+    let ann = after
+        .users
+        .iter()
+        .find(|u| u.data.first_name == "Ann")
+        .expect("Ann");
+    assert_eq!(
+        (ann.id, ann.data.sis_id.as_ref().map(|s| s.as_str())),
+        (r.users[0].id, Some("123")),
+        "her history kept"
+    );
+    assert!(plan_of(&file, &after, "users.csv").is_empty());
+
+    // A merge the rule does not support is refused by the server.
+    let mut forged = req.clone();
+    forged.merges[0].id = r.users[1].id;
+    forged.updates[0].id = r.users[1].id;
+    assert_eq!(
+        verify(&forged, &r, None, GuardLimits::default()),
+        Err(VerifyError::NotSamePerson(r.users[1].id))
+    );
+}
+
+#[test]
+fn a_blank_id_whose_email_changed_is_the_same_person_by_name_and_school() {
+    let head = "email,firstname,lastname,role,status,school\n";
+    let r = roster(
+        &format!("{head}ann@old.org,Ann,Lee,student,1,101\n"),
+        "users.csv",
+    );
+    let p = plan_of(
+        &format!("{head}ann@new.org,ANN,Lee,student,1,101\n"),
+        &r,
+        "users.csv",
+    );
+    assert_eq!(p.same_person.len(), 1);
+    assert_eq!(
+        p.same_person[0].reason,
+        rollcall_shared::plan::SamePersonReason::EmailChanged
+    );
+    // Another school: not the same person.
+    let p = plan_of(
+        &format!("{head}ann@new.org,Ann,Lee,student,1,102\n"),
+        &r,
+        "users.csv",
+    );
+    assert!(p.same_person.is_empty());
+}
+
+#[test]
+fn a_file_whose_ids_lost_their_zeros_is_one_error_that_blocks() {
+    let head = "idnumber,email,firstname,lastname,role,status,school\n";
+    let rows: Vec<String> = (1..=10)
+        .map(|i| format!("{:05},,N{i},Lee,student,1,101", i))
+        .collect();
+    let r = roster(&format!("{head}{}\n", rows.join("\n")), "users.csv");
+    let file: Vec<String> = (1..=10)
+        .map(|i| format!("{i},,N{i},Lee,student,1,101"))
+        .collect();
+    let p = plan_of(&format!("{head}{}\n", file.join("\n")), &r, "users.csv");
+    let lost: Vec<_> = p
+        .issues
+        .iter()
+        .filter(|i| i.code == IssueCode::LeadingZerosLost)
+        .collect();
+    assert_eq!(lost.len(), 1, "{:?}", p.issues);
+    assert!(lost[0].is_error() && lost[0].row.is_none());
+    assert_eq!(p.same_person.len(), 10);
+    // With their emails kept, each row is refused (PRODUCT.md's rule 3), said for what it is,
+    // and the file-level error names the cause.
+    let rows: Vec<String> = (1..=10)
+        .map(|i| format!("{:05},n{i}@d.org,N{i},Lee,student,1,101", i))
+        .collect();
+    let r = roster(&format!("{head}{}\n", rows.join("\n")), "users.csv");
+    let file: Vec<String> = (1..=10)
+        .map(|i| format!("{i},n{i}@d.org,N{i},Lee,student,1,101"))
+        .collect();
+    let p = plan_of(&format!("{head}{}\n", file.join("\n")), &r, "users.csv");
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| i.code == IssueCode::LeadingZerosLost),
+        "{:?}",
+        p.issues
+    );
+    assert!(p
+        .issues
+        .iter()
+        .any(|i| i.code == IssueCode::EmailOwnedByOther && i.message.contains("leading zeros")));
+}

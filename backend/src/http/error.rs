@@ -39,9 +39,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | SchoolExists | SchoolInUse | GroupExists | NotQueued | NoMailbox => StatusCode::CONFLICT,
         UnsupportedVersion | InvalidChangeRequest | UnreadableFile | IdempotencyKeyReused
         | InvalidPassword | UnknownUser | UserTwice | NotActive | NotArchived | ManagedBySync
-        | KeepActive | OutOfScope | InvalidRecord | DuplicateDistrictId | DuplicateEmail => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        | KeepActive | NotSamePerson | OutOfScope | InvalidRecord | DuplicateDistrictId
+        | DuplicateEmail => StatusCode::UNPROCESSABLE_ENTITY,
         Busy | DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         Internal | Unreachable | BadResponse | Unknown => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::INTERNAL_SERVER_ERROR,

@@ -9,10 +9,12 @@
 mod apply;
 pub mod codec;
 mod index;
+mod same_person;
 mod types;
 mod verify;
 
 pub use index::RosterIndex;
+pub use same_person::{holds, SamePerson, SamePersonReason};
 pub use types::*;
 
 pub use crate::user::{Change, Roster, RosterUser, Secret, UserData, UserId, UserStatus};
@@ -206,6 +208,8 @@ pub fn plan_indexed(
     let mut skipped = Vec::new();
 
     let mut last_scope: Option<&str> = None;
+    // Rows refused because their email is a user's whose id is theirs with leading zeros.
+    let mut zeros_by_email = 0usize;
     // The record's address in one piece, for the roster's index (reused from row to row).
     let mut address = String::new();
     for (ri, r) in v.records.iter().enumerate() {
@@ -231,9 +235,23 @@ pub fn plan_indexed(
                     None => m = Some(ui),
                     Some(other) if u.status == UserStatus::Active => {
                         if !r.has_error() {
+                            // The same person whose id lost its leading zeros (PRODUCT.md's rule
+                            // 3 still holds: an error on the row, said for what it is).
+                            let zeros = r
+                                .sis_id()
+                                .is_some_and(|d| same_person::zeros_only(d, other.as_str()));
+                            if zeros {
+                                zeros_by_email += 1;
+                            }
                             issues.push(plan_issue(r.row(), Field::Email, Severity::Error, IssueCode::EmailOwnedByOther,
-                                format!("Email `{}` belongs to another user (District ID {}).", email.unwrap_or(""), other.as_str()),
-                                "Two people cannot share an address: correct the email or the District ID."));
+                                match zeros {
+                                    true => format!("Email `{}` belongs to District ID {}: the same ID with its leading zeros.", email.unwrap_or(""), other.as_str()),
+                                    false => format!("Email `{}` belongs to another user (District ID {}).", email.unwrap_or(""), other.as_str()),
+                                },
+                                match zeros {
+                                    true => "A spreadsheet removed the ID's leading zeros: re-export, or format the column as Text.",
+                                    false => "Two people cannot share an address: correct the email or the District ID.",
+                                }));
                         }
                         continue;
                     }
@@ -485,6 +503,14 @@ pub fn plan_indexed(
         &updates,
         &mut issues,
     );
+    let same_person = same_person::hints(&creates, &archives, users);
+    let ids_in_file =
+        creates.iter().filter(|c| c.data.sis_id.is_some()).count() + matched.len() + zeros_by_email;
+    issues.extend(same_person::leading_zeros_lost(
+        &same_person,
+        zeros_by_email,
+        ids_in_file,
+    ));
     issues.sort_by_key(|i| i.row);
 
     Plan {
@@ -501,6 +527,8 @@ pub fn plan_indexed(
         issues,
         guard,
         matched,
+        same_person,
+        merges: Vec::new(),
     }
 }
 

@@ -122,6 +122,12 @@ pub struct Plan {
     /// Existing users the file names and keeps active (updated, restored or unchanged).
     #[serde(default)]
     pub matched: Vec<UserId>,
+    /// Creates and archives that are likely the same person (`Plan::merge` joins a pair).
+    #[serde(default)]
+    pub same_person: Vec<SamePerson>,
+    /// The pairs joined into updates.
+    #[serde(default)]
+    pub merges: Vec<crate::wire::Merge>,
 }
 
 impl Plan {
@@ -190,6 +196,7 @@ impl Plan {
                 Vec::new()
             },
             keep_active: Vec::new(),
+            merges: self.merges.clone(),
         }
     }
 }

@@ -31,6 +31,8 @@ pub enum VerifyError {
     NotArchived(UserId),
     #[error("user {id:?} is managed by {sync}; files cannot change it")]
     ManagedBySync { id: UserId, sync: String },
+    #[error("user {0:?}: the merge's rule does not hold (not the same person by its reason)")]
+    NotSamePerson(UserId),
     #[error("user {0:?} is marked \"keep active\": turn that off before archiving them")]
     KeepActive(UserId),
     #[error("user {id:?} is in scope `{scope}`, which this request does not cover")]
@@ -73,6 +75,7 @@ impl VerifyError {
             VerifyError::NotArchived(_) => ErrorCode::NotArchived,
             VerifyError::ManagedBySync { .. } => ErrorCode::ManagedBySync,
             VerifyError::KeepActive(_) => ErrorCode::KeepActive,
+            VerifyError::NotSamePerson(_) => ErrorCode::NotSamePerson,
             VerifyError::OutOfScope { .. } => ErrorCode::OutOfScope,
             VerifyError::InvalidRecord { .. } => ErrorCode::InvalidRecord,
             VerifyError::DuplicateDistrictId(_) => ErrorCode::DuplicateDistrictId,
@@ -329,6 +332,18 @@ pub fn verify(
             });
         }
         check_data(c.row, &c.data, schools, grade_mapped)?;
+    }
+
+    // A merge is an update of the user it names, and the same person by its rule.
+    for m in &req.merges {
+        let i = lookup(m.id)?;
+        let from_row = req.updates.iter().any(|u| u.id == m.id && u.row == m.row);
+        let same = after
+            .get(&i)
+            .is_some_and(|(d, _)| super::holds(m.reason, &roster.users[i].data, d));
+        if !from_row || !same {
+            return Err(VerifyError::NotSamePerson(m.id));
+        }
     }
 
     // Group members are users of the district who stay active.

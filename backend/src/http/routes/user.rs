@@ -123,6 +123,7 @@ async fn submit_edit(
             false => vec![],
         },
         members: vec![],
+        merges: vec![],
         keep_active: edit
             .keep_active
             .filter(|k| *k != user.keep_active)
