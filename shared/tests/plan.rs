@@ -636,3 +636,81 @@ fn a_file_whose_ids_lost_their_zeros_is_one_error_that_blocks() {
         .iter()
         .any(|i| i.code == IssueCode::EmailOwnedByOther && i.message.contains("leading zeros")));
 }
+
+/// A generated roster of 20,000 whose ids are all digits with leading zeros; next month's file
+/// has 5% of them stripped of their zeros (a spreadsheet's doing). With the emails kept, each
+/// such row is refused and said to be the same id with zeros; without an email column, each is
+/// a create beside an archive, every one found as a same-person pair, and merging them all
+/// leaves nothing to create or archive.
+#[test]
+fn five_percent_of_ids_without_their_zeros_are_all_recognised() {
+    use rollcall_shared::testgen::{person, Rng, HEADINGS};
+    use rollcall_shared::write::push_row;
+    // People with all-digit ids (`0000123`); `strip` drops the zeros of every 20th, `email`
+    // keeps or drops the email column.
+    let people = |strip: bool, email: bool| {
+        let mut rng = Rng::new(5);
+        let mut out = String::new();
+        // Staff need an email: without one their rows are refused, so only students count.
+        let mut students_stripped = 0;
+        let keep = |cells: Vec<String>| -> Vec<String> {
+            cells
+                .into_iter()
+                .enumerate()
+                .filter(|(j, _)| email || *j != 5)
+                .map(|(_, c)| c)
+                .collect()
+        };
+        push_row(
+            &mut out,
+            keep(HEADINGS.iter().map(|h| h.to_string()).collect())
+                .iter()
+                .map(String::as_str),
+        );
+        for i in 0..20_000u64 {
+            let mut p = person(&mut rng, i);
+            p[2] = p[2][1..].to_owned();
+            if strip && i % 20 == 7 {
+                p[2] = p[2].trim_start_matches('0').to_owned();
+                students_stripped += usize::from(p[3] == "0");
+            }
+            push_row(&mut out, keep(p.to_vec()).iter().map(String::as_str));
+        }
+        (out, students_stripped)
+    };
+    let r = Roster::from_validation(&file(&people(false, true).0), "students.csv", 1);
+
+    let p = plan_of(&people(true, true).0, &r, "students.csv");
+    let said = p
+        .issues
+        .iter()
+        .filter(|i| i.code == IssueCode::EmailOwnedByOther && i.message.contains("leading zeros"))
+        .count();
+    assert_eq!(
+        said, 1000,
+        "each row refused (PRODUCT.md's rule 3) and said for what it is"
+    );
+    assert!(
+        !p.issues
+            .iter()
+            .any(|i| i.code == IssueCode::LeadingZerosLost),
+        "5% is not most"
+    );
+
+    let r = Roster::from_validation(&file(&people(false, false).0), "students.csv", 1);
+    let (stripped, n) = people(true, false);
+    let mut p = plan_of(&stripped, &r, "students.csv");
+    assert!(n > 850, "{n}");
+    assert_eq!(
+        (p.creates.len(), p.same_person.len()),
+        (n, n),
+        "every pair found"
+    );
+    let rows: Vec<u32> = p.same_person.iter().map(|h| h.row).collect();
+    for row in rows {
+        assert!(p.merge(row, &r));
+    }
+    assert_eq!((p.creates.len(), p.updates.len()), (0, n));
+    let req = p.to_request("demo", &Options::default(), true, None);
+    assert_eq!(verify(&req, &r, None, GuardLimits::default()), Ok(()));
+}
