@@ -235,6 +235,20 @@ impl Engine {
         to_json(&out)
     }
 
+    /// Turns the likely same-person pair of row `row` into an update of the existing user, and
+    /// answers the plan as it now is.
+    pub fn merge(&mut self, row: u32, limit: usize) -> Result<String, JsValue> {
+        let r = self
+            .roster
+            .as_ref()
+            .ok_or_else(|| err("load the roster first"))?;
+        let p = self.plan.as_mut().ok_or_else(|| err("plan first"))?;
+        if !p.merge(row, r) {
+            return Err(err(format!("row {row} has no same-person pair")));
+        }
+        to_json(&PlanView::of(p, limit, 0.0))
+    }
+
     /// The change request for the last plan: all that is sent to the server.
     pub fn request(
         &self,
@@ -253,11 +267,25 @@ impl Engine {
         String::from_utf8(req.to_json().map_err(err)?).map_err(err)
     }
 
-    /// The mapping to remember for the scope (columns by heading).
+    /// The mapping to remember for the scope (columns by heading, and the grade mapping).
     pub fn saved_mapping(&self, mapping: &str) -> Result<String, JsValue> {
         let m: Mapping = serde_json::from_str(mapping).map_err(err)?;
         let headings = self.opened.as_ref().and_then(|o| o.sample.headings.clone());
-        to_json(&m.to_saved(headings.as_deref()))
+        let mut saved = m.to_saved(headings.as_deref());
+        saved.grades = self
+            .options
+            .saved
+            .iter()
+            .flat_map(|s| s.grades.clone())
+            .chain(self.options.grade_map.clone())
+            .collect();
+        to_json(&saved)
+    }
+
+    /// The admin's grade mapping (a value as written → PK, KG, 01–12), for the next validation.
+    pub fn set_grades(&mut self, grades: &str) -> Result<(), JsValue> {
+        self.options.grade_map = serde_json::from_str(grades).map_err(err)?;
+        Ok(())
     }
 }
 

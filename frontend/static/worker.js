@@ -54,8 +54,10 @@ onmessage = async (e) => {
       case 'issues_csv': result = engine.issues_csv(); break;
       case 'set_roster': result = engine.set_roster(new Uint8Array(args.bytes)); break;
       case 'plan': result = engine.plan(args.scope, args.options, args.limit); break;
+      case 'merge': result = engine.merge(args.row, args.limit); break;
       case 'request': result = engine.request(args.district, args.ack, args.description); break;
       case 'saved_mapping': result = engine.saved_mapping(args.mapping); break;
+      case 'set_grades': result = engine.set_grades(args.grades); break;
       default: throw new Error('unknown command ' + cmd);
     }
     postMessage({ id, type: 'result', result, memory: wasm.memory.buffer.byteLength });

@@ -87,6 +87,9 @@ pub struct ValidationView {
     /// Most frequent first.
     pub codes: Vec<CodeCount>,
     pub schools: Vec<SchoolValue>,
+    /// Grade values the engine does not know, for the grade mapping.
+    #[serde(default)]
+    pub grades: Vec<crate::validate::GradeValue>,
 }
 
 impl ValidationView {
@@ -111,6 +114,7 @@ impl ValidationView {
             warnings: s.warnings,
             codes,
             schools: v.school_values.clone(),
+            grades: v.grade_values.clone(),
         }
     }
 }

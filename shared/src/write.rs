@@ -75,9 +75,113 @@ pub fn master_csv(roster: &Roster) -> String {
     out
 }
 
+/// A file to start from: every field's heading and one example row per role (students with a
+/// grade, staff with an email and no grade), which reads back with no error against schools
+/// `101` and `102`.
+pub fn template_csv() -> String {
+    let fields: Vec<Field> = Field::MANAGED
+        .into_iter()
+        .filter(|f| *f != Field::Scope)
+        .collect();
+    let rows: [[&str; 12]; 4] = [
+        [
+            "100234",
+            "Ana",
+            "Diaz",
+            "",
+            "ana.diaz@district.example.org",
+            "student",
+            "05",
+            "101",
+            "GA000100234",
+            "",
+            "N",
+            "Y",
+        ],
+        [
+            "T2001",
+            "Ben",
+            "Okafor",
+            "R",
+            "ben.okafor@district.example.org",
+            "teacher",
+            "",
+            "101",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "S3001",
+            "Cara",
+            "Lind",
+            "",
+            "cara.lind@district.example.org",
+            "staff",
+            "",
+            "102",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "A4001",
+            "Dev",
+            "Shah",
+            "",
+            "dev.shah@district.example.org",
+            "admin",
+            "",
+            "102",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ];
+    let mut out = String::new();
+    push_row(&mut out, fields.iter().map(|f| f.name()));
+    for r in rows {
+        push_row(&mut out, r);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_template_reads_back_with_one_row_per_role_and_no_error() {
+        let dir = crate::map::SchoolDirectory::new(vec![
+            crate::map::School {
+                sis_code: "101".into(),
+                name: "First".into(),
+            },
+            crate::map::School {
+                sis_code: "102".into(),
+                name: "Second".into(),
+            },
+        ]);
+        let opts = crate::ImportOptions {
+            schools: Some(dir),
+            ..crate::ImportOptions::default()
+        };
+        let (opened, v) = crate::validate_bytes(template_csv().as_bytes(), &opts).expect("reads");
+        assert!(!v.has_errors(), "{:?}", v.issues);
+        assert_eq!(v.records.len(), 4);
+        let roles: Vec<&str> = v
+            .records
+            .iter()
+            .filter_map(|r| r.role())
+            .map(|r| r.as_str())
+            .collect();
+        assert_eq!(roles, ["student", "teacher", "staff", "admin"]);
+        // Every heading maps to its field by itself.
+        assert_eq!(opened.mapping.fields.len(), Field::MANAGED.len() - 1);
+    }
     use crate::fields::unescape_formula;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -145,6 +145,27 @@ impl Field {
             .or_else(|| field_for_heading(name))
     }
 
+    /// What the field accepts, in a line (the template's field guide).
+    pub fn guide(self) -> &'static str {
+        match self {
+            Field::SisId => "The SIS's id of the person, kept as text (leading zeros matter). The key; blank: the email is the key.",
+            Field::FirstName => "Required. Up to 100 characters, one line.",
+            Field::LastName => "Required. Up to 100 characters, one line.",
+            Field::MiddleName => "Optional. Up to 100 characters.",
+            Field::Email => "An address, unique among active users. Required for staff, and when the District ID is blank.",
+            Field::Role => "Required: student, teacher, staff or admin (User Type 0 = student, 1 = staff).",
+            Field::Grade => "Students: PK, KG (K, 0), or 1–12. Staff: blank. Other codes (TK, UG) can be mapped to these.",
+            Field::School => "Required: the school's SIS code (as on the Schools page).",
+            Field::StateId => "Optional: the state's id of the person.",
+            Field::AltId => "Optional: another id.",
+            Field::LimitedEnglish => "Optional: Y or N.",
+            Field::EconDisadvantaged => "Optional: Y or N.",
+            Field::Status => "Optional: Active, or Inactive to archive the user (blank: active).",
+            Field::Password => "Optional: set for new users only (at least 12 characters); better left blank for staff, who get a set-password link.",
+            Field::Scope => "Optional: the population the row belongs to (blank: the upload's scope).",
+        }
+    }
+
     /// Required for every row (a key, sis_id or email, is required too; see `validate`).
     pub fn is_required(self) -> bool {
         matches!(

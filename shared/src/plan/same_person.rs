@@ -18,9 +18,14 @@ pub struct SamePerson {
     /// The file's row of the create.
     pub row: u32,
     pub create_key: String,
+    /// First and last name, as the file has them.
+    #[serde(default)]
+    pub create_name: String,
     /// The user the plan archives.
     pub id: UserId,
     pub archive_key: String,
+    #[serde(default)]
+    pub archive_name: String,
     pub reason: SamePersonReason,
 }
 
@@ -119,8 +124,10 @@ pub(super) fn hints(
         out.push(SamePerson {
             row: c.row,
             create_key: c.data.key(),
+            create_name: format!("{} {}", c.data.first_name, c.data.last_name),
             id: old.id,
             archive_key: old.data.key(),
+            archive_name: format!("{} {}", old.data.first_name, old.data.last_name),
             reason,
         });
     }

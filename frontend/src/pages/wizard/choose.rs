@@ -64,6 +64,16 @@ pub(super) fn Choose(w: W) -> impl IntoView {
         <div class="actions">
             <button class="primary" data-testid="next" disabled=move || w.file_name.get().is_empty() || w.busy.get().is_some()
                 on:click=move |_| spawn_local(read_file(w))>"Read the file"</button>
+            <button data-testid="template" on:click=move |_| download("rollcall-template.csv", &rollcall_shared::write::template_csv(), "text/csv")>"Download a template"</button>
         </div>
+        <details data-testid="field-guide">
+            <summary>"What each field accepts"</summary>
+            <dl>
+                {rollcall_shared::fields::Field::ALL.iter().map(|f| view! {
+                    <dt><code>{f.name()}</code>" — "{f.label()}</dt>
+                    <dd>{f.guide()}</dd>
+                }).collect_view()}
+            </dl>
+        </details>
     }
 }

@@ -74,6 +74,49 @@ pub(super) fn list_view(r: &PlanReport, kind: &'static str) -> AnyView {
     .into_any()
 }
 
+/// Joins a same-person pair in the worker's plan, and shows the plan as it now is.
+async fn merge(w: W, row: u32) {
+    let Ok(engine) = engine() else { return };
+    let args = obj(&[("row", JsValue::from(row)), ("limit", JsValue::from(500))]);
+    match engine.call_json::<PlanView>("merge", args, None).await {
+        Ok(p) => {
+            w.plan.set(Some(p));
+            w.ack.set(false);
+        }
+        Err(e) => w.fail(e),
+    }
+}
+
+/// Creates and archives that are likely the same person, side by side, each with its reason
+/// and the click that makes it an update of the existing user.
+fn same_person_view(w: W, r: &PlanReport) -> impl IntoView {
+    use rollcall_shared::plan::SamePersonReason;
+    let pairs = r.same_person.clone();
+    (!pairs.is_empty()).then(|| view! {
+        <div class="banner warning" data-testid="same-person">
+            <p><b>"Same person?"</b>" These new users look like users this import archives. Updating the existing user keeps their history."</p>
+            <table>
+                <thead><tr><th>"New (file)"</th><th>"Archived (roster)"</th><th>"Why"</th><th></th></tr></thead>
+                <tbody>{pairs.into_iter().map(|h| {
+                    let why = match h.reason {
+                        SamePersonReason::LeadingZeros => "the same District ID without its leading zeros",
+                        SamePersonReason::EmailChanged => "same name and school; no District ID; the email changed",
+                    };
+                    let row = h.row;
+                    view! {
+                        <tr data-row=row>
+                            <td>{format!("{} {} (row {})", h.create_key, h.create_name, h.row)}</td>
+                            <td>{format!("{} {}", h.archive_key, h.archive_name)}</td>
+                            <td>{why}</td>
+                            <td><button data-testid="merge" on:click=move |_| spawn_local(merge(w, row))>"Update the existing user"</button></td>
+                        </tr>
+                    }
+                }).collect_view()}</tbody>
+            </table>
+        </div>
+    })
+}
+
 #[component]
 pub(super) fn Review(w: W) -> impl IntoView {
     let tab = move |key: &'static str, label: &'static str| {
@@ -101,6 +144,7 @@ pub(super) fn Review(w: W) -> impl IntoView {
                 {blocked.then(|| view! {
                     <div class="banner error">{plan_errors.iter().map(|i| view! { <p>{format!("{}: {}", i.row.map_or_else(|| "The file".to_owned(), |r| format!("Row {r}")), i.message)}</p> }).collect_view()}</div>
                 })}
+                {same_person_view(w, &p.report)}
                 {guard.then(|| view! {
                     <div class="banner warning" data-testid="guard">
                         <p>{format!("This import archives {} of {} active users in its scope. A truncated file must never archive a district: confirm only if this is right.", g.archives, g.scope_active)}</p>

@@ -12,6 +12,69 @@ pub(super) fn severity(s: rollcall_shared::validate::Severity) -> &'static str {
     }
 }
 
+/// Grade values the engine does not know, each with its rows and a grade to read it as; applied
+/// by validating again (the mapping is remembered with the scope's columns).
+#[component]
+fn GradeMapping(w: W, grades: Vec<rollcall_shared::validate::GradeValue>) -> impl IntoView {
+    use rollcall_shared::fields::Grade;
+    let choice: Vec<(String, RwSignal<String>)> = grades
+        .iter()
+        .map(|g| (g.value.clone(), RwSignal::new(String::new())))
+        .collect();
+    let choice2 = choice.clone();
+    let apply = move |_| {
+        let mut map = BTreeMap::new();
+        for (value, c) in &choice2 {
+            if let Ok(g) = Grade::parse(&c.get_untracked()) {
+                map.insert(value.clone(), g.grade());
+            }
+        }
+        let Ok(json) = serde_json::to_string(&map) else {
+            return;
+        };
+        spawn_local(async move {
+            let Ok(engine) = engine() else { return };
+            match engine
+                .call(
+                    "set_grades",
+                    obj(&[("grades", JsValue::from_str(&json))]),
+                    None,
+                )
+                .await
+            {
+                Ok(_) => validate(w).await,
+                Err(e) => w.fail(e),
+            }
+        });
+    };
+    let codes: Vec<&'static str> = std::iter::once("PK")
+        .chain(std::iter::once("KG"))
+        .chain((1..=12).filter_map(Grade::numbered).map(Grade::as_str))
+        .collect();
+    view! {
+        <div class="banner warning" data-testid="grade-mapping">
+            <p><b>"Grades Rollcall does not know."</b>" Choose the grade each one means (remembered for this scope), or leave it to fix in the SIS."</p>
+            <table>
+                <thead><tr><th>"In the file"</th><th>"Rows"</th><th>"Read as"</th></tr></thead>
+                <tbody>{grades.into_iter().zip(choice).map(|(g, (_, c))| {
+                    let codes = codes.clone();
+                    view! {
+                        <tr data-grade=g.value.clone()>
+                            <td><code>{g.value.clone()}</code></td>
+                            <td>{g.count}</td>
+                            <td><select aria-label=format!("Grade for {}", g.value) on:change=move |ev| c.set(event_target_value(&ev))>
+                                <option value="">"— leave as an error —"</option>
+                                {codes.into_iter().map(|code| view! { <option value=code>{code}</option> }).collect_view()}
+                            </select></td>
+                        </tr>
+                    }
+                }).collect_view()}</tbody>
+            </table>
+            <div class="actions"><button class="primary" data-testid="apply-grades" on:click=apply>"Apply and validate again"</button></div>
+        </div>
+    }
+}
+
 #[component]
 pub(super) fn Validate(w: W) -> impl IntoView {
     let top = RwSignal::new(0.0f64);
@@ -59,6 +122,7 @@ pub(super) fn Validate(w: W) -> impl IntoView {
                 <div class="error"><b data-testid="errors">{v.errors}</b>"errors (block)"</div>
                 <div class="warning"><b data-testid="warnings">{v.warnings}</b>"warnings"</div>
             </div>
+            {(!v.grades.is_empty()).then(|| view! { <GradeMapping w=w grades=v.grades.clone()/> })}
             <div class="tabs" role="group" aria-label="Filter by problem">
                 <button class:active=move || w.code_filter.get().is_empty() on:click=move |_| filter(String::new())>"All"</button>
                 {v.codes.into_iter().map(|c| {
