@@ -30,6 +30,7 @@ pub struct CreateReport {
 pub struct UpdateReport {
     pub key: String,
     pub row: u32,
+    pub who: crate::plan::Who,
     /// Field name → [old, new] as text.
     pub changes: BTreeMap<String, [Option<String>; 2]>,
 }
@@ -39,6 +40,7 @@ pub struct ArchiveReport {
     pub key: String,
     pub scope: String,
     pub reason: ArchiveReason,
+    pub who: crate::plan::Who,
 }
 
 /// How long each list of a [`PlanReport`] is before it is cut to a page.
@@ -129,6 +131,7 @@ impl PlanReport {
                 .map(|u| UpdateReport {
                     key: u.key.clone(),
                     row: u.row,
+                    who: u.who.clone(),
                     changes: u
                         .diffs
                         .iter()
@@ -146,6 +149,7 @@ impl PlanReport {
                     key: a.key.clone(),
                     scope: a.scope.to_string(),
                     reason: a.reason,
+                    who: a.who.clone(),
                 })
                 .collect(),
             restores: p.restores[cut(p.restores.len())]

@@ -344,7 +344,7 @@ pub fn plan_indexed(
             match m {
                 Some((ui, u)) if u.status == UserStatus::Active => {
                     archived_now[ui as usize] = true;
-                    archives.push(PlannedArchive { id: u.id, key: u.data.key(), scope: u.data.scope.clone(), reason: ArchiveReason::Inactive });
+                    archives.push(PlannedArchive { id: u.id, key: u.data.key(), scope: u.data.scope.clone(), reason: ArchiveReason::Inactive, who: Who::of(&u.data) });
                 }
                 Some(_) => unchanged += 1,
                 None => skipped.push(Skipped { row: r.row(), key: key_of(&r), reason: SkipReason::InactiveNotInRoster,
@@ -431,6 +431,7 @@ pub fn plan_indexed(
                 row: r.row(),
                 changes,
                 diffs,
+                who: Who::of(&u.data),
             });
         }
     }
@@ -488,6 +489,7 @@ pub fn plan_indexed(
                 key: u.data.key(),
                 scope: u.data.scope.clone(),
                 reason: ArchiveReason::Missing,
+                who: Who::of(&u.data),
             });
         }
     }

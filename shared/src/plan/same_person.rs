@@ -206,6 +206,7 @@ impl Plan {
             row,
             changes,
             diffs,
+            who: Who::of(&old.data),
         });
         self.matched.push(old.id);
         self.merges.push(crate::wire::Merge {

@@ -20,6 +20,26 @@ pub struct PlannedUpdate {
     pub row: u32,
     pub changes: Vec<Change>,
     pub diffs: Vec<Diff>,
+    /// The user as the roster has them.
+    pub who: Who,
+}
+
+/// Who a planned change is about, as the review shows it beside the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Who {
+    pub name: String,
+    pub role: crate::fields::Role,
+    pub school: String,
+}
+
+impl Who {
+    pub fn of(d: &UserData) -> Who {
+        Who {
+            name: format!("{} {}", d.first_name, d.last_name),
+            role: d.role,
+            school: d.school.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +48,7 @@ pub struct PlannedArchive {
     pub key: String,
     pub scope: Scope,
     pub reason: ArchiveReason,
+    pub who: Who,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

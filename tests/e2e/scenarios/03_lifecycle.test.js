@@ -71,8 +71,19 @@ test('5. half the users missing: the mass-archive guard blocks until confirmed',
   assert.ok(c.archives >= 19, JSON.stringify(c));
   await page.waitForSelector('[data-testid=guard]');
   assert.equal(await page.isDisabled('[data-testid=submit]'), true);
+  // The archives are shown first, in red, with who they are; confirming means typing their number.
+  assert.equal(await page.getAttribute('[data-tab=archives]', 'class'), 'active');
+  assert.match(await page.getAttribute('[data-testid=guard]', 'class'), /error/);
+  assert.match(await text(page, '[data-testid=list-archives] tr'), /\(student, school \d+\)/);
   await shot(page, '05-guard');
-  await page.check('[data-testid=ack]');
+  // Filtered by role: only staff lines.
+  await page.selectOption('[data-testid=filter-role]', 'staff');
+  const staff = await page.$$eval('[data-testid=list-archives] tr', (rows) => rows.map((r) => r.textContent));
+  assert.ok(staff.length > 0 && staff.every((t) => t.includes('(staff,')), JSON.stringify(staff));
+  await page.selectOption('[data-testid=filter-role]', '');
+  await page.fill('[data-testid=ack-count]', String(c.archives - 1));
+  assert.equal(await page.isDisabled('[data-testid=submit]'), true, 'the wrong number confirms nothing');
+  await page.fill('[data-testid=ack-count]', String(c.archives));
   assert.equal(await page.isDisabled('[data-testid=submit]'), false);
   assert.match(await submit(page), /completed/);
 });

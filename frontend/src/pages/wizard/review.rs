@@ -5,14 +5,25 @@ use rollcall_shared::wire::ArchiveReason;
 
 use super::*;
 
-/// One list of the plan, one line per user, as the review's tab `kind` shows it.
-pub(super) fn list_view(r: &PlanReport, kind: &'static str) -> AnyView {
-    let lines: Vec<String> = match kind {
+/// One line of a list: its text, and the role and school it is about (for the filters).
+struct Line {
+    text: String,
+    role: &'static str,
+    school: String,
+}
+
+/// One list of the plan, one line per user (key, name, role, school), as the review's tab
+/// `kind` shows it, filtered by role and school.
+pub(super) fn list_view(r: &PlanReport, kind: &'static str, role: &str, school: &str) -> AnyView {
+    let who = |w: &rollcall_shared::plan::Who| {
+        format!("{} ({}, school {})", w.name, w.role.as_str(), w.school)
+    };
+    let lines: Vec<Line> = match kind {
         "creates" => r
             .creates
             .iter()
-            .map(|c| {
-                format!(
+            .map(|c| Line {
+                text: format!(
                     "{} {} {} ({}, school {}) row {}",
                     c.key,
                     c.data.first_name,
@@ -20,7 +31,9 @@ pub(super) fn list_view(r: &PlanReport, kind: &'static str) -> AnyView {
                     c.data.role.as_str(),
                     c.data.school,
                     c.row
-                )
+                ),
+                role: c.data.role.as_str(),
+                school: c.data.school.to_string(),
             })
             .collect(),
         "updates" => r
@@ -38,7 +51,17 @@ pub(super) fn list_view(r: &PlanReport, kind: &'static str) -> AnyView {
                         )
                     })
                     .collect();
-                format!("{} (row {}): {}", u.key, u.row, changes.join("; "))
+                Line {
+                    text: format!(
+                        "{} {} row {}: {}",
+                        u.key,
+                        who(&u.who),
+                        u.row,
+                        changes.join("; ")
+                    ),
+                    role: u.who.role.as_str(),
+                    school: u.who.school.clone(),
+                }
             })
             .collect(),
         "archives" => r
@@ -50,19 +73,42 @@ pub(super) fn list_view(r: &PlanReport, kind: &'static str) -> AnyView {
                     ArchiveReason::Missing => "missing from the file",
                     ArchiveReason::Manual => "archived by an admin",
                 };
-                format!("{} (scope {}, {why})", a.key, a.scope)
+                Line {
+                    text: format!("{} {} scope {}, {why}", a.key, who(&a.who), a.scope),
+                    role: a.who.role.as_str(),
+                    school: a.who.school.clone(),
+                }
             })
             .collect(),
-        "restores" => r.restores.clone(),
+        "restores" => r
+            .restores
+            .iter()
+            .map(|k| Line {
+                text: k.clone(),
+                role: "",
+                school: String::new(),
+            })
+            .collect(),
         _ => r
             .skipped
             .iter()
-            .map(|x| match x.row {
-                0 => format!("{}: {}", x.key, x.message),
-                row => format!("row {row} {}: {}", x.key, x.message),
+            .map(|x| Line {
+                text: match x.row {
+                    0 => format!("{}: {}", x.key, x.message),
+                    row => format!("row {row} {}: {}", x.key, x.message),
+                },
+                role: "",
+                school: String::new(),
             })
             .collect(),
     };
+    let school = school.trim();
+    let lines: Vec<String> = lines
+        .into_iter()
+        .filter(|l| role.is_empty() || l.role.is_empty() || l.role == role)
+        .filter(|l| school.is_empty() || l.school.is_empty() || l.school == school)
+        .map(|l| l.text)
+        .collect();
     if lines.is_empty() {
         return view! { <p class="muted">"None."</p> }.into_any();
     }
@@ -117,21 +163,81 @@ fn same_person_view(w: W, r: &PlanReport) -> impl IntoView {
     })
 }
 
+/// What is being imported, restated above the plan: the file, its description and scope, the
+/// options, and when it runs.
+fn restated(w: W) -> String {
+    let opts = w
+        .plan_ask(rollcall_shared::wire::GuardLimits::default())
+        .ok();
+    let mut parts = vec![format!(
+        "{} into scope {}",
+        w.file_name.get_untracked(),
+        w.scope.get_untracked()
+    )];
+    let d = w.description.get_untracked();
+    if !d.trim().is_empty() {
+        parts.push(format!("“{}”", d.trim()));
+    }
+    if let Some(o) = opts.map(|a| a.options) {
+        parts.push(match o.conflict {
+            Conflict::ImportedWins => "the file's values win".into(),
+            Conflict::ExistingWins => "only empty fields are filled".into(),
+        });
+        parts.push(match o.passwords {
+            PasswordPolicy::Keep => "passwords for new users only".into(),
+            PasswordPolicy::Overwrite => "passwords replaced".into(),
+        });
+        if let Some(g) = o.group {
+            let name = w
+                .groups
+                .with_untracked(|gs| gs.iter().find(|x| x.id == g).map(|x| x.name.clone()));
+            parts.push(format!(
+                "everyone joins group {}",
+                name.unwrap_or_else(|| format!("#{g}"))
+            ));
+        }
+        if o.email_new_staff {
+            parts.push("new staff are emailed a set-password link".into());
+        }
+        parts.push(match o.apply_at {
+            Some(t) if !t.is_empty() => format!(
+                "applied at {}",
+                w.apply_at.get_untracked().replace('T', " ")
+            ),
+            _ => "applied now".into(),
+        });
+    }
+    parts.join(" · ")
+}
+
 #[component]
 pub(super) fn Review(w: W) -> impl IntoView {
+    let role = RwSignal::new(String::new());
+    let school = RwSignal::new(String::new());
+    let typed = RwSignal::new(String::new());
     let tab = move |key: &'static str, label: &'static str| {
         view! {
             <button class:active=move || w.tab.get() == key data-tab=key on:click=move |_| w.tab.set(key)>{label}</button>
         }
     };
+    // A tripped guard opens the archives first.
+    Effect::new(move |_| {
+        if w.plan
+            .with(|p| p.as_ref().is_some_and(|p| p.report.guard.triggered))
+        {
+            w.tab.set("archives");
+        }
+    });
     view! {
         <h1>"Review"</h1>
+        <p class="muted" data-testid="restated">{move || w.plan.with(|_| restated(w))}</p>
         {move || w.plan.get().map(|p| {
             let s = p.report.summary.clone();
             let g = p.report.guard.clone();
             let plan_errors: Vec<Issue> = p.report.issues.iter().filter(|i| i.is_error()).cloned().collect();
             let blocked = p.errors > 0;
             let guard = g.triggered;
+            let need = g.archives.to_string();
             view! {
                 <div class="counts" data-testid="plan-counts">
                     <div><b data-testid="creates">{s.creates}</b>"created"</div>
@@ -145,18 +251,33 @@ pub(super) fn Review(w: W) -> impl IntoView {
                     <div class="banner error">{plan_errors.iter().map(|i| view! { <p>{format!("{}: {}", i.row.map_or_else(|| "The file".to_owned(), |r| format!("Row {r}")), i.message)}</p> }).collect_view()}</div>
                 })}
                 {same_person_view(w, &p.report)}
-                {guard.then(|| view! {
-                    <div class="banner warning" data-testid="guard">
-                        <p>{format!("This import archives {} of {} active users in its scope. A truncated file must never archive a district: confirm only if this is right.", g.archives, g.scope_active)}</p>
-                        <label><input type="checkbox" data-testid="ack" prop:checked=move || w.ack.get() on:change=move |ev| w.ack.set(event_target_checked(&ev))/>{format!(" Yes, archive these {} users", g.archives)}</label>
-                    </div>
+                {guard.then(|| {
+                    let need = need.clone();
+                    view! {
+                        <div class="banner error" data-testid="guard">
+                            <p><b>{format!("This import archives {} of {} active users in its scope.", g.archives, g.scope_active)}</b>" A truncated file must never archive a district: check the archives below, and confirm only if they are right."</p>
+                            <label>{format!("Type {} to confirm: ", g.archives)}
+                                <input size="8" inputmode="numeric" data-testid="ack-count" prop:value=move || typed.get()
+                                    on:input=move |ev| { let v = event_target_value(&ev); w.ack.set(v.trim() == need); typed.set(v); }/>
+                            </label>
+                        </div>
+                    }
                 })}
-                <div class="tabs" role="tablist">
+                <div class="tabs" role="group" aria-label="Lists of the plan">
                     {tab("creates", "Created")}{tab("updates", "Updated")}{tab("archives", "Archived")}{tab("restores", "Restored")}{tab("skipped", "Skipped")}
+                </div>
+                <div class="actions">
+                    <label>"Role "
+                        <select data-testid="filter-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                            <option value="">"any"</option>
+                            {["student", "teacher", "staff", "admin"].into_iter().map(|r| view! { <option value=r>{r}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label>"School " <input size="8" data-testid="filter-school" prop:value=move || school.get() on:input=move |ev| school.set(event_target_value(&ev))/></label>
                 </div>
                 {move || {
                     let key = w.tab.get();
-                    list_view(&p.report, key)
+                    list_view(&p.report, key, &role.get(), &school.get())
                 }}
                 <div class="actions">
                     <button on:click=move |_| w.step.set(Step::Options)>"Back"</button>
