@@ -38,6 +38,17 @@ pub(super) async fn read_file(w: W) {
             return cx.error(&e);
         }
     }
+    w.saved_headings.set(saved.as_ref().map(|s| {
+        s.fields
+            .values()
+            .filter_map(|src| match src {
+                rollcall_shared::map::SavedSource::Heading(h) => {
+                    Some(rollcall_shared::fields::normalize_heading(h))
+                }
+                _ => None,
+            })
+            .collect()
+    }));
     let header = match w.header.get_untracked().as_str() {
         "yes" => Some(true),
         "no" => Some(false),

@@ -30,6 +30,11 @@ pub(super) fn MapFields(w: W) -> impl IntoView {
                         let v = event_target_value(&ev);
                         w.mapping.update(|m| {
                             if let Some(c) = v.strip_prefix('c').and_then(|c| c.parse::<usize>().ok()) {
+                                // A column feeds one field: taking it from another is said.
+                                if let Some(g) = m.field_of_column(c).filter(|g| *g != f) {
+                                    let heading = columns().get(c).map(|x| x.1.clone()).unwrap_or_default();
+                                    w.cx.info(format!("“{heading}” now feeds {}; {} is no longer matched.", f.label(), g.label()));
+                                }
                                 m.set_column(f, c, rollcall_shared::map::MatchedBy::Hand);
                             } else if v == "v" {
                                 m.set_value(f, "");
@@ -64,13 +69,38 @@ pub(super) fn MapFields(w: W) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table></div>
+        <h2>"The file's columns"</h2>
+        <div class="scroll"><table data-testid="columns">
+            <thead><tr><th>"Column"</th><th>"Sample values"</th><th>"Feeds"</th></tr></thead>
+            <tbody>{move || {
+                let saved = w.saved_headings.get();
+                let from_saved = w.mapping.with(|m| m.matched_by.values().any(|b| *b == rollcall_shared::map::MatchedBy::Saved));
+                columns().into_iter().map(|(c, h, sample)| {
+                    let field = w.mapping.with(|m| m.field_of_column(c));
+                    let new = from_saved
+                        && saved.as_ref().is_some_and(|s| !s.contains(&rollcall_shared::fields::normalize_heading(&h)));
+                    view! {
+                        <tr data-column=h.clone() class:warning=move || new && field.is_none()>
+                            <td>{h.clone()}{new.then_some(" (new since the remembered mapping)")}</td>
+                            <td class="muted">{sample}</td>
+                            <td data-testid="feeds">{field.map_or_else(|| "not imported".to_owned(), |f| f.label().to_owned())}</td>
+                        </tr>
+                    }
+                }).collect_view()
+            }}</tbody>
+        </table></div>
         {move || {
             let m = missing();
-            (!m.is_empty()).then(|| view! { <p class="banner warning">"Still needed: " {m.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ")}</p> })
+            (!m.is_empty()).then(|| view! {
+                <p class="banner error" data-testid="still-needed">{format!(
+                    "Choose a column, or one value for the whole file, for: {}.",
+                    m.iter().map(|f| if *f == rollcall_shared::fields::Field::SisId { "District ID or Email".to_owned() } else { f.label().to_owned() }).collect::<Vec<_>>().join(", ")
+                )}</p>
+            })
         }}
         <div class="actions">
             <button on:click=move |_| w.step.set(Step::Read)>"Back"</button>
-            <button class="primary" data-testid="next" disabled=move || w.busy.get().is_some() on:click=move |_| spawn_local(validate(w))>"Validate"</button>
+            <button class="primary" data-testid="next" disabled=move || w.busy.get().is_some() || !missing().is_empty() on:click=move |_| spawn_local(validate(w))>"Validate"</button>
         </div>
     }
 }

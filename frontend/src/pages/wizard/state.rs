@@ -50,6 +50,9 @@ pub(super) struct W {
     pub(super) header: RwSignal<String>,
     pub(super) opened: RwSignal<Option<OpenAnswer>>,
     pub(super) mapping: RwSignal<Mapping>,
+    /// The headings the scope's remembered mapping names (normalized), when there is one: a
+    /// column of the file that it does not name is new since.
+    pub(super) saved_headings: RwSignal<Option<Vec<String>>>,
     pub(super) busy: RwSignal<Option<String>>,
     pub(super) progress: RwSignal<Option<(f64, f64, f64)>>,
     pub(super) job: RwSignal<u32>,
@@ -84,6 +87,7 @@ impl W {
             header: RwSignal::new(String::new()),
             opened: RwSignal::new(None),
             mapping: RwSignal::new(Mapping::default()),
+            saved_headings: RwSignal::new(None),
             busy: RwSignal::new(None),
             progress: RwSignal::new(None),
             job: RwSignal::new(0),
@@ -126,6 +130,7 @@ impl W {
         self.file_size.set(0.0);
         self.opened.set(None);
         self.mapping.set(Mapping::default());
+        self.saved_headings.set(None);
         self.busy.set(None);
         self.progress.set(None);
         self.view.set(None);
