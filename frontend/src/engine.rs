@@ -170,8 +170,9 @@ impl Engine {
         to_json(&list)
     }
 
-    /// The issues as a CSV for download (formula-like cells neutralised).
-    pub fn issues_csv(&self) -> Result<String, JsValue> {
+    /// The issues as a CSV for download (formula-like cells neutralised), of one code when
+    /// `code` is given (the screen's filter).
+    pub fn issues_csv(&self, code: &str) -> Result<String, JsValue> {
         let v = self
             .validation
             .as_ref()
@@ -181,7 +182,11 @@ impl Engine {
             &mut out,
             ["row", "column", "severity", "code", "message", "suggestion"],
         );
-        for i in &v.issues {
+        for i in v
+            .issues
+            .iter()
+            .filter(|i| code.is_empty() || i.code.as_str() == code)
+        {
             let row = i.row.map(|r| r.to_string()).unwrap_or_default();
             let sev = if i.is_error() { "error" } else { "warning" };
             rollcall_shared::write::push_row(

@@ -56,8 +56,15 @@ fn errors_mixed_in_the_browser() {
         issues.iter().map(|i| i.row).collect::<Vec<_>>(),
         vec![Some(8), Some(9)]
     );
-    let csv = e.issues_csv().expect("csv");
+    let csv = e.issues_csv("").expect("csv");
     assert!(csv.starts_with("row,column,severity,code,message,suggestion"));
+    // The screen's filter: only that code's issues.
+    let dup = e.issues_csv("duplicate_district_id").expect("csv");
+    assert_eq!(dup.lines().count(), 3, "{dup}");
+    assert!(dup
+        .lines()
+        .skip(1)
+        .all(|l| l.contains("duplicate_district_id")));
     assert!(
         csv.contains("'=HYPERLINK") || !csv.contains("=HYPERLINK"),
         "formula cells are neutralised"

@@ -65,3 +65,29 @@ test('2. every screen ran under the Content-Security-Policy with nothing blocked
   assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
   assert.deepEqual(await cspViolations(page), []);
 });
+
+test('2. the validate screen: jump to a row (Enter), open an issue, download what the filter shows', async () => {
+  await validateSample('errors_mixed.csv');
+  const jump = async (n) => {
+    await page.fill('[data-testid=jump] input', String(n));
+    await page.press('[data-testid=jump] input', 'Enter');
+  };
+  await jump(9999);
+  await page.waitForSelector('[role=alert]:has-text("Row 9999 is outside the file")');
+  await jump(20);
+  await page.waitForSelector('[role=alert]:has-text("Row 20 has no issues")');
+  await jump(17);
+  await page.waitForSelector('[data-testid=issues] .row.hl[data-row="17"]');
+  await page.waitForFunction(() => document.activeElement?.dataset?.row === '17');
+  assert.match(await text(page, '[data-testid=issue-detail]'), /Row 17/);
+  // Clicking another issue opens it, its message and suggestion whole.
+  await page.click('[data-testid=issues] .row[data-row="18"]');
+  await page.waitForSelector('[data-testid=issue-detail]:has-text("Row 18")');
+  // The CSV follows the filter.
+  await page.click('[data-code=duplicate_district_id]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=issues] .row').length === 2);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download the duplicate district id issues")')]);
+  const csv = (await import('node:fs')).readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+  assert.equal(csv.length, 3, csv.join('\n'));
+  assert.ok(csv.slice(1).every((l) => l.includes('duplicate_district_id')));
+});

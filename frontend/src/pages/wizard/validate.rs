@@ -88,22 +88,73 @@ pub(super) fn Validate(w: W) -> impl IntoView {
         }
         spawn_local(load_issues(w));
     };
-    let go = move |_| {
-        let Ok(row) = jump.get_untracked().trim().parse::<u64>() else {
-            return;
+    // The row asked for: scrolled to, highlighted and focused; a row without issues, or outside
+    // the file, is said to be so.
+    let highlight = RwSignal::new(None::<u32>);
+    let open = RwSignal::new(None::<Issue>);
+    let go = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let rows = w.view.with_untracked(|v| v.as_ref().map_or(0, |v| v.rows));
+        let Ok(row) = jump.get_untracked().trim().parse::<u32>() else {
+            return w
+                .cx
+                .flash
+                .set(Some(("error".into(), "Give a row number.".into())));
         };
-        let idx = w.issues.with_untracked(|l| {
-            l.iter()
-                .position(|i| i.row.is_some_and(|r| u64::from(r) >= row))
-        });
-        if let (Some(i), Some(el)) = (idx, scroller.get_untracked()) {
-            el.set_scroll_top((i as f64 * ROW_H) as i32);
+        // Spreadsheet rows: the heading is row 1 (a file without one starts at 1; either way
+        // the last row is at most rows + 1).
+        if row == 0 || row > rows + 1 {
+            return w.cx.info(format!(
+                "Row {row} is outside the file (rows 1–{}).",
+                rows + 1
+            ));
         }
+        let idx = w
+            .issues
+            .with_untracked(|l| l.iter().position(|i| i.row == Some(row)));
+        let Some(i) = idx else {
+            highlight.set(None);
+            return w.cx.info(format!(
+                "Row {row} has no issues{}.",
+                if w.code_filter.get_untracked().is_empty() {
+                    ""
+                } else {
+                    " of this kind"
+                }
+            ));
+        };
+        highlight.set(Some(row));
+        open.set(w.issues.with_untracked(|l| l.get(i).cloned()));
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top((i as f64 * ROW_H) as i32);
+            top.set(i as f64 * ROW_H);
+        }
+        // Focus once the row is drawn (the next frame).
+        request_animation_frame(move || {
+            let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            if let Ok(Some(el)) =
+                doc.query_selector(&format!("[data-testid=issues] .row[data-row=\"{row}\"]"))
+            {
+                if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
     };
     let save = move |_| {
         spawn_local(async move {
+            let code = w.code_filter.get_untracked();
             let csv = match engine() {
-                Ok(e) => e.call("issues_csv", obj(&[]), None).await,
+                Ok(e) => {
+                    e.call(
+                        "issues_csv",
+                        obj(&[("code", JsValue::from_str(&code))]),
+                        None,
+                    )
+                    .await
+                }
                 Err(e) => Err(e),
             };
             match csv.map(|c| c.as_string()) {
@@ -132,11 +183,18 @@ pub(super) fn Validate(w: W) -> impl IntoView {
                 }).collect_view()}
             </div>
         })}
-        <div class="actions">
-            <label>"Jump to row " <input size="6" prop:value=move || jump.get() on:input=move |ev| jump.set(event_target_value(&ev))/></label>
-            <button on:click=go>"Go"</button>
-            <button on:click=save>"Download the issues (CSV)"</button>
-        </div>
+        <form class="actions" on:submit=go data-testid="jump">
+            <label>"Jump to row " <input size="6" inputmode="numeric" prop:value=move || jump.get() on:input=move |ev| jump.set(event_target_value(&ev))/></label>
+            <button type="submit">"Go"</button>
+            <button type="button" on:click=save>{move || if w.code_filter.get().is_empty() { "Download the issues (CSV)".to_owned() } else { format!("Download the {} issues (CSV)", w.code_filter.get().replace('_', " ")) }}</button>
+        </form>
+        {move || open.get().map(|i| view! {
+            <div class=format!("banner issue-detail {}", severity(i.severity)) data-testid="issue-detail">
+                <p><b>{i.row.map_or_else(|| "The file".to_owned(), |r| format!("Row {r}"))}{i.column.clone().map(|c| format!(", {c}")).unwrap_or_default()}": "</b>{i.message.clone()}</p>
+                {i.suggestion.clone().map(|s| view! { <p>{s}</p> })}
+                <button on:click=move |_| open.set(None)>"Close"</button>
+            </div>
+        })}
         {move || if w.issues.with(|l| l.is_empty()) {
             view! { <p class="ok" data-testid="no-issues">"No problems found."</p> }.into_any()
         } else {
@@ -148,8 +206,11 @@ pub(super) fn Validate(w: W) -> impl IntoView {
                             let first = (top.get() / ROW_H).floor() as usize;
                             w.issues.with(|l| l.iter().enumerate().skip(first).take(16).map(|(i, x)| {
                                 let sev = severity(x.severity);
+                                let this = x.clone();
+                                let r = x.row;
                                 view! {
-                                    <div class="row" role="row" style=format!("top:{}px", i as f64 * ROW_H) title=x.suggestion.clone() data-row=x.row.map(|r| r.to_string())>
+                                    <div class="row" role="row" tabindex="-1" class:hl=move || r.is_some() && highlight.get() == r style=format!("top:{}px", i as f64 * ROW_H) title=x.suggestion.clone() data-row=x.row.map(|r| r.to_string())
+                                        on:click=move |_| { highlight.set(r); open.set(Some(this.clone())); }>
                                         <span>{x.row.map_or_else(|| "file".into(), |r| format!("row {r}"))}</span>
                                         <span class="wide">{x.column.clone()}</span>
                                         <span class=sev>{sev}</span>
