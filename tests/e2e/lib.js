@@ -1,7 +1,7 @@
 // The harness: a real `rollcall serve` on a fresh database with the demo district, the real
 // built frontend (frontend/dist), and Debian's headless Chromium driven by playwright-core.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -132,4 +132,14 @@ export function writeTmp(name, content) {
   const p = join(dir, name);
   writeFileSync(p, content);
   return p;
+}
+
+/** axe-core's violations on the page as it is (run through the debugger protocol, so the app's
+ *  Content-Security-Policy does not have to allow it): `[{id, impact, nodes}]`. */
+let AXE = null;
+export async function axeViolations(page) {
+  AXE ??= readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+  await page.evaluate(AXE);
+  const v = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((x) => ({ id: x.id, impact: x.impact, nodes: x.nodes.map((n) => n.target.join(' ')).slice(0, 5) }))));
+  return v;
 }

@@ -60,7 +60,7 @@ pub fn Groups() -> impl IntoView {
                 Some(v) if v.is_empty() => view! { <p>"No groups yet."</p> }.into_any(),
                 Some(v) => view! {
                     <div class="scroll"><table data-testid="groups-list">
-                        <thead><tr><th>"Name"</th><th>"Members"</th><th></th></tr></thead>
+                        <thead><tr><th>"Name"</th><th>"Members"</th><th>"Actions"</th></tr></thead>
                         <tbody>{v.into_iter().map(|g| view! { <GroupRow group=g list=list open=open/> }).collect_view()}</tbody>
                     </table></div>
                 }.into_any(),
@@ -173,7 +173,7 @@ fn Members(group: GroupInfo, list: RwSignal<Option<Vec<GroupInfo>>>) -> impl Int
             view! {
                 <p data-testid="member-count">{format!("{} members", p.total)}</p>
                 <div class="scroll"><table data-testid="members">
-                    <thead><tr><th>"Name"</th><th>"District ID"</th><th>"Role"</th><th>"School"</th><th></th></tr></thead>
+                    <thead><tr><th>"Name"</th><th>"District ID"</th><th>"Role"</th><th>"School"</th><th>"Actions"</th></tr></thead>
                     <tbody>{p.users.into_iter().map(|u| {
                         let uid = u.id.0;
                         view! {

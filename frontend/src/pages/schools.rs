@@ -70,7 +70,7 @@ pub fn Schools() -> impl IntoView {
                 Some(v) if v.is_empty() => view! { <p>"No schools yet: add the first one above."</p> }.into_any(),
                 Some(v) => view! {
                     <div class="scroll"><table data-testid="schools-list">
-                        <thead><tr><th>"SIS code"</th><th>"Name"</th><th>"Active users"</th><th></th></tr></thead>
+                        <thead><tr><th>"SIS code"</th><th>"Name"</th><th>"Active users"</th><th>"Actions"</th></tr></thead>
                         <tbody>{v.into_iter().map(|s| view! { <SchoolRow school=s list=list/> }).collect_view()}</tbody>
                     </table></div>
                 }.into_any(),

@@ -120,7 +120,7 @@ pub fn Tokens() -> impl IntoView {
                 Some(v) if v.is_empty() => view! { <p>"No tokens yet."</p> }.into_any(),
                 Some(v) => view! {
                     <div class="scroll"><table data-testid="tokens-list">
-                        <thead><tr><th>"Name"</th><th>"Sync"</th><th>"Created"</th><th>"Last used"</th><th>"Expires"</th><th></th></tr></thead>
+                        <thead><tr><th>"Name"</th><th>"Sync"</th><th>"Created"</th><th>"Last used"</th><th>"Expires"</th><th>"Actions"</th></tr></thead>
                         <tbody>{v.into_iter().map(|t| {
                             let (id, label, tag) = (t.id, t.name.clone(), t.name.clone());
                             view! {

@@ -95,6 +95,23 @@ pub fn Wizard() -> impl IntoView {
     follow_route(w);
     // The roster is fetched (once per revision) and handed to the worker while the admin picks a
     // file, so the plan is ready the moment validation ends.
+    // Each step's heading takes the focus, so a keyboard or screen-reader user starts there.
+    Effect::new(move |prev: Option<Step>| {
+        let step = w.step.get();
+        if prev.is_some_and(|p| p != step) {
+            request_animation_frame(|| {
+                let heading = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(".card h1").ok().flatten())
+                    .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(h) = heading {
+                    let _ = h.set_attribute("tabindex", "-1");
+                    let _ = h.focus();
+                }
+            });
+        }
+        step
+    });
     let cx = w.cx;
     mark("roster_start");
     spawn_local(async move {

@@ -142,7 +142,7 @@ fn same_person_view(w: W, r: &PlanReport) -> impl IntoView {
         <div class="banner warning" data-testid="same-person">
             <p><b>"Same person?"</b>" These new users look like users this import archives. Updating the existing user keeps their history."</p>
             <table>
-                <thead><tr><th>"New (file)"</th><th>"Archived (roster)"</th><th>"Why"</th><th></th></tr></thead>
+                <thead><tr><th>"New (file)"</th><th>"Archived (roster)"</th><th>"Why"</th><th>"Actions"</th></tr></thead>
                 <tbody>{pairs.into_iter().map(|h| {
                     let why = match h.reason {
                         SamePersonReason::LeadingZeros => "the same District ID without its leading zeros",

@@ -199,7 +199,7 @@ pub(super) fn Validate(w: W) -> impl IntoView {
             view! { <p class="ok" data-testid="no-issues">"No problems found."</p> }.into_any()
         } else {
             view! {
-                <div class="vt" node_ref=scroller role="table" aria-label="Issues" data-testid="issues"
+                <div class="vt" node_ref=scroller role="table" aria-label="Issues" tabindex="0" data-testid="issues"
                     on:scroll=move |_| { if let Some(el) = scroller.get_untracked() { top.set(el.scroll_top() as f64); } }>
                     <div style=move || format!("height:{}px", w.issues.with(|l| l.len()) as f64 * ROW_H)>
                         {move || {
@@ -211,11 +211,11 @@ pub(super) fn Validate(w: W) -> impl IntoView {
                                 view! {
                                     <div class="row" role="row" tabindex="-1" class:hl=move || r.is_some() && highlight.get() == r style=format!("top:{}px", i as f64 * ROW_H) title=x.suggestion.clone() data-row=x.row.map(|r| r.to_string())
                                         on:click=move |_| { highlight.set(r); open.set(Some(this.clone())); }>
-                                        <span>{x.row.map_or_else(|| "file".into(), |r| format!("row {r}"))}</span>
-                                        <span class="wide">{x.column.clone()}</span>
-                                        <span class=sev>{sev}</span>
-                                        <span class="wide">{x.code.as_str()}</span>
-                                        <span>{format!("{} {}", x.message, x.suggestion.as_ref().map(|s| format!("→ {s}")).unwrap_or_default())}</span>
+                                        <span role="cell">{x.row.map_or_else(|| "file".into(), |r| format!("row {r}"))}</span>
+                                        <span role="cell" class="wide">{x.column.clone()}</span>
+                                        <span role="cell" class=sev>{sev}</span>
+                                        <span role="cell" class="wide">{x.code.as_str()}</span>
+                                        <span role="cell">{format!("{} {}", x.message, x.suggestion.as_ref().map(|s| format!("→ {s}")).unwrap_or_default())}</span>
                                     </div>
                                 }
                             }).collect_view())
