@@ -142,6 +142,28 @@ impl Engine {
         to_json(&view)
     }
 
+    /// A school created while the file is in hand (the console's API made it): the directory
+    /// knows it from now on, and the values re-resolve without re-reading.
+    pub fn add_school(&mut self, code: &str, name: &str) -> Result<String, JsValue> {
+        let mut list: Vec<rollcall_shared::map::School> = self
+            .options
+            .schools
+            .as_ref()
+            .map(|d| d.schools().to_vec())
+            .unwrap_or_default();
+        list.push(rollcall_shared::map::School {
+            sis_code: code.to_owned(),
+            name: name.to_owned(),
+        });
+        self.options.schools = Some(SchoolDirectory::new(list));
+        let v = self
+            .validation
+            .as_mut()
+            .ok_or_else(|| err("validate first"))?;
+        v.resolve_schools(self.options.schools.as_ref(), &self.overrides);
+        to_json(&ValidationView::of(v))
+    }
+
     /// Maps school values by hand (value → SIS code) and re-resolves without re-reading.
     pub fn resolve_schools(&mut self, overrides: &str) -> Result<String, JsValue> {
         self.overrides = serde_json::from_str(overrides).map_err(err)?;

@@ -50,6 +50,7 @@ onmessage = async (e) => {
       }
       case 'validate': result = await validate(id, args.file, args.mapping); break;
       case 'resolve_schools': result = engine.resolve_schools(args.overrides); break;
+      case 'add_school': result = engine.add_school(args.code, args.name); break;
       case 'issues': result = engine.issues(args.code || ''); break;
       case 'issues_csv': result = engine.issues_csv(args.code || ''); break;
       case 'set_roster': result = engine.set_roster(new Uint8Array(args.bytes)); break;

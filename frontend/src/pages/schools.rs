@@ -18,6 +18,14 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String, String> {
     serde_json::to_string(v).map_err(|e| e.to_string())
 }
 
+/// The body that adds a school, or why the code or name cannot be used (the Schools page and
+/// the wizard's school step both send it).
+pub fn new_school_body(code: &str, name: &str) -> Result<String, String> {
+    let sis_code = parsed("SIS code", SchoolCode::parse(code))?;
+    let name = parsed("Name", Text::parse(name))?;
+    json(&NewSchool { sis_code, name })
+}
+
 fn reload(cx: Ctx, list: RwSignal<Option<Vec<SchoolInfo>>>) {
     super::load(cx, "/api/schools?counts=true".into(), list);
 }
@@ -31,12 +39,7 @@ pub fn Schools() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body =
-            parsed("SIS code", SchoolCode::parse(&code.get_untracked())).and_then(|sis_code| {
-                let name = parsed("Name", Text::parse(&name.get_untracked()))?;
-                json(&NewSchool { sis_code, name })
-            });
-        let body = match body {
+        let body = match new_school_body(&code.get_untracked(), &name.get_untracked()) {
             Ok(b) => b,
             Err(e) => return cx.flash.set(Some(("error".into(), e))),
         };

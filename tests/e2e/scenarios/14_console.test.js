@@ -132,3 +132,26 @@ test('14d. a scheduled import, applied by the job runner at its time, sends its 
   assert.ok(found, `no completion notice for import #${n}`);
   assert.match(await text(page, `tr:has(td:has-text("Import #${n} completed")) td:nth-child(3)`), /completed at \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+: 1 created.*See the import: http\S+#\/history\/\d+/s);
 });
+
+test('14e. the schools step shows every value, automatic matches too, and creates a school', async () => {
+  const file = 'District ID,First Name,Last Name,User Type,Grade,School SIS ID\r\nN1,Nel,Ode,0,05,101\r\nN2,Nia,Ode,0,05,777\r\nN3,Noa,Ode,0,05,777\r\n';
+  await readAndValidate(page, writeTmp('new-school.csv', file), { scope: 'new-school.csv' });
+  await next(page); // → Map fields
+  await page.waitForSelector('[data-testid=mapping]');
+  await next(page); // → Map schools (777 is unknown)
+  await page.waitForSelector('[data-testid=school-values] tr[data-value="777"]');
+  assert.match(await text(page, 'tr[data-value="101"]'), /\(matched\)/);
+  assert.match(await text(page, 'tr[data-value="777"]'), /2 \(first: row 3\)/);
+  await page.fill('tr[data-value="777"] input', 'Hill Elementary');
+  await page.click('tr[data-value="777"] [data-testid=create-school]');
+  await page.waitForSelector('[role=alert]:has-text("School 777 (Hill Elementary) created.")');
+  await page.waitForSelector('tr[data-value="777"]:has-text("(matched)")');
+  await shot(page, '14-school-step');
+  await next(page); // → Validate
+  await page.waitForSelector('[data-testid=validation-counts]');
+  assert.equal(await text(page, '[data-testid=errors]'), '0');
+  await next(page); // → Options
+  await next(page); // → Review
+  await page.waitForSelector('[data-testid=plan-counts]');
+  assert.match(await submit(page), /completed/);
+});
