@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launch, signIn, readAndValidate, next, text, SAMPLES } from '../lib.js';
+import { startServer, launch, signIn, readAndValidate, next, text, writeTmp, SAMPLES } from '../lib.js';
 
 let server, browser;
 before(async () => { server = await startServer('navigation'); browser = await launch(); });
@@ -59,4 +59,43 @@ test('13. Back and Forward move between steps; a reload keeps the page; the tab 
   await page.waitForSelector('[data-testid=file]');
   assert.equal(await text(page, '[data-testid=file-name]'), '');
   assert.equal(await page.inputValue('[data-testid=scope]'), '');
+});
+
+test('13b. after a reload the wizard asks for the same file and resumes; a corrected file keeps the choices', async () => {
+  const page = await browser.newPage();
+  await signIn(page, server.base);
+  const HEAD = 'District ID,First Name,Last Name,User Type,Grade,School SIS ID\r\n';
+  const bad = writeTmp('resume.csv', HEAD + 'R1,Rae,Ode,0,05,101\r\nR2,Rex,Ode,0,99,101\r\n');
+  await page.click('header nav button:has-text("Import")');
+  await page.setInputFiles('[data-testid=file]', bad);
+  await page.fill('[data-testid=scope]', 'resume.csv');
+  await page.fill('[data-testid=description]', 'nightly fix');
+  await page.click('[data-testid=next]');
+  await page.waitForSelector('[data-testid=dialect]');
+  await next(page); // → Map fields
+  await page.waitForSelector('[data-testid=mapping]');
+  await next(page); // → Validate
+  await page.waitForSelector('[data-testid=validation-counts]');
+  assert.equal(await text(page, '[data-testid=errors]'), '1');
+
+  await page.reload();
+  await page.waitForSelector('[data-testid=resume]');
+  assert.match(await text(page, '[data-testid=resume]'), /resume\.csv/);
+  await page.setInputFiles('[data-testid=file]', bad);
+  await page.click('[data-testid=resume-go]');
+  await page.waitForSelector('[data-testid=validation-counts]');
+  assert.equal(await text(page, '[data-testid=errors]'), '1', 'back on Validate, the same file read again');
+  assert.match(page.url(), /#\/import\/validate$/);
+
+  // A corrected file: same scope and description, straight to Validate.
+  await page.click('[data-testid=corrected]');
+  await page.waitForSelector('[data-testid=resume]');
+  await page.setInputFiles('[data-testid=file]', writeTmp('resume-fixed.csv', HEAD + 'R1,Rae,Ode,0,05,101\r\nR2,Rex,Ode,0,09,101\r\n'));
+  await page.click('[data-testid=resume-go]');
+  await page.waitForSelector('[data-testid=validation-counts]');
+  assert.equal(await text(page, '[data-testid=errors]'), '0');
+  await next(page); // → Options
+  await next(page); // → Review
+  await page.waitForSelector('[data-testid=restated]');
+  assert.match(await text(page, '[data-testid=restated]'), /resume-fixed\.csv into scope resume\.csv · “nightly fix”/);
 });

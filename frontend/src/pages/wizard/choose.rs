@@ -27,6 +27,7 @@ pub(super) fn Choose(w: W) -> impl IntoView {
         }
         FILE.with(|x| *x.borrow_mut() = Some(f));
     };
+    let kept = RwSignal::new(Resume::load().filter(|_| file().is_none()));
     let on_change = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         if let Some(f) = input.and_then(|i| i.files()).and_then(|l| l.get(0)) {
@@ -46,6 +47,29 @@ pub(super) fn Choose(w: W) -> impl IntoView {
     };
     view! {
         <h1>"Import users"</h1>
+        {move || kept.get().map(|r| {
+            let what = if r.file_name.is_empty() {
+                format!("Choose the corrected file: it is read with the choices made for scope {} (mapping, schools, options).", r.scope)
+            } else {
+                format!("To continue the import of {} (scope {}) where it was, choose the same file again.", r.file_name, r.scope)
+            };
+            let r2 = r.clone();
+            // Offered once a file that fits is chosen (the same one, or any for a correction).
+            let fits = move || {
+                w.file_name.get();
+                file().is_some_and(|f| r2.fits(&f))
+            };
+            view! {
+                <div class="banner warning" data-testid="resume">
+                    <p>{what}</p>
+                    {move || fits().then(|| {
+                        let r = r.clone();
+                        view! { <button class="primary" data-testid="resume-go" on:click=move |_| { kept.set(None); spawn_local(resume(w, r.clone())); }>"Resume with this file"</button> }
+                    })}
+                    " "<button on:click=move |_| { Resume::clear(); kept.set(None); }>"Start afresh"</button>
+                </div>
+            }
+        })}
         <p class="muted">"Upload the whole population of a scope (all students, or all staff): users missing from the file are archived, never deleted. The file stays on this computer; only the changes are sent."</p>
         <div class=move || if over.get() { "drop over" } else { "drop" }
             on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); over.set(true); }
@@ -56,7 +80,7 @@ pub(super) fn Choose(w: W) -> impl IntoView {
             <p data-testid="file-name">{move || w.file_name.get()}</p>
         </div>
         <label>"Description (optional)"<br/>
-            <input size="40" prop:value=move || w.description.get() on:input=move |ev| w.description.set(event_target_value(&ev))/>
+            <input size="40" data-testid="description" prop:value=move || w.description.get() on:input=move |ev| w.description.set(event_target_value(&ev))/>
         </label>
         <label>"Scope (the population this file replaces; defaults to the file name)"<br/>
             <input size="40" data-testid="scope" prop:value=move || w.scope.get() on:input=move |ev| w.scope.set(event_target_value(&ev))/>

@@ -301,6 +301,7 @@ pub(super) async fn submit(w: W) {
                 cx.info(format!("The import was submitted, but its column mapping could not be remembered for next time: {e}"));
             }
             w.result.set(Some(v));
+            super::resume::Resume::clear();
             w.step.set(Step::Done);
         }
         Err(e) if e.code == ErrorCode::StaleRevision => {

@@ -25,6 +25,7 @@ mod flow;
 mod map_fields;
 mod options;
 mod read;
+mod resume;
 mod review;
 mod schools;
 mod state;
@@ -36,6 +37,7 @@ use flow::*;
 use map_fields::*;
 use options::*;
 use read::*;
+use resume::*;
 use review::*;
 use schools::*;
 use state::*;
@@ -95,6 +97,13 @@ pub fn Wizard() -> impl IntoView {
     follow_route(w);
     // The roster is fetched (once per revision) and handed to the worker while the admin picks a
     // file, so the plan is ready the moment validation ends.
+    // The choices so far are kept for the tab (a reload resumes once the file is chosen again).
+    Effect::new(move |_| {
+        let step = w.step.get();
+        if !matches!(step, Step::Choose | Step::Done) && file().is_some() {
+            Resume::of(w).save();
+        }
+    });
     // Each step's heading takes the focus, so a keyboard or screen-reader user starts there.
     Effect::new(move |prev: Option<Step>| {
         let step = w.step.get();

@@ -113,6 +113,7 @@ impl W {
     /// makes it, and no file.
     pub(super) fn reset(&self) {
         FILE.with(|f| *f.borrow_mut() = None);
+        super::resume::Resume::clear();
         self.step.set(Step::Choose);
         for s in [
             self.file_name,

@@ -226,6 +226,16 @@ pub(super) fn Validate(w: W) -> impl IntoView {
         }}
         <div class="actions">
             <button on:click=move |_| w.step.set(Step::Map)>"Back to mapping"</button>
+            <button data-testid="corrected" on:click=move |_| {
+                // The same choices, for a corrected file (any name).
+                let mut r = Resume::of(w);
+                r.file_name.clear();
+                r.step = Step::Validate.slug().to_owned();
+                r.save();
+                FILE.with(|f| *f.borrow_mut() = None);
+                w.file_name.set(String::new());
+                w.step.set(Step::Choose);
+            }>"Upload a corrected file"</button>
             <button on:click=move |_| w.step.set(Step::Schools)>"Map schools"</button>
             <button class="primary" data-testid="next" disabled=move || { errors() > 0 } on:click=move |_| w.step.set(Step::Options)>
                 {move || if errors() > 0 { "Fix the errors to continue" } else { "Options" }}
