@@ -547,3 +547,12 @@ fn plan_json_lists_the_same_person_pairs() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_workbook_is_read_as_its_first_sheet() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tests/fixtures/roster.xlsx");
+    let (code, v) = validate(path.to_str().expect("path"), &[]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["file"]["rows"].as_u64(), Some(2), "{v}");
+}

@@ -39,6 +39,8 @@ pub struct Engine {
     index: RosterIndex,
     plan: Option<Plan>,
     plan_options: Options,
+    /// The workbook the file in hand came from, if it is one.
+    workbook: Option<rollcall_shared::preview::SheetChoice>,
 }
 
 #[wasm_bindgen]
@@ -49,6 +51,22 @@ impl Engine {
     }
 
     /// Detects the dialect from the file's first bytes and proposes a mapping.
+    /// A workbook's sheet (the first when `sheet` is empty) as CSV bytes, which the worker then
+    /// reads like any file; the sheets are given with the next `open`'s answer.
+    pub fn workbook_csv(&mut self, bytes: &[u8], sheet: &str) -> Result<Vec<u8>, JsValue> {
+        let t = rollcall_shared::workbook::to_csv(bytes, Some(sheet)).map_err(err)?;
+        self.workbook = Some(rollcall_shared::preview::SheetChoice {
+            sheets: t.sheets,
+            sheet: t.sheet,
+        });
+        Ok(t.csv)
+    }
+
+    /// The next file is not a workbook.
+    pub fn text_file(&mut self) {
+        self.workbook = None;
+    }
+
     pub fn open(
         &mut self,
         prefix: &[u8],
@@ -108,6 +126,7 @@ impl Engine {
                 .collect(),
             column_samples,
             mapping: opened.mapping.clone(),
+            workbook: self.workbook.clone(),
         };
         self.opened = Some(opened);
         to_json(&out)

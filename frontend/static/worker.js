@@ -14,6 +14,26 @@ const ready = init().then((exports) => {
   postMessage({ type: 'ready' });
 });
 
+// A workbook (.xlsx, .xls, .ods) is read whole and turned into CSV text once (per sheet); every
+// other file is read as it is.
+const converted = new Map();
+async function asText(file, sheet) {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4;
+  const ole = head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0;
+  if (!zip && !ole) {
+    engine.text_file();
+    return file;
+  }
+  const key = `${file.name}|${file.size}|${file.lastModified}|${sheet || ''}`;
+  if (!converted.has(key)) {
+    converted.clear();
+    const csv = engine.workbook_csv(new Uint8Array(await file.arrayBuffer()), sheet || '');
+    converted.set(key, new File([csv], file.name + '.csv', { type: 'text/csv' }));
+  }
+  return converted.get(key);
+}
+
 async function validate(id, file, mapping) {
   engine.start(mapping, file.size);
   let rows = 0;
@@ -44,11 +64,12 @@ onmessage = async (e) => {
     let result;
     switch (cmd) {
       case 'open': {
-        const prefix = new Uint8Array(await args.file.slice(0, SNIFF).arrayBuffer());
-        result = engine.open(prefix, args.file.size <= SNIFF, args.options);
+        const file = await asText(args.file, args.sheet);
+        const prefix = new Uint8Array(await file.slice(0, SNIFF).arrayBuffer());
+        result = engine.open(prefix, file.size <= SNIFF, args.options);
         break;
       }
-      case 'validate': result = await validate(id, args.file, args.mapping); break;
+      case 'validate': result = await validate(id, await asText(args.file, args.sheet), args.mapping); break;
       case 'resolve_schools': result = engine.resolve_schools(args.overrides); break;
       case 'add_school': result = engine.add_school(args.code, args.name); break;
       case 'issues': result = engine.issues(args.code || ''); break;

@@ -24,6 +24,7 @@ pub mod testgen;
 pub mod user;
 pub mod validate;
 pub mod wire;
+pub mod workbook;
 pub mod write;
 
 pub use engine::{

@@ -44,6 +44,16 @@ pub struct OpenAnswer {
     /// Up to three distinct values of each column, for the mapping screen.
     pub column_samples: Vec<Vec<String>>,
     pub mapping: Mapping,
+    /// For a workbook: its sheets and the one read.
+    #[serde(default)]
+    pub workbook: Option<SheetChoice>,
+}
+
+/// A workbook's sheets, and the one read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetChoice {
+    pub sheets: Vec<String>,
+    pub sheet: String,
 }
 
 impl OpenAnswer {
@@ -64,9 +74,12 @@ impl OpenAnswer {
             .unwrap_or_default()
     }
 
-    /// The dialect in words ([`Dialect::describe`]).
+    /// The dialect in words ([`Dialect::describe`]), or the workbook's sheet.
     pub fn dialect_line(&self) -> String {
-        self.dialect.describe()
+        match &self.workbook {
+            Some(w) => format!("a workbook; sheet “{}” read as the sheet shows it", w.sheet),
+            None => self.dialect.describe(),
+        }
     }
 }
 

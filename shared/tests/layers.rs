@@ -18,6 +18,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("user", &["fields", "issue_code"]),
     ("wire", &["error_code", "fields", "issue_code", "user"]),
     ("write", &["fields", "user"]),
+    ("workbook", &["write"]),
     (
         "plan",
         &[

@@ -108,8 +108,16 @@ impl ReadArgs {
     }
 }
 
+/// A file's bytes; a workbook (.xlsx, .xls, .ods) is its first sheet as CSV text, as the
+/// browser reads it.
 pub fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("Cannot read {}", path.display()))
+    let bytes = std::fs::read(path).with_context(|| format!("Cannot read {}", path.display()))?;
+    if rollcall_shared::workbook::is_workbook(&bytes) {
+        return rollcall_shared::workbook::to_csv(&bytes, None)
+            .map(|t| t.csv)
+            .map_err(|e| anyhow!("{}: {e}", path.display()));
+    }
+    Ok(bytes)
 }
 
 /// Reads a schools file (any file the engine reads, with SIS codes and names).

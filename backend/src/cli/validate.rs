@@ -48,7 +48,21 @@ pub fn validate_with(
     opts.saved = saved;
     let mut f =
         std::fs::File::open(path).with_context(|| format!("Cannot open {}", path.display()))?;
-    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    // A workbook is read whole and its first sheet streamed as CSV text, as the browser does.
+    let mut magic = [0u8; 4];
+    let is_book =
+        f.read_exact(&mut magic).is_ok() && rollcall_shared::workbook::is_workbook(&magic);
+    let (mut f, size): (Box<dyn Read>, u64) = if is_book {
+        let csv = super::read_file(path)?;
+        let n = csv.len() as u64;
+        (Box::new(std::io::Cursor::new(csv)), n)
+    } else {
+        drop(f);
+        let f =
+            std::fs::File::open(path).with_context(|| format!("Cannot open {}", path.display()))?;
+        let n = f.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(f), n)
+    };
     let mut prefix = Vec::new();
     (&mut f)
         .take(opts.limits.sniff_bytes as u64)

@@ -20,6 +20,7 @@ pub(super) fn Choose(w: W) -> impl IntoView {
             return;
         }
         let name = f.name();
+        w.sheet.set(String::new());
         w.file_size.set(f.size());
         w.file_name.set(name.clone());
         if w.scope.get_untracked().is_empty() {
@@ -76,7 +77,7 @@ pub(super) fn Choose(w: W) -> impl IntoView {
             on:dragleave=move |_| over.set(false)
             on:drop=on_drop>
             <p>"Drop a CSV or text file here, or "</p>
-            <label>"choose a file: " <input type="file" data-testid="file" accept=".csv,.txt,.tsv,text/csv,text/plain" on:change=on_change/></label>
+            <label>"choose a file: " <input type="file" data-testid="file" accept=".csv,.txt,.tsv,.xlsx,.xlsm,.xls,.ods,text/csv,text/plain" on:change=on_change/></label>
             <p data-testid="file-name">{move || w.file_name.get()}</p>
         </div>
         <label>"Description (optional)"<br/>

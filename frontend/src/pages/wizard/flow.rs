@@ -78,7 +78,11 @@ pub(super) async fn read_file(w: W) {
         Ok(e) => e,
         Err(e) => return w.fail(e),
     };
-    let args = obj(&[("file", f.into()), ("options", JsValue::from_str(&options))]);
+    let args = obj(&[
+        ("file", f.into()),
+        ("options", JsValue::from_str(&options)),
+        ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+    ]);
     match engine.call_json::<OpenAnswer>("open", args, None).await {
         Ok(v) => {
             w.mapping.set(v.mapping.clone());
@@ -109,7 +113,11 @@ pub(super) async fn validate(w: W) {
     let progress = w.progress;
     let cb: Rc<dyn Fn(f64, f64, f64)> =
         Rc::new(move |done, total, rows| progress.set(Some((done, total, rows))));
-    let args = obj(&[("file", f.into()), ("mapping", JsValue::from_str(&mapping))]);
+    let args = obj(&[
+        ("file", f.into()),
+        ("mapping", JsValue::from_str(&mapping)),
+        ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+    ]);
     match engine
         .call_json::<ValidationView>("validate", args, Some(cb))
         .await

@@ -22,6 +22,13 @@ pub(super) fn Read(w: W) -> impl IntoView {
             let headings: Vec<String> = v.headings.clone().unwrap_or_default();
             view! {
                 <p data-testid="dialect">"Detected: " {v.dialect_line()}</p>
+                {v.workbook.clone().filter(|b| b.sheets.len() > 1).map(|b| view! {
+                    <label>"Sheet "
+                        <select data-testid="sheet" on:change=move |ev| { w.sheet.set(event_target_value(&ev)); reread(); }>
+                            {b.sheets.iter().map(|s| view! { <option value=s.clone() selected=*s == b.sheet>{s.clone()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                })}
                 <div>
                     {select("Encoding", w.encoding, vec![("", "detect"), ("utf-8", "UTF-8"), ("utf-16le", "UTF-16 LE"), ("utf-16be", "UTF-16 BE"), ("windows-1252", "Windows-1252"), ("macintosh", "Mac Roman")])}
                     {select("Delimiter", w.delimiter, vec![("", "detect"), (",", ","), (";", ";"), ("tab", "tab"), ("|", "|")])}

@@ -48,6 +48,8 @@ pub(super) struct W {
     pub(super) encoding: RwSignal<String>,
     pub(super) delimiter: RwSignal<String>,
     pub(super) header: RwSignal<String>,
+    /// A workbook's sheet to read (empty: the first).
+    pub(super) sheet: RwSignal<String>,
     pub(super) opened: RwSignal<Option<OpenAnswer>>,
     pub(super) mapping: RwSignal<Mapping>,
     /// The headings the scope's remembered mapping names (normalized), when there is one: a
@@ -85,6 +87,7 @@ impl W {
             encoding: RwSignal::new(String::new()),
             delimiter: RwSignal::new(String::new()),
             header: RwSignal::new(String::new()),
+            sheet: RwSignal::new(String::new()),
             opened: RwSignal::new(None),
             mapping: RwSignal::new(Mapping::default()),
             saved_headings: RwSignal::new(None),
@@ -122,6 +125,7 @@ impl W {
             self.encoding,
             self.delimiter,
             self.header,
+            self.sheet,
             self.code_filter,
             self.group,
             self.apply_at,
