@@ -12,7 +12,7 @@ use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum WorkbookError {
-    #[error("the workbook cannot be read: {0}")]
+    #[error("the file looks like an Excel or OpenDocument workbook but cannot be read ({0}): open it in Excel and save it as CSV UTF-8")]
     Unreadable(String),
     #[error("the workbook has no sheet named `{0}`")]
     NoSuchSheet(String),
