@@ -28,6 +28,26 @@ pub fn Settings() -> impl IntoView {
         min.set(s.guard.min.to_string());
         url.set(s.public_url.unwrap_or_default());
     };
+    // Every form sends one patch and shows the settings as they now are, with its own words.
+    let send = move |patch: DistrictPatch, saved: &'static str| {
+        let body = match serde_json::to_string(&patch) {
+            Ok(b) => b,
+            Err(e) => return cx.flash.set(Some(("error".into(), e.to_string()))),
+        };
+        spawn_local(async move {
+            match cx
+                .api()
+                .patch_json::<DistrictSettings>("/api/district", body, &[])
+                .await
+            {
+                Ok(s) => {
+                    show(s);
+                    cx.info(saved);
+                }
+                Err(e) => cx.error(&e),
+            }
+        });
+    };
     spawn_local(async move {
         match cx.api().get::<DistrictSettings>("/api/district").await {
             Ok(s) => show(s),
@@ -50,23 +70,7 @@ pub fn Settings() -> impl IntoView {
             public_url: Some(given),
             ..DistrictPatch::default()
         };
-        let body = match serde_json::to_string(&patch) {
-            Ok(b) => b,
-            Err(e) => return cx.flash.set(Some(("error".into(), e.to_string()))),
-        };
-        spawn_local(async move {
-            match cx
-                .api()
-                .patch_json::<DistrictSettings>("/api/district", body, &[])
-                .await
-            {
-                Ok(s) => {
-                    show(s);
-                    cx.info("Saved: links in new mail lead to this address.");
-                }
-                Err(e) => cx.error(&e),
-            }
-        });
+        send(patch, "Saved: links in new mail lead to this address.");
     };
     // Time zone and sender: the server checks the zone's name against the IANA list, the sender
     // by the email rule the page asks first.
@@ -86,25 +90,10 @@ pub fn Settings() -> impl IntoView {
             mail_from: Some(from),
             ..DistrictPatch::default()
         };
-        let body = match serde_json::to_string(&patch) {
-            Ok(b) => b,
-            Err(e) => return cx.flash.set(Some(("error".into(), e.to_string()))),
-        };
-        spawn_local(async move {
-            match cx
-                .api()
-                .patch_json::<DistrictSettings>("/api/district", body, &[])
-                .await
-            {
-                Ok(s) => {
-                    show(s);
-                    cx.info(
-                        "Saved: new mail states times in this zone and comes from this sender.",
-                    );
-                }
-                Err(e) => cx.error(&e),
-            }
-        });
+        send(
+            patch,
+            "Saved: new mail states times in this zone and comes from this sender.",
+        );
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -122,23 +111,10 @@ pub fn Settings() -> impl IntoView {
             guard: Some(GuardLimits { percent: p, min: m }),
             ..DistrictPatch::default()
         };
-        let body = match serde_json::to_string(&patch) {
-            Ok(b) => b,
-            Err(e) => return cx.flash.set(Some(("error".into(), e.to_string()))),
-        };
-        let api = cx.api();
-        spawn_local(async move {
-            match api
-                .patch_json::<DistrictSettings>("/api/district", body, &[])
-                .await
-            {
-                Ok(s) => {
-                    show(s);
-                    cx.info("Saved: imports are checked against the new guard from now on.");
-                }
-                Err(e) => cx.error(&e),
-            }
-        });
+        send(
+            patch,
+            "Saved: imports are checked against the new guard from now on.",
+        );
     };
     view! {
         <div class="card">

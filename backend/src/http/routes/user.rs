@@ -195,18 +195,33 @@ pub async fn patch_user(
     submit_edit(&state, &caller, id, Some(revision), edit).await
 }
 
+/// Archives (or, with `restore`, restores) the user: a manual import of one status change.
+async fn status_edit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<UserId>,
+    req: HttpRequest,
+    restore: bool,
+) -> Result<HttpResponse> {
+    let edit = Edit {
+        archive: !restore,
+        restore,
+        description: match restore {
+            true => "Restored on the user's page",
+            false => "Archived on the user's page",
+        },
+        ..Edit::default()
+    };
+    submit_edit(&state, &caller, id.into_inner(), if_match(&req), edit).await
+}
+
 pub async fn archive_user(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<UserId>,
     req: HttpRequest,
 ) -> Result<HttpResponse> {
-    let edit = Edit {
-        archive: true,
-        description: "Archived on the user's page",
-        ..Edit::default()
-    };
-    submit_edit(&state, &caller, id.into_inner(), if_match(&req), edit).await
+    status_edit(state, caller, id, req, false).await
 }
 
 pub async fn restore_user(
@@ -215,12 +230,7 @@ pub async fn restore_user(
     id: web::Path<UserId>,
     req: HttpRequest,
 ) -> Result<HttpResponse> {
-    let edit = Edit {
-        restore: true,
-        description: "Restored on the user's page",
-        ..Edit::default()
-    };
-    submit_edit(&state, &caller, id.into_inner(), if_match(&req), edit).await
+    status_edit(state, caller, id, req, true).await
 }
 
 /// Sends the user a new set-password link (older unused links stop working). The link leads
