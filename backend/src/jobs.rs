@@ -8,7 +8,8 @@ use std::time::Duration;
 use rollcall_shared::api::ImportStatus;
 use rollcall_shared::wire::SealedRequest;
 
-use crate::db::apply::{apply_rows, mail_after, roster_of, ApplyError};
+use crate::db::apply::{apply_rows, roster_of, ApplyError};
+use crate::db::notices::mail_after;
 use crate::db::{now_ms, Backend, Db, DbError, Store, StoreCommon};
 use crate::with_conn;
 
@@ -80,13 +81,8 @@ fn run_one<C: Store>(
     let mut req = SealedRequest::from_stored_json(import.request.as_bytes())
         .map_err(|e| ApplyError::Db(DbError::Conflict(e.to_string())))?;
     // The sync it was made for is the import's, not the stored request's (never a client's).
-    let source = match import.source.as_deref() {
-        None => None,
-        Some(s) => Some(
-            rollcall_shared::user::SyncName::parse(s)
-                .ok_or_else(|| ApplyError::Db(DbError::Corrupt(format!("import source `{s}`"))))?,
-        ),
-    };
+    let source = rollcall_shared::user::SyncName::from_stored(import.source.as_deref())
+        .map_err(|s| ApplyError::Db(DbError::Corrupt(format!("import source `{s}`"))))?;
     req.set_source(source);
     let d = import.meta.district_id;
     let mut out = import.clone();

@@ -175,6 +175,11 @@ impl Engine {
             name: name.to_owned(),
         });
         self.options.schools = Some(SchoolDirectory::new(list));
+        self.reresolve()
+    }
+
+    /// Resolves the file's school values again (a school added, a value mapped by hand).
+    fn reresolve(&mut self) -> Result<String, JsValue> {
         let v = self
             .validation
             .as_mut()
@@ -186,12 +191,7 @@ impl Engine {
     /// Maps school values by hand (value → SIS code) and re-resolves without re-reading.
     pub fn resolve_schools(&mut self, overrides: &str) -> Result<String, JsValue> {
         self.overrides = serde_json::from_str(overrides).map_err(err)?;
-        let v = self
-            .validation
-            .as_mut()
-            .ok_or_else(|| err("validate first"))?;
-        v.resolve_schools(self.options.schools.as_ref(), &self.overrides);
-        to_json(&ValidationView::of(v))
+        self.reresolve()
     }
 
     /// Issues, optionally of one code; at most `MAX_ISSUES` (the CSV download has them all), so

@@ -56,7 +56,6 @@ impl UserAction {
     /// The word an import's change row stores.
     pub fn from_stored(s: &str) -> Option<UserAction> {
         Some(match s {
-            "create" => UserAction::Created,
             "update" => UserAction::Updated,
             "archive" => UserAction::Archived,
             "restore" => UserAction::Restored,

@@ -309,6 +309,13 @@ impl SyncName {
     pub fn parse(s: &str) -> Option<SyncName> {
         SyncName::ALL.into_iter().find(|x| x.as_str() == s)
     }
+
+    /// A sync as the database keeps it (a token's, an import's): none, or a known name; any
+    /// other text was put there by hand and is an error (its text), never "no sync".
+    pub fn from_stored(s: Option<&str>) -> Result<Option<SyncName>, String> {
+        s.map(|s| SyncName::parse(s).ok_or_else(|| s.to_owned()))
+            .transpose()
+    }
 }
 
 impl RosterUser {

@@ -7,6 +7,7 @@ pub mod apply;
 pub mod ids;
 pub use ids::{DistrictId, ImportNo};
 pub mod models;
+pub mod notices;
 mod queries;
 mod rollback;
 pub mod schema;

@@ -72,12 +72,10 @@ impl FromRequest for Caller {
                         if t.expires_at.is_some_and(|at| at <= now) {
                             return Err(ApiError::unauthorized());
                         }
-                        let sync = match t.sync.as_deref() {
-                            None => None,
-                            Some(s) => Some(rollcall_shared::user::SyncName::parse(s).ok_or_else(
-                                || crate::db::DbError::Corrupt(format!("token sync `{s}`")),
-                            )?),
-                        };
+                        let sync = rollcall_shared::user::SyncName::from_stored(t.sync.as_deref())
+                            .map_err(|s| {
+                                crate::db::DbError::Corrupt(format!("token sync `{s}`"))
+                            })?;
                         c.touch_token(t.district_id, &hash, now)?;
                         return Ok(Caller {
                             district: t.district_id,

@@ -31,16 +31,20 @@ pub enum RoleError {
 impl Role {
     pub const ALL: [Role; 4] = [Role::Student, Role::Teacher, Role::Staff, Role::Admin];
 
-    /// The usual cell, a User Type `0` or `1`, inline; the rest in [`Role::parse_words`].
-    #[inline]
     /// A role a rostering export lists beside users that Rollcall does not keep: guardian,
-    /// parent, relative (OneRoster).
+    /// parent, relative (OneRoster). Asked of every row's role cell: the lengths (6 or 8) rule
+    /// out the usual cells first.
+    #[inline]
     pub fn is_guardian(raw: &str) -> bool {
-        ["guardian", "parent", "relative"]
-            .iter()
-            .any(|g| raw.trim().eq_ignore_ascii_case(g))
+        let raw = raw.trim();
+        matches!(raw.len(), 6 | 8)
+            && ["guardian", "parent", "relative"]
+                .iter()
+                .any(|g| raw.eq_ignore_ascii_case(g))
     }
 
+    /// The usual cell, a User Type `0` or `1`, inline; the rest in [`Role::parse_words`].
+    #[inline]
     pub fn parse(raw: &str) -> Result<Role, RoleError> {
         match *raw.as_bytes() {
             [b'0'] => Ok(Role::Student),

@@ -43,7 +43,7 @@ impl GradeBook {
         }
     }
 
-    /// The grade the admin mapped `value` to, if any.
+    /// The grade the admin mapped `value` (one that is not a grade) to, if any.
     #[inline]
     pub(super) fn mapped(&self, value: &str) -> Option<Grade> {
         if self.map.is_empty() {

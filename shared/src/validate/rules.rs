@@ -285,8 +285,6 @@ pub(super) fn grade(
             if !v.is_empty() {
                 staff_grade_rows.push(n);
             }
-        } else if let Some(g) = book.mapped(v) {
-            grade = Some(g);
         } else {
             match Grade::parse(v) {
                 Ok(GradeParse::Exact(g)) => grade = Some(g),
@@ -313,8 +311,9 @@ pub(super) fn grade(
                     }
                 }
                 Err(GradeError::Invalid(x)) => {
-                    // Reported once per distinct value at the end; the row is not planned.
-                    grade = book.not_a_grade(&x, n);
+                    // The admin's mapping, asked only of a value that is not a grade (never on
+                    // the usual row); else reported once per distinct value at the end.
+                    grade = book.mapped(&x).or_else(|| book.not_a_grade(&x, n));
                     if grade.is_none() {
                         out.errors += 1;
                     }

@@ -18,13 +18,10 @@ fn admin_only(caller: &Caller) -> Result<()> {
 }
 
 fn info(t: TokenRow) -> Result<TokenInfo> {
-    let sync = match t.sync.as_deref() {
-        None => None,
-        Some(s) => Some(SyncName::parse(s).ok_or_else(|| {
-            tracing::error!(token = t.id, "unknown sync in the database");
-            ApiError::internal()
-        })?),
-    };
+    let sync = SyncName::from_stored(t.sync.as_deref()).map_err(|s| {
+        tracing::error!(token = t.id, sync = s, "unknown sync in the database");
+        ApiError::internal()
+    })?;
     Ok(TokenInfo {
         id: t.id,
         name: t.name,

@@ -266,8 +266,15 @@ pub async fn send_password_link(
             "your administrator sent you a link to choose your password in {}",
             district.name
         );
-        let body =
-            apply::password_link_body(c, &district, id.0, &u.first_name, &intro, &base, now)?;
+        let body = crate::db::notices::password_link_body(
+            c,
+            &district,
+            id.0,
+            &u.first_name,
+            &intro,
+            &base,
+            now,
+        )?;
         c.insert_mail(d, &email, "Choose your password", &body, false)?;
         Ok(Ok(email))
     })?);

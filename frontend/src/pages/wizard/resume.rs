@@ -20,6 +20,9 @@ pub(super) struct Resume {
     pub encoding: String,
     pub delimiter: String,
     pub header: String,
+    /// A workbook's sheet (empty: the first).
+    #[serde(default)]
+    pub sheet: String,
     pub mapping: Mapping,
     pub school_overrides: BTreeMap<String, String>,
     pub conflict: Conflict,
@@ -44,6 +47,7 @@ impl Resume {
             encoding: w.encoding.get_untracked(),
             delimiter: w.delimiter.get_untracked(),
             header: w.header.get_untracked(),
+            sheet: w.sheet.get_untracked(),
             mapping: w.mapping.get_untracked(),
             school_overrides: w.school_overrides.get_untracked(),
             conflict: w.conflict.get_untracked(),
@@ -86,6 +90,7 @@ impl Resume {
         w.encoding.set(self.encoding.clone());
         w.delimiter.set(self.delimiter.clone());
         w.header.set(self.header.clone());
+        w.sheet.set(self.sheet.clone());
         w.school_overrides.set(self.school_overrides.clone());
         w.conflict.set(self.conflict);
         w.passwords.set(self.passwords);
