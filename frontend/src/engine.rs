@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use rollcall_shared::fields::{Field, Scope};
+use rollcall_shared::fix::{CorrectedFile, Fixes, Picker};
 use rollcall_shared::map::{Mapping, SchoolDirectory};
 use rollcall_shared::plan::{codec, plan_indexed, Plan, Roster, RosterIndex};
 use rollcall_shared::preview::{
@@ -41,6 +42,10 @@ pub struct Engine {
     plan_options: Options,
     /// The workbook the file in hand came from, if it is one.
     workbook: Option<rollcall_shared::preview::SheetChoice>,
+    /// The mapping of the last validation (a fix's report names the fields its column feeds).
+    mapping: Mapping,
+    picker: Option<Picker>,
+    corrected: Option<CorrectedFile>,
 }
 
 #[wasm_bindgen]
@@ -132,14 +137,18 @@ impl Engine {
         to_json(&out)
     }
 
-    /// Starts reading the whole file with a mapping (chunks follow through `feed`).
-    pub fn start(&mut self, mapping: &str, size: f64) -> Result<(), JsValue> {
+    /// Starts reading the whole file with a mapping and the admin's fixes (chunks follow
+    /// through `feed`).
+    pub fn start(&mut self, mapping: &str, size: f64, fixes: &str) -> Result<(), JsValue> {
         let mapping: Mapping = serde_json::from_str(mapping).map_err(err)?;
+        let fixes = parse_fixes(fixes)?;
         let opened = self
             .opened
             .as_ref()
             .ok_or_else(|| err("open the file first"))?;
+        self.mapping = mapping.clone();
         let mut p = Pipeline::with_mapping(opened, mapping, &self.options);
+        p.fix(fixes).map_err(err)?;
         p.expect_bytes(size as u64);
         self.pipeline = Some(p);
         self.validation = None;
@@ -155,10 +164,66 @@ impl Engine {
 
     pub fn finish(&mut self) -> Result<String, JsValue> {
         let p = self.pipeline.take().ok_or_else(|| err("not started"))?;
-        let v = p.finish().map_err(err)?;
-        let view = ValidationView::of(&v);
+        let (v, fixer) = p.finish_fixed().map_err(err)?;
+        let mut view = ValidationView::of(&v);
+        view.fixes = fixer.map_or_else(Vec::new, |f| f.report(&v, &self.mapping));
         self.validation = Some(v);
         to_json(&view)
+    }
+
+    /// Starts reading the file for a few rows' cells (JSON row numbers), for the editor.
+    pub fn pick_start(&mut self, rows: &str, fixes: &str) -> Result<(), JsValue> {
+        let rows: Vec<u32> = serde_json::from_str(rows).map_err(err)?;
+        let opened = self
+            .opened
+            .as_ref()
+            .ok_or_else(|| err("open the file first"))?;
+        let p = Picker::new(
+            &opened.dialect,
+            self.options.limits,
+            parse_fixes(fixes)?,
+            &rows,
+        );
+        self.picker = Some(p.map_err(err)?);
+        Ok(())
+    }
+
+    /// `false` once every row asked for is found: the rest of the file need not be read.
+    pub fn pick_feed(&mut self, chunk: &[u8]) -> Result<bool, JsValue> {
+        let p = self.picker.as_mut().ok_or_else(|| err("not started"))?;
+        Ok(p.feed(chunk))
+    }
+
+    pub fn pick_finish(&mut self) -> Result<String, JsValue> {
+        let p = self.picker.take().ok_or_else(|| err("not started"))?;
+        to_json(&p.finish())
+    }
+
+    /// Starts writing the file again with the fixes ("Download the corrected file").
+    pub fn corrected_start(&mut self, fixes: &str) -> Result<(), JsValue> {
+        let opened = self
+            .opened
+            .as_ref()
+            .ok_or_else(|| err("open the file first"))?;
+        let w = CorrectedFile::new(
+            &opened.dialect,
+            self.options.limits,
+            opened.headings(),
+            parse_fixes(fixes)?,
+        );
+        self.corrected = Some(w.map_err(err)?);
+        Ok(())
+    }
+
+    pub fn corrected_feed(&mut self, chunk: &[u8]) -> Result<bool, JsValue> {
+        let w = self.corrected.as_mut().ok_or_else(|| err("not started"))?;
+        w.feed(chunk);
+        Ok(true)
+    }
+
+    pub fn corrected_finish(&mut self) -> Result<String, JsValue> {
+        let w = self.corrected.take().ok_or_else(|| err("not started"))?;
+        w.finish().map_err(err)
     }
 
     /// A school created while the file is in hand (the console's API made it): the directory
@@ -207,6 +272,20 @@ impl Engine {
             .iter()
             .filter(|i| code.is_empty() || i.code.as_str() == code)
             .take(MAX_ISSUES)
+            .collect();
+        to_json(&list)
+    }
+
+    /// The issues on one row (its own, and a file rule's that lists it), for the row editor.
+    pub fn row_issues(&self, row: u32) -> Result<String, JsValue> {
+        let v = self
+            .validation
+            .as_ref()
+            .ok_or_else(|| err("validate first"))?;
+        let list: Vec<&Issue> = v
+            .issues
+            .iter()
+            .filter(|i| i.row == Some(row) || i.rows.contains(&row))
             .collect();
         to_json(&list)
     }
@@ -332,6 +411,14 @@ impl Engine {
     pub fn set_grades(&mut self, grades: &str) -> Result<(), JsValue> {
         self.options.grade_map = serde_json::from_str(grades).map_err(err)?;
         Ok(())
+    }
+}
+
+/// The page's fixes (none when it sends an empty string).
+fn parse_fixes(json: &str) -> Result<Fixes, JsValue> {
+    match json.trim().is_empty() {
+        true => Ok(Fixes::default()),
+        false => serde_json::from_str(json).map_err(err),
     }
 }
 

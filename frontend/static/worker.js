@@ -34,11 +34,10 @@ async function asText(file, sheet) {
   return converted.get(key);
 }
 
-async function validate(id, file, mapping) {
-  engine.start(mapping, file.size);
-  let rows = 0;
+// Reads the file slice by slice into `feed`, which answers false when it needs no more; the
+// next slice is read while the engine works on this one.
+async function stream(id, file, feed) {
   const read = (at) => file.slice(at, Math.min(at + CHUNK, file.size)).arrayBuffer();
-  // The next slice is read while the engine works on this one.
   let next = read(0);
   for (let at = 0; at < file.size; at += CHUNK) {
     if (cancelled.has(id)) {
@@ -47,19 +46,34 @@ async function validate(id, file, mapping) {
     }
     const buf = new Uint8Array(await next);
     if (at + CHUNK < file.size) next = read(at + CHUNK);
-    rows = engine.feed(buf);
-    postMessage({ id, type: 'progress', done: Math.min(at + CHUNK, file.size), total: file.size, rows });
+    if (feed(buf, Math.min(at + CHUNK, file.size)) === false) return;
   }
+}
+
+async function validate(id, file, mapping, fixes) {
+  engine.start(mapping, file.size, fixes || '');
+  await stream(id, file, (buf, done) => {
+    const rows = engine.feed(buf);
+    postMessage({ id, type: 'progress', done, total: file.size, rows });
+  });
   return engine.finish();
 }
 
-onmessage = async (e) => {
-  await ready;
-  const { id, cmd, args } = e.data;
-  if (cmd === 'cancel') {
-    cancelled.add(args.id);
+// Commands run one at a time, in the order they came: a command that reads the file awaits
+// between slices, and another starting then would share the engine's state (a cancel is the
+// exception: it must reach the command it stops).
+let queue = Promise.resolve();
+onmessage = (e) => {
+  if (e.data.cmd === 'cancel') {
+    cancelled.add(e.data.args.id);
     return;
   }
+  queue = queue.then(() => handle(e));
+};
+
+async function handle(e) {
+  await ready;
+  const { id, cmd, args } = e.data;
   try {
     let result;
     switch (cmd) {
@@ -69,9 +83,22 @@ onmessage = async (e) => {
         result = engine.open(prefix, file.size <= SNIFF, args.options);
         break;
       }
-      case 'validate': result = await validate(id, await asText(args.file, args.sheet), args.mapping); break;
+      case 'validate': result = await validate(id, await asText(args.file, args.sheet), args.mapping, args.fixes); break;
+      case 'pick': {
+        engine.pick_start(args.rows, args.fixes || '');
+        await stream(id, await asText(args.file, args.sheet), (buf) => engine.pick_feed(buf));
+        result = engine.pick_finish();
+        break;
+      }
+      case 'corrected': {
+        engine.corrected_start(args.fixes || '');
+        await stream(id, await asText(args.file, args.sheet), (buf) => engine.corrected_feed(buf));
+        result = engine.corrected_finish();
+        break;
+      }
       case 'resolve_schools': result = engine.resolve_schools(args.overrides); break;
       case 'add_school': result = engine.add_school(args.code, args.name); break;
+      case 'row_issues': result = engine.row_issues(args.row); break;
       case 'issues': result = engine.issues(args.code || ''); break;
       case 'issues_csv': result = engine.issues_csv(args.code || ''); break;
       case 'set_roster': result = engine.set_roster(new Uint8Array(args.bytes)); break;
@@ -86,4 +113,4 @@ onmessage = async (e) => {
   } catch (err) {
     postMessage({ id, type: 'error', error: String(err && err.message ? err.message : err) });
   }
-};
+}

@@ -23,9 +23,14 @@ fn opened(e: &mut Engine, bytes: &[u8]) -> OpenAnswer {
 }
 
 fn validate(e: &mut Engine, bytes: &[u8], mapping: &Mapping) -> ValidationView {
+    validate_fixed(e, bytes, mapping, "")
+}
+
+fn validate_fixed(e: &mut Engine, bytes: &[u8], mapping: &Mapping, fixes: &str) -> ValidationView {
     e.start(
         &serde_json::to_string(mapping).expect("json"),
         bytes.len() as f64,
+        fixes,
     )
     .expect("start");
     for c in bytes.chunks(7) {
@@ -119,4 +124,38 @@ fn unreadable_files_are_refused_with_a_sentence() {
         .open(b"PK\x03\x04\x14\x00", true, "{}")
         .expect_err("refused");
     assert!(err.as_string().is_some_and(|s| s.contains("Excel")));
+}
+
+#[wasm_bindgen_test]
+fn a_fix_made_in_the_worker_reaches_the_request_and_the_corrected_file() {
+    let bytes = b"District ID,First Name,Last Name,User Type,Grade,School\nS1,Ann,Lee,Student,Q,101\nS2,Bob,Ray,Student,Q,101\n";
+    let mut e = Engine::new();
+    let o = opened(&mut e, bytes);
+    assert_eq!(validate(&mut e, bytes, &o.mapping).errors, 1);
+    let fixes = r#"{"values":[{"column":4,"from":"Q","to":"3"}]}"#;
+    let v = validate_fixed(&mut e, bytes, &o.mapping, fixes);
+    assert_eq!(v.errors, 0);
+    assert_eq!((v.fixes[0].cells, v.fixes[0].open), (2, 0));
+    e.pick_start("[3]", fixes).expect("pick");
+    assert!(!e.pick_feed(bytes).expect("feed"), "row 3 found");
+    let rows: Vec<rollcall_shared::fix::PickedRow> =
+        serde_json::from_str(&e.pick_finish().expect("rows")).expect("json");
+    assert_eq!(
+        (rows[0].cells[4].as_str(), rows[0].fixed[4].as_str()),
+        ("Q", "3")
+    );
+    e.set_roster(&codec::encode(&Roster::default()))
+        .expect("roster");
+    e.plan("students.csv", r#"{"guard":{"percent":10,"min":5}}"#, 10)
+        .expect("plan");
+    // The request holds the fixed value, normalized like any other.
+    let req = e.request("demo", false, "").expect("request");
+    assert!(req.contains("\"03\""), "{req}");
+    assert!(!req.contains("\"Q\""), "{req}");
+    e.corrected_start(fixes).expect("start");
+    e.corrected_feed(bytes).expect("feed");
+    assert_eq!(
+        e.corrected_finish().expect("file"),
+        "District ID,First Name,Last Name,User Type,Grade,School\nS1,Ann,Lee,Student,3,101\nS2,Bob,Ray,Student,3,101\n"
+    );
 }

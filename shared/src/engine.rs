@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::fields::{normalize_heading, Field};
+use crate::fix::{FixError, Fixer, Fixes};
 use crate::map::{auto_map, infer_from_content, Mapping, MatchedBy, SavedMapping, SchoolDirectory};
 use crate::read::{dialect, Dialect, Limits, ReadError, ReadOptions, RowReader, Sample};
 use crate::validate::{Context, Validation, Validator};
@@ -150,6 +151,8 @@ pub struct Pipeline {
     reader: RowReader,
     validator: Validator,
     has_header: bool,
+    /// The admin's fixes, applied to each row before it is validated.
+    fixer: Option<Fixer>,
 }
 
 impl Pipeline {
@@ -176,7 +179,14 @@ impl Pipeline {
             reader: RowReader::new(&opened.dialect, opts.limits),
             validator: Validator::new(cx),
             has_header: opened.dialect.has_header,
+            fixer: None,
         }
+    }
+
+    /// Applies `fixes` to the rows as they are read (none: the file as it is).
+    pub fn fix(&mut self, fixes: Fixes) -> Result<(), FixError> {
+        self.fixer = (!fixes.is_empty()).then(|| Fixer::new(fixes)).transpose()?;
+        Ok(())
     }
 
     /// Sizes the record store for a file of `file_bytes` (avoids regrowing it a dozen times).
@@ -190,7 +200,10 @@ impl Pipeline {
 
     pub fn feed(&mut self, chunk: &[u8]) {
         let v = &mut self.validator;
-        self.reader.feed(chunk, &mut |row| v.push(row));
+        match self.fixer.as_mut() {
+            None => self.reader.feed(chunk, &mut |row| v.push(row)),
+            Some(f) => self.reader.feed(chunk, &mut |row| fixed(f, v, row)),
+        }
     }
 
     /// Bytes and rows read so far, for a progress bar.
@@ -199,9 +212,18 @@ impl Pipeline {
         (s.bytes_in, s.rows)
     }
 
-    pub fn finish(mut self) -> Result<Validation, ReadError> {
+    pub fn finish(self) -> Result<Validation, ReadError> {
+        self.finish_fixed().map(|(v, _)| v)
+    }
+
+    /// [`Pipeline::finish`], with the fixer (which knows what each fix changed) when there were
+    /// fixes.
+    pub fn finish_fixed(mut self) -> Result<(Validation, Option<Fixer>), ReadError> {
         let v = &mut self.validator;
-        self.reader.finish(&mut |row| v.push(row));
+        match self.fixer.as_mut() {
+            None => self.reader.finish(&mut |row| v.push(row)),
+            Some(f) => self.reader.finish(&mut |row| fixed(f, v, row)),
+        }
         let stats = self.reader.stats();
         if stats.rows == 0 {
             return Err(if self.has_header && self.reader.headings().is_some() {
@@ -210,7 +232,14 @@ impl Pipeline {
                 ReadError::Empty
             });
         }
-        Ok(self.validator.finish())
+        Ok((self.validator.finish(), self.fixer))
+    }
+}
+
+fn fixed(f: &mut Fixer, v: &mut Validator, row: crate::read::Row<'_>) {
+    match f.apply(&row) {
+        Some(b) => v.push(b.row()),
+        None => v.push(row),
     }
 }
 

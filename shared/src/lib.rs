@@ -13,6 +13,7 @@ pub mod console;
 pub mod engine;
 pub mod error_code;
 pub mod fields;
+pub mod fix;
 pub mod import;
 pub mod issue_code;
 pub mod map;

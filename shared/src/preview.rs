@@ -103,6 +103,9 @@ pub struct ValidationView {
     /// Grade values the engine does not know, for the grade mapping.
     #[serde(default)]
     pub grades: Vec<crate::validate::GradeValue>,
+    /// The admin's fixes, each with what it changed and whether issues remain on it.
+    #[serde(default)]
+    pub fixes: Vec<crate::fix::FixReport>,
 }
 
 impl ValidationView {
@@ -128,6 +131,7 @@ impl ValidationView {
             codes,
             schools: v.school_values.clone(),
             grades: v.grade_values.clone(),
+            fixes: Vec::new(),
         }
     }
 }

@@ -19,8 +19,23 @@ pub fn neutralize(cell: &str) -> Cow<'_, str> {
 /// Appends one CSV row (comma-separated, CRLF, cells neutralised), quoted where needed by the
 /// `csv-core` writer the reader's crate provides.
 pub fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
+    push_row_as(out, cells, b',', "\r\n");
+}
+
+/// [`push_row`] with a file's own delimiter and line end (`"\r\n"`, `"\n"` or `"\r"`).
+pub fn push_row_as<'a>(
+    out: &mut String,
+    cells: impl IntoIterator<Item = &'a str>,
+    delimiter: u8,
+    line_end: &str,
+) {
+    let terminator = match line_end.as_bytes() {
+        [b] => csv_core::Terminator::Any(*b),
+        _ => csv_core::Terminator::CRLF,
+    };
     let mut w = csv_core::WriterBuilder::new()
-        .terminator(csv_core::Terminator::CRLF)
+        .delimiter(delimiter)
+        .terminator(terminator)
         .build();
     let mut buf = vec![0u8; 64];
     // Each piece is written whole (a field needs at most twice its bytes and two quotes), so

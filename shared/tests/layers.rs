@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("wire", &["error_code", "fields", "issue_code", "user"]),
     ("write", &["fields", "user"]),
     ("workbook", &["write"]),
+    ("fix", &["fields", "map", "read", "validate", "write"]),
     (
         "plan",
         &[
@@ -33,7 +34,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "swar",
         ],
     ),
-    ("engine", &["fields", "map", "read", "validate", "swar"]),
+    (
+        "engine",
+        &["fields", "fix", "map", "read", "validate", "swar"],
+    ),
     (
         "api",
         &["error_code", "fields", "plan", "validate", "wire", "user"],
@@ -45,7 +49,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "preview",
-        &["api", "map", "plan", "read", "validate", "wire"],
+        &["api", "fix", "map", "plan", "read", "validate", "wire"],
     ),
     (
         "testgen",

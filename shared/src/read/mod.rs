@@ -13,7 +13,7 @@ pub mod stream;
 
 pub use dialect::{Dialect, LineEnding};
 pub use encoding::TextEncoding;
-pub use stream::{Row, RowProblem, RowReader, Sample};
+pub use stream::{Row, RowBuf, RowProblem, RowReader, Sample};
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;

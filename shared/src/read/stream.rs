@@ -77,6 +77,47 @@ impl<'a> Row<'a> {
     }
 }
 
+/// A row with some cells replaced (an admin's fixes), owned; read as a [`Row`] like any other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowBuf {
+    number: u32,
+    text: String,
+    ends: Vec<usize>,
+    fallback_decoded: bool,
+}
+
+impl RowBuf {
+    pub fn new<S: AsRef<str>>(
+        number: u32,
+        cells: impl IntoIterator<Item = S>,
+        fallback_decoded: bool,
+    ) -> RowBuf {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for c in cells {
+            text.push_str(c.as_ref());
+            ends.push(text.len());
+        }
+        RowBuf {
+            number,
+            text,
+            ends,
+            fallback_decoded,
+        }
+    }
+
+    pub fn row(&self) -> Row<'_> {
+        Row {
+            number: self.number,
+            text: &self.text,
+            ends: &self.ends,
+            sep: 0,
+            problem: None,
+            fallback_decoded: self.fallback_decoded,
+        }
+    }
+}
+
 /// Rows kept for previews and inference.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sample {

@@ -21,6 +21,9 @@ pub(super) fn Choose(w: W) -> impl IntoView {
         }
         let name = f.name();
         w.sheet.set(String::new());
+        // Fixes are a file's own (a resumed import puts its file's back).
+        w.fixes.set(Fixes::default());
+        w.editing.set(None);
         w.file_size.set(f.size());
         w.file_name.set(name.clone());
         if w.scope.get_untracked().is_empty() {

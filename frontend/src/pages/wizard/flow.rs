@@ -106,6 +106,10 @@ pub(super) async fn validate(w: W) {
         Ok(m) => m,
         Err(e) => return w.fail(e.to_string()),
     };
+    let fixes = match serde_json::to_string(&w.fixes.get_untracked()) {
+        Ok(m) => m,
+        Err(e) => return w.fail(e.to_string()),
+    };
     w.busy.set(Some("Validating every row…".into()));
     w.progress
         .set(Some((0.0, w.file_size.get_untracked(), 0.0)));
@@ -117,6 +121,7 @@ pub(super) async fn validate(w: W) {
         ("file", f.into()),
         ("mapping", JsValue::from_str(&mapping)),
         ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+        ("fixes", JsValue::from_str(&fixes)),
     ]);
     match engine
         .call_json::<ValidationView>("validate", args, Some(cb))
@@ -128,7 +133,9 @@ pub(super) async fn validate(w: W) {
             let unresolved = v.schools.iter().any(|s| s.code.is_none());
             w.view.set(Some(v));
             load_issues(w).await;
-            w.step.set(if unresolved {
+            // Validating again from the Validate screen (a fix, a grade mapping) stays there.
+            let here = w.step.get_untracked() == Step::Validate;
+            w.step.set(if unresolved && !here {
                 Step::Schools
             } else {
                 Step::Validate

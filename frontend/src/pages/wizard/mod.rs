@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rollcall_shared::api::{GroupInfo, ImportAnswer, SchoolInfo};
 use rollcall_shared::error_code::ErrorCode;
+use rollcall_shared::fix::Fixes;
 use rollcall_shared::map::{Mapping, SavedMapping, School, Source};
 use rollcall_shared::preview::{OpenAnswer, OpenAsk, PlanAsk, PlanView, ValidationView};
 use rollcall_shared::validate::Issue;
@@ -21,6 +22,7 @@ use crate::context::{ctx, engine, Ctx, Page, Route};
 
 mod choose;
 mod done;
+mod fix;
 mod flow;
 mod map_fields;
 mod options;
@@ -33,6 +35,7 @@ mod validate;
 
 use choose::*;
 use done::*;
+use fix::*;
 use flow::*;
 use map_fields::*;
 use options::*;
@@ -100,6 +103,7 @@ pub fn Wizard() -> impl IntoView {
     // The choices so far are kept for the tab (a reload resumes once the file is chosen again).
     Effect::new(move |_| {
         let step = w.step.get();
+        w.fixes.track();
         if !matches!(step, Step::Choose | Step::Done) && file().is_some() {
             Resume::of(w).save();
         }

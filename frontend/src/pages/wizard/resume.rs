@@ -24,6 +24,9 @@ pub(super) struct Resume {
     #[serde(default)]
     pub sheet: String,
     pub mapping: Mapping,
+    /// The fixes made on the Validate screen (the same file only).
+    #[serde(default)]
+    pub fixes: Fixes,
     pub school_overrides: BTreeMap<String, String>,
     pub conflict: Conflict,
     pub passwords: PasswordPolicy,
@@ -49,6 +52,7 @@ impl Resume {
             header: w.header.get_untracked(),
             sheet: w.sheet.get_untracked(),
             mapping: w.mapping.get_untracked(),
+            fixes: w.fixes.get_untracked(),
             school_overrides: w.school_overrides.get_untracked(),
             conflict: w.conflict.get_untracked(),
             passwords: w.passwords.get_untracked(),
@@ -92,6 +96,10 @@ impl Resume {
         w.header.set(self.header.clone());
         w.sheet.set(self.sheet.clone());
         w.school_overrides.set(self.school_overrides.clone());
+        // A corrected file has rows of its own: the fixes were for the one before.
+        if !self.file_name.is_empty() {
+            w.fixes.set(self.fixes.clone());
+        }
         w.conflict.set(self.conflict);
         w.passwords.set(self.passwords);
         w.group.set(self.group.clone());

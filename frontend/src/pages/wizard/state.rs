@@ -59,6 +59,11 @@ pub(super) struct W {
     pub(super) progress: RwSignal<Option<(f64, f64, f64)>>,
     pub(super) job: RwSignal<u32>,
     pub(super) view: RwSignal<Option<ValidationView>>,
+    /// The admin's corrections to the file's cells (fix in place), applied on every reading.
+    pub(super) fixes: RwSignal<Fixes>,
+    /// The row open in the fix editor, and the field of the issue that opened it (kept in the
+    /// wizard: validating again redraws the screen).
+    pub(super) editing: RwSignal<Option<(u32, Option<rollcall_shared::fields::Field>)>>,
     pub(super) school_overrides: RwSignal<BTreeMap<String, String>>,
     pub(super) schools: RwSignal<Vec<SchoolInfo>>,
     pub(super) groups: RwSignal<Vec<GroupInfo>>,
@@ -95,6 +100,8 @@ impl W {
             progress: RwSignal::new(None),
             job: RwSignal::new(0),
             view: RwSignal::new(None),
+            fixes: RwSignal::new(Fixes::default()),
+            editing: RwSignal::new(None),
             school_overrides: RwSignal::new(BTreeMap::new()),
             schools: RwSignal::new(Vec::new()),
             groups: RwSignal::new(Vec::new()),
@@ -139,6 +146,8 @@ impl W {
         self.busy.set(None);
         self.progress.set(None);
         self.view.set(None);
+        self.fixes.set(Fixes::default());
+        self.editing.set(None);
         self.school_overrides.set(BTreeMap::new());
         self.issues.set(Vec::new());
         self.conflict.set(Conflict::default());

@@ -124,7 +124,9 @@ pub(super) fn Validate(w: W) -> impl IntoView {
             ));
         };
         highlight.set(Some(row));
-        open.set(w.issues.with_untracked(|l| l.get(i).cloned()));
+        let issue = w.issues.with_untracked(|l| l.get(i).cloned());
+        w.editing.set(issue.as_ref().map(|i| (row, i.field)));
+        open.set(issue);
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top((i as f64 * ROW_H) as i32);
             top.set(i as f64 * ROW_H);
@@ -174,6 +176,7 @@ pub(super) fn Validate(w: W) -> impl IntoView {
                 <div class="warning"><b data-testid="warnings">{v.warnings}</b>"warnings"</div>
             </div>
             {(!v.grades.is_empty()).then(|| view! { <GradeMapping w=w grades=v.grades.clone()/> })}
+            <FixList w=w/>
             <div class="tabs" role="group" aria-label="Filter by problem">
                 <button class:active=move || w.code_filter.get().is_empty() on:click=move |_| filter(String::new())>"All"</button>
                 {v.codes.into_iter().map(|c| {
@@ -195,6 +198,7 @@ pub(super) fn Validate(w: W) -> impl IntoView {
                 <button on:click=move |_| open.set(None)>"Close"</button>
             </div>
         })}
+        {move || w.editing.get().map(|(row, field)| view! { <RowEditor w=w row=row field=field/> })}
         {move || if w.issues.with(|l| l.is_empty()) {
             view! { <p class="ok" data-testid="no-issues">"No problems found."</p> }.into_any()
         } else {
@@ -210,7 +214,7 @@ pub(super) fn Validate(w: W) -> impl IntoView {
                                 let r = x.row;
                                 view! {
                                     <div class="row" role="row" tabindex="-1" class:hl=move || r.is_some() && highlight.get() == r style=format!("top:{}px", i as f64 * ROW_H) title=x.suggestion.clone() data-row=x.row.map(|r| r.to_string())
-                                        on:click=move |_| { highlight.set(r); open.set(Some(this.clone())); }>
+                                        on:click=move |_| { highlight.set(r); w.editing.set(r.map(|r| (r, this.field))); open.set(Some(this.clone())); }>
                                         <span role="cell">{x.row.map_or_else(|| "file".into(), |r| format!("row {r}"))}</span>
                                         <span role="cell" class="wide">{x.column.clone()}</span>
                                         <span role="cell" class=sev>{sev}</span>
@@ -230,6 +234,7 @@ pub(super) fn Validate(w: W) -> impl IntoView {
                 // The same choices, for a corrected file (any name).
                 let mut r = Resume::of(w);
                 r.file_name.clear();
+                r.fixes = Fixes::default();
                 r.step = Step::Validate.slug().to_owned();
                 r.save();
                 FILE.with(|f| *f.borrow_mut() = None);
