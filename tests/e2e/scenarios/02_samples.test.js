@@ -78,7 +78,9 @@ test('2. the validate screen: jump to a row (Enter), open an issue, download wha
   await page.waitForSelector('[role=alert]:has-text("Row 20 has no issues")');
   await jump(17);
   await page.waitForSelector('[data-testid=issues] .row.hl[data-row="17"]');
-  await page.waitForFunction(() => document.activeElement?.dataset?.row === '17');
+  // The row is focused, then its editor opens with the issue's field focused (fix in place).
+  await page.waitForSelector('[data-testid=row-editor] h2:has-text("Fix row 17")');
+  await page.waitForFunction(() => document.activeElement?.dataset?.row === '17' || document.activeElement?.closest('[data-testid=row-editor]'));
   assert.match(await text(page, '[data-testid=issue-detail]'), /Row 17/);
   // Clicking another issue opens it, its message and suggestion whole.
   await page.click('[data-testid=issues] .row[data-row="18"]');

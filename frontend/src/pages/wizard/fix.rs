@@ -54,7 +54,7 @@ async fn row_issues(row: u32) -> Result<Vec<Issue>, String> {
 /// Keeps `fixes` and validates the file again with them.
 async fn refix(w: W, fixes: Fixes) {
     w.fixes.set(fixes);
-    validate(w).await;
+    validate_then(w, true).await;
 }
 
 /// One row's mapped cells, each changeable; the issue's own field takes the focus.

@@ -97,6 +97,12 @@ pub(super) async fn read_file(w: W) {
 }
 
 pub(super) async fn validate(w: W) {
+    validate_then(w, false).await
+}
+
+/// Validates; `stay`: on the Validate screen even when school values are left unmatched (a fix
+/// made there is judged there; the unknown school is one of its issues).
+pub(super) async fn validate_then(w: W, stay: bool) {
     let Some(f) = file() else { return };
     let engine = match engine() {
         Ok(e) => e,
@@ -133,9 +139,7 @@ pub(super) async fn validate(w: W) {
             let unresolved = v.schools.iter().any(|s| s.code.is_none());
             w.view.set(Some(v));
             load_issues(w).await;
-            // Validating again from the Validate screen (a fix, a grade mapping) stays there.
-            let here = w.step.get_untracked() == Step::Validate;
-            w.step.set(if unresolved && !here {
+            w.step.set(if unresolved && !stay {
                 Step::Schools
             } else {
                 Step::Validate
