@@ -31,7 +31,7 @@ clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 clippy-wasm:
-	$(CARGO) clippy -p rollcall-shared -p rollcall-frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
+	$(CARGO) clippy -p rollcall-shared -p rollcall-frontend -p rollcall-workbook --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 # The whole native suite; the API tests run on SQLite and on a throwaway PostgreSQL cluster.
 test-native:

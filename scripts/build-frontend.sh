@@ -7,17 +7,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-wasm-release}
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo build -q --profile "$profile" --target wasm32-unknown-unknown -p rollcall-frontend
+# The app (page and worker share it), and the workbook reader the worker loads only for a
+# workbook: one cargo build.
+cargo build -q --profile "$profile" --target wasm32-unknown-unknown -p rollcall-frontend -p rollcall-workbook
 dir=$profile; [ "$profile" = dev ] && dir=debug
 out=frontend/dist
 rm -rf "$out" && mkdir -p "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" "target/wasm32-unknown-unknown/$dir/rollcall_frontend.wasm"
 opt=""
 for c in "$PWD/.tools/node_modules/.bin/wasm-opt" "$(command -v wasm-opt || true)"; do
   if [ -n "$c" ] && [ -x "$c" ] && "$c" --version 2>/dev/null | grep -qE 'version (1[2-9][0-9])'; then opt=$c; break; fi
 done
-if [ -n "$opt" ] && [ "$profile" != dev ]; then
-  "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$out/rollcall_frontend_bg.wasm" -o "$out/rollcall_frontend_bg.wasm"
-fi
+for m in rollcall_frontend rollcall_workbook; do
+  wasm-bindgen --target web --no-typescript --out-dir "$out" "target/wasm32-unknown-unknown/$dir/$m.wasm"
+  if [ -n "$opt" ] && [ "$profile" != dev ]; then
+    "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$out/${m}_bg.wasm" -o "$out/${m}_bg.wasm"
+  fi
+done
+[ -n "$opt" ] || echo "frontend: no wasm-opt (scripts/setup.sh installs npm binaryen into .tools): the bundle is not optimised" >&2
 cp frontend/static/* "$out/"
-echo "frontend: $(du -sh "$out" | cut -f1) in $out (wasm $(stat -c %s "$out/rollcall_frontend_bg.wasm") bytes, gzip $(gzip -9c "$out/rollcall_frontend_bg.wasm" | wc -c))"
+gz() { gzip -9c "$out/$1" | wc -c; }
+echo "frontend: $(du -sh "$out" | cut -f1) in $out (wasm $(stat -c %s "$out/rollcall_frontend_bg.wasm") bytes, gzip $(gz rollcall_frontend_bg.wasm); workbook reader, loaded on demand: gzip $(gz rollcall_workbook_bg.wasm))"

@@ -2,7 +2,8 @@
 # Installs what building and testing Rollcall needs on a fresh Debian machine, idempotently:
 # every step checks first and skips what is already there. Safe to run on every `make test`.
 #   scripts/setup.sh build   what building and serving needs (`make run`): Rust, its wasm target,
-#                            the wasm-bindgen CLI, the C toolchain's bits; no browser, no database
+#                            the wasm-bindgen CLI, wasm-opt (npm binaryen), the C toolchain's
+#                            bits; no browser, no database
 #   scripts/setup.sh         all of that, and what the tests need (PostgreSQL, Chromium, npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,11 +21,10 @@ for p in "${apt_pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
-if [ "$mode" != build ]; then
-  # Node may come from elsewhere than Debian (with its own npm): only install it when absent.
-  command -v node >/dev/null 2>&1 || missing+=(nodejs)
-  command -v npm >/dev/null 2>&1 || missing+=(npm)
-fi
+# Node may come from elsewhere than Debian (with its own npm): only installed when absent. The
+# build needs it too (wasm-opt is npm's binaryen).
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   log "apt-get install ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -53,6 +53,12 @@ if [ -n "$want" ] && [ "$have" != "$want" ]; then
   log "cargo install wasm-bindgen-cli $want (have: ${have:-none})"
   # Not --locked: its lockfile pins a crate version the registry no longer serves.
   cargo install -q wasm-bindgen-cli --version "$want"
+fi
+# wasm-opt, so that every build of the browser app is optimised: npm's binaryen (Debian's is
+# too old: its output fails in the browser), in .tools.
+if [ ! -x .tools/node_modules/.bin/wasm-opt ]; then
+  log "npm install binaryen@132 (wasm-opt) into .tools"
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error --no-save binaryen@132 >/dev/null
 fi
 if [ "$mode" = build ]; then
   log "ready to build (wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'))"

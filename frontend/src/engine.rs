@@ -56,15 +56,11 @@ impl Engine {
     }
 
     /// Detects the dialect from the file's first bytes and proposes a mapping.
-    /// A workbook's sheet (the first when `sheet` is empty) as CSV bytes, which the worker then
-    /// reads like any file; the sheets are given with the next `open`'s answer.
-    pub fn workbook_csv(&mut self, bytes: &[u8], sheet: &str) -> Result<Vec<u8>, JsValue> {
-        let t = rollcall_shared::workbook::to_csv(bytes, Some(sheet)).map_err(err)?;
-        self.workbook = Some(rollcall_shared::preview::SheetChoice {
-            sheets: t.sheets,
-            sheet: t.sheet,
-        });
-        Ok(t.csv)
+    /// The file in hand is a workbook's sheet (the workbook module read it as CSV): its sheets
+    /// and the one read, given with the next `open`'s answer.
+    pub fn set_workbook(&mut self, choice: &str) -> Result<(), JsValue> {
+        self.workbook = Some(serde_json::from_str(choice).map_err(err)?);
+        Ok(())
     }
 
     /// The next file is not a workbook.

@@ -28,10 +28,26 @@ async function asText(file, sheet) {
   const key = `${file.name}|${file.size}|${file.lastModified}|${sheet || ''}`;
   if (!converted.has(key)) {
     converted.clear();
-    const csv = engine.workbook_csv(new Uint8Array(await file.arrayBuffer()), sheet || '');
-    converted.set(key, new File([csv], file.name + '.csv', { type: 'text/csv' }));
+    const wb = await workbookModule();
+    const read = wb.sheet_csv(new Uint8Array(await file.arrayBuffer()), sheet || '');
+    converted.set(key, { file: new File([read.take_csv()], file.name + '.csv', { type: 'text/csv' }), choice: read.choice() });
+    read.free();
   }
-  return converted.get(key);
+  const { file: csv, choice } = converted.get(key);
+  engine.set_workbook(choice);
+  return csv;
+}
+
+// The workbook reader is a module of its own (calamine and its zip and XML readers weigh a
+// fifth of the app): loaded the first time a workbook is chosen, never for a CSV.
+let workbook = null;
+async function workbookModule() {
+  if (!workbook) {
+    const m = await import('./rollcall_workbook.js');
+    await m.default();
+    workbook = m;
+  }
+  return workbook;
 }
 
 // Reads the file slice by slice into `feed`, which answers false when it needs no more; the
