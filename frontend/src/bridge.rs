@@ -68,19 +68,8 @@ impl EngineClient {
                     }
                 }
                 "result" => {
-                    // The worker's wasm memory, for the benchmark's memory figure.
-                    if let (Some(w), Some(m)) = (web_sys::window(), get(&data, "memory").as_f64()) {
-                        let key = JsValue::from_str("__rollcall");
-                        if let Ok(holder) = Reflect::get(&w, &key) {
-                            if holder.is_object() {
-                                let _ = Reflect::set(
-                                    &holder,
-                                    &JsValue::from_str("worker_memory"),
-                                    &JsValue::from_f64(m),
-                                );
-                            }
-                        }
-                    }
+                    // The worker's wasm memory and the command's timing, for the benchmark.
+                    bench_note(&data);
                     if let Some(x) = p.borrow_mut().remove(&id) {
                         let _ = x.resolve.call1(&JsValue::NULL, &get(&data, "result"));
                     }
@@ -161,6 +150,39 @@ impl EngineClient {
         let _ = Reflect::set(&msg, &"args".into(), &args);
         let _ = self.worker.post_message(&msg);
     }
+}
+
+/// Keeps what the benchmark reads on `window.__rollcall` (when the page has made it): the
+/// worker's memory, and each command's timing with when the page received its answer.
+fn bench_note(data: &JsValue) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(holder) = Reflect::get(&w, &JsValue::from_str("__rollcall")) else {
+        return;
+    };
+    if !holder.is_object() {
+        return;
+    }
+    if let Some(m) = get(data, "memory").as_f64() {
+        let _ = Reflect::set(&holder, &"worker_memory".into(), &JsValue::from_f64(m));
+    }
+    let timing = get(data, "timing");
+    let Some(cmd) = get(&timing, "cmd").as_string() else {
+        return;
+    };
+    let now = w
+        .performance()
+        .map(|p| p.time_origin() + p.now())
+        .unwrap_or(0.0);
+    let _ = Reflect::set(&timing, &"received".into(), &JsValue::from_f64(now));
+    let phases = match Reflect::get(&holder, &"phases".into()) {
+        Ok(p) if p.is_object() => p,
+        _ => {
+            let p: JsValue = Object::new().into();
+            let _ = Reflect::set(&holder, &"phases".into(), &p);
+            p
+        }
+    };
+    let _ = Reflect::set(&phases, &JsValue::from_str(&cmd), &timing);
 }
 
 /// Builds a JS object from (key, value) pairs.

@@ -45,6 +45,8 @@ pub struct Engine {
     /// The mapping of the last validation (a fix's report names the fields its column feeds).
     mapping: Mapping,
     picker: Option<Picker>,
+    /// The benchmark's read-only pass: rows split, no rule run.
+    reader: Option<rollcall_shared::read::RowReader>,
     corrected: Option<CorrectedFile>,
 }
 
@@ -165,6 +167,34 @@ impl Engine {
         view.fixes = fixer.map_or_else(Vec::new, |f| f.report(&v, &self.mapping));
         self.validation = Some(v);
         to_json(&view)
+    }
+
+    /// Starts reading the file with no rule (the benchmark's "decode and split" phase).
+    pub fn read_start(&mut self) -> Result<(), JsValue> {
+        let opened = self
+            .opened
+            .as_ref()
+            .ok_or_else(|| err("open the file first"))?;
+        let r = rollcall_shared::read::RowReader::new(&opened.dialect, self.options.limits);
+        self.reader = Some(r);
+        Ok(())
+    }
+
+    pub fn read_feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        let r = self.reader.as_mut().ok_or_else(|| err("not started"))?;
+        r.feed(chunk, &mut |row| {
+            std::hint::black_box(row.len());
+        });
+        Ok(())
+    }
+
+    /// The rows read.
+    pub fn read_finish(&mut self) -> Result<u32, JsValue> {
+        let mut r = self.reader.take().ok_or_else(|| err("not started"))?;
+        r.finish(&mut |row| {
+            std::hint::black_box(row.len());
+        });
+        Ok(r.stats().rows)
     }
 
     /// Starts reading the file for a few rows' cells (JSON row numbers), for the editor.

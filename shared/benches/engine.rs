@@ -258,6 +258,11 @@ fn main() {
     print!("{summary}");
     report(&summary);
     report(&format!("bare_csv_mb_s: {bmb:.0}\nengine_mb_s: {emb:.0}\nengine_rows_s: {ers:.0}\nengine_vs_bare_pct: {:.0}\n", ratio * 100.0));
+    // The phases, for the browser's to be set against.
+    report(&format!(
+        "validate_native_s: {:.3}\nread_native_s: {read_s:.3}\nrow_rules_native_s: {rules_s:.3}\nfile_rules_native_s: {fin_s:.3}\n",
+        full.as_secs_f64()
+    ));
 
     plan_bench(&bytes);
 

@@ -35,7 +35,7 @@ export async function startServer(name, { pg } = {}) {
     });
     proc.on('exit', (c) => fail(new Error('server exited ' + c)));
   });
-  return { base, url, env, stop: () => proc.kill('SIGTERM'), kill: () => proc.kill('SIGKILL') };
+  return { base, url, env, pid: proc.pid, stop: () => proc.kill('SIGTERM'), kill: () => proc.kill('SIGKILL') };
 }
 
 export async function launch() {

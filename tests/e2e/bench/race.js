@@ -1,11 +1,14 @@
 // `make bench`, the browser half: Rollcall's full validate-and-plan of a 1,000,000-row file
-// against a 1,000,000-user roster, against Papa Parse's bare parse of the same file (worker
-// mode, header: true), in the same headless Chromium and the same run; 3 runs each, medians.
-// Writes target/bench/race.json; report.js turns everything into target/bench/report.md.
+// against a 1,000,000-user roster, split into phases, against the JavaScript peers' bare parse of
+// the same file in the same headless Chromium and the same run: Papa Parse (worker, `complete`
+// and streaming `chunk` modes) and uDSV (streaming); 3 runs each, taking turns, medians. Then a
+// typical 20,000-row file from choosing it to the validation screen, and the server's resident
+// memory once idle. Writes target/bench/race.json; report.js turns everything into report.md.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, launch, signIn, ROOT } from '../lib.js';
 
 const ROWS = Number(process.env.ROLLCALL_BENCH_ROWS || 1_000_000);
@@ -14,10 +17,13 @@ const OUT = join(ROOT, 'target/bench');
 mkdirSync(OUT, { recursive: true });
 const thisMonth = join(OUT, 'this_month.csv');
 const nextMonth = join(OUT, 'next_month.csv');
+const typical = join(OUT, 'typical_20k.csv');
 const bin = join(ROOT, 'target/release/rollcall');
+const gen = join(ROOT, 'target/release/examples/gen');
 process.env.ROLLCALL_BIN = bin;
 
-execFileSync(join(ROOT, 'target/release/examples/gen'), [thisMonth, nextMonth, String(ROWS)]);
+execFileSync(gen, [thisMonth, nextMonth, String(ROWS)]);
+execFileSync(gen, [join(OUT, 'typical_20k_last.csv'), typical, '20000']);
 const size = statSync(nextMonth).size;
 console.log(`race: ${ROWS} rows, ${(size / 1e6).toFixed(1)} MB`);
 
@@ -30,23 +36,52 @@ console.log(`roster of ${ROWS} users imported by the CLI in ${cliImport.toFixed(
 
 const browser = await launch();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = { rows: ROWS, file_bytes: size, rollcall: [], papaparse: [], longtask_ms: [], memory: [], roster_download: [] };
+const results = {
+  rows: ROWS, file_bytes: size, rollcall: [], phases: [], papaparse: [], papaparse_chunk: [], udsv: [],
+  longtask_ms: [], memory: [], roster_download: [], typical_20k_ms: [],
+};
 
 const observeLongTasks = () => {
   window.__longtasks = [];
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });
 };
 
-// Papa Parse, in a page of its own on the same origin.
-const papa = readFileSync(join(ROOT, 'tests/e2e/node_modules/papaparse/papaparse.min.js'));
-const html = `<!doctype html><input type=file id=f><script src="/papaparse.min.js"></script><script>
-document.getElementById('f').addEventListener('change', (e) => {
-  const t0 = performance.now(); let rows = 0;
-  Papa.parse(e.target.files[0], { worker: true, header: true, complete: (r) => { window.__papa = { s: (performance.now() - t0) / 1000, rows: r.data.length }; } });
-});</script>`;
+// The peers, each in a page of its own on the same origin, timed from the file chosen to the
+// last row parsed. Papa Parse in a worker (`complete` accumulates the rows; `chunk` streams them),
+// uDSV streaming over the browser's TextDecoderStream without accumulating (its fastest setup).
+const libs = {
+  'papaparse.min.js': readFileSync(join(ROOT, 'tests/e2e/node_modules/papaparse/papaparse.min.js')),
+  'uDSV.iife.min.js': readFileSync(join(ROOT, 'tests/e2e/node_modules/udsv/dist/uDSV.iife.min.js')),
+};
+const peers = {
+  papaparse: `<script src="/papaparse.min.js"></script><script>
+    function go(file, t0) {
+      Papa.parse(file, { worker: true, header: true, complete: (r) => done(t0, r.data.length) });
+    }</script>`,
+  papaparse_chunk: `<script src="/papaparse.min.js"></script><script>
+    function go(file, t0) {
+      let rows = 0;
+      Papa.parse(file, { worker: true, header: true, chunk: (r) => { rows += r.data.length; }, complete: () => done(t0, rows) });
+    }</script>`,
+  udsv: `<script src="/uDSV.iife.min.js"></script><script>
+    async function go(file, t0) {
+      let parser = null, rows = 0;
+      const count = () => { rows++; };
+      for await (const text of file.stream().pipeThrough(new TextDecoderStream())) {
+        parser ??= uDSV.initParser(uDSV.inferSchema(text));
+        parser.chunk(text, parser.stringArrs, count);
+      }
+      parser.end();
+      done(t0, rows);
+    }</script>`,
+};
+const peerPage = (body) => `<!doctype html><input type=file id=f>${body}<script>
+  function done(t0, rows) { window.__peer = { s: (performance.now() - t0) / 1000, rows }; }
+  document.getElementById('f').addEventListener('change', (e) => go(e.target.files[0], performance.now()));
+</script>`;
 
 // Time to first screen, in a fresh page before the heavy runs (after them, the browser's
-// memory pressure from six 100 MB files made this figure 4× noisier than the page itself).
+// memory pressure from the 100 MB files made this figure 4× noisier than the page itself).
 {
   const page = await browser.newPage();
   await page.goto(server.base);
@@ -55,23 +90,30 @@ document.getElementById('f').addEventListener('change', (e) => {
   await page.close();
 }
 
-// The two sides take turns (Rollcall, Papa Parse, Rollcall, …): on a shared machine whose speed
-// drifts over minutes, each pair of runs sees the same conditions.
+// The contenders take turns (Rollcall, Papa Parse, Papa Parse chunked, uDSV, Rollcall, …): on
+// a shared machine whose speed drifts over minutes, each round sees the same conditions.
 for (let run = 0; run < RUNS; run++) {
   await rollcallRun(run);
-  await papaRun(run);
+  for (const name of Object.keys(peers)) await peerRun(name, run);
 }
+for (let run = 0; run < RUNS; run++) await typicalRun(run);
 
-async function rollcallRun(run) {
+// The server once idle, after a 1,000,000-user roster's snapshots were built and downloaded.
+await sleep(3000);
+results.server_idle_rss_mb = Number(readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+console.log(`server idle: ${results.server_idle_rss_mb.toFixed(0)} MB resident`);
+
+async function wizardPage() {
   const page = await browser.newPage();
   await page.addInitScript(observeLongTasks);
   await signIn(page, server.base);
   // The snapshot is fetched (and handed to the worker) as the wizard opens.
   await page.waitForFunction(() => window.__rollcall?.roster_ready, null, { timeout: 120000 });
-  const dl = await page.evaluate(() => window.__rollcall.roster_ready - (window.__rollcall.roster_start || 0));
-  results.roster_download.push(dl / 1000);
-  await page.evaluate(() => { window.__longtasks = []; });
-  await page.setInputFiles('[data-testid=file]', nextMonth);
+  return page;
+}
+
+async function toValidate(page, file) {
+  await page.setInputFiles('[data-testid=file]', file);
   await page.fill('[data-testid=scope]', 'students.csv'); // the same population as last month
   await page.click('[data-testid=next]');
   await page.waitForSelector('[data-testid=dialect]', { timeout: 60000 });
@@ -79,47 +121,118 @@ async function rollcallRun(run) {
   await page.waitForSelector('[data-testid=mapping]');
   await page.click('[data-testid=next]');
   await page.waitForSelector('[data-testid=validation-counts]', { timeout: 300000 });
+}
+
+async function rollcallRun(run) {
+  const page = await wizardPage();
+  const dl = await page.evaluate(() => window.__rollcall.roster_ready - (window.__rollcall.roster_start || 0));
+  results.roster_download.push(dl / 1000);
+  await page.evaluate(() => { window.__longtasks = []; });
+  await toValidate(page, nextMonth);
   await page.click('[data-testid=next]');
   await page.click('[data-testid=next]');
   await page.waitForSelector('[data-testid=plan-counts]', { timeout: 300000 });
-  const m = await page.evaluate(() => ({
-    t: (window.__rollcall.planned - window.__rollcall.file_chosen) / 1000,
-    longest: Math.max(0, ...window.__longtasks),
-    heap: performance.memory ? performance.memory.usedJSHeapSize : 0,
-    wasm: window.__rollcall.worker_memory || 0,
-    plan_ms: window.__rollcall.plan_ms || 0,
-    counts: document.querySelector('[data-testid=plan-counts]').innerText,
-  }));
-  console.log(`rollcall run ${run + 1}: ${m.t.toFixed(2)} s, longest main-thread task ${m.longest.toFixed(0)} ms`);
+  const m = await page.evaluate(() => {
+    const r = window.__rollcall;
+    const p = r.phases;
+    const handoff = (c) => (p[c] ? p[c].received - p[c].posted : 0);
+    const total = r.planned - r.file_chosen;
+    const phases = {
+      file_wait: p.validate.file_wait,
+      engine_read_validate: p.validate.engine,
+      validate_handoff: handoff('validate'),
+      plan: p.plan.engine,
+      plan_handoff: handoff('plan'),
+      open: p.open.total + handoff('open'),
+    };
+    phases.page_and_rest = total - Object.values(phases).reduce((a, b) => a + b, 0);
+    return {
+      t: total / 1000,
+      phases,
+      longest: Math.max(0, ...window.__longtasks),
+      heap: performance.memory ? performance.memory.usedJSHeapSize : 0,
+      wasm: r.worker_memory || 0,
+      counts: document.querySelector('[data-testid=plan-counts]').innerText,
+    };
+  });
+  // Decode and split alone: the same file read by a worker of the app's with no rule run.
+  m.phases.decode_split_alone = await page.evaluate(async () => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'bench-file';
+    document.body.append(input);
+    return true;
+  }).then(async () => {
+    await page.setInputFiles('#bench-file', nextMonth);
+    return page.evaluate(async () => {
+      const file = document.getElementById('bench-file').files[0];
+      const w = new Worker('./worker.js', { type: 'module' });
+      const ask = (id, cmd, args) => new Promise((ok, fail) => {
+        w.onmessage = (e) => {
+          if (e.data.type === 'ready' || e.data.type === 'progress') return;
+          if (e.data.type === 'error') fail(new Error(e.data.error)); else ok(e.data);
+        };
+        w.postMessage({ id, cmd, args });
+      });
+      await ask(1, 'open', { file, options: '{}' });
+      const r = await ask(2, 'read_only', { file });
+      w.terminate();
+      return r.timing.engine;
+    });
+  });
+  const ph = Object.entries(m.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ');
+  console.log(`rollcall run ${run + 1}: ${m.t.toFixed(2)} s (${ph}), longest main-thread task ${m.longest.toFixed(0)} ms`);
   results.rollcall.push(m.t);
+  results.phases.push(m.phases);
   results.longtask_ms.push(m.longest);
   results.memory.push(m.heap + m.wasm);
-  (results.plan_wasm_s ||= []).push(m.plan_ms / 1000);
+  (results.plan_wasm_s ||= []).push(m.phases.plan / 1000);
   results.counts = m.counts;
   await page.close();
 }
 
-async function papaRun(run) {
+async function peerRun(name, run) {
   const page = await browser.newPage();
-  await page.route('**/papa.html', (r) => r.fulfill({ contentType: 'text/html', body: html }));
-  await page.route('**/papaparse.min.js', (r) => r.fulfill({ contentType: 'application/javascript', body: papa }));
-  await page.goto(`${server.base}/papa.html`);
+  await page.route('**/peer.html', (r) => r.fulfill({ contentType: 'text/html', body: peerPage(peers[name]) }));
+  for (const [f, body] of Object.entries(libs)) {
+    await page.route(`**/${f}`, (r) => r.fulfill({ contentType: 'application/javascript', body }));
+  }
+  await page.goto(`${server.base}/peer.html`);
   await page.setInputFiles('#f', nextMonth);
-  await page.waitForFunction(() => window.__papa, null, { timeout: 300000, polling: 100 });
-  const p = await page.evaluate(() => window.__papa);
-  console.log(`papaparse run ${run + 1}: ${p.s.toFixed(2)} s (${p.rows} rows)`);
-  results.papaparse.push(p.s);
+  await page.waitForFunction(() => window.__peer, null, { timeout: 300000, polling: 100 });
+  const p = await page.evaluate(() => window.__peer);
+  console.log(`${name} run ${run + 1}: ${p.s.toFixed(2)} s (${p.rows} rows)`);
+  results[name].push(p.s);
   await page.close();
 }
 
-// The bundle.
+// A typical district file, 20,000 rows: from choosing it to the validation screen, through the
+// Read and Map steps with a click each, as a person goes.
+async function typicalRun(run) {
+  const page = await wizardPage();
+  await toValidate(page, typical);
+  const ms = await page.evaluate(() => window.__rollcall.validated - window.__rollcall.file_chosen);
+  console.log(`typical 20,000-row file run ${run + 1}: ${ms.toFixed(0)} ms to the validation screen`);
+  results.typical_20k_ms.push(ms);
+  await page.close();
+}
+
+// The bundle: what every visit loads (the workbook reader is loaded only for a workbook).
 const dist = join(ROOT, 'frontend/dist');
-results.bundle_gzip_bytes = ['rollcall_frontend_bg.wasm', 'rollcall_frontend.js', 'worker.js', 'index.html', 'style.css']
-  .map((f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length).reduce((a, b) => a + b, 0);
+const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
+results.bundle_gzip_bytes = ['rollcall_frontend_bg.wasm', 'rollcall_frontend.js', 'worker.js', 'index.html', 'style.css'].map(gz).reduce((a, b) => a + b, 0);
+results.workbook_module_gzip_bytes = ['rollcall_workbook_bg.wasm', 'rollcall_workbook.js'].map(gz).reduce((a, b) => a + b, 0);
 results.cli_import_s = cliImport;
-results.median = { rollcall: median(results.rollcall), papaparse: median(results.papaparse) };
+results.median = {
+  rollcall: median(results.rollcall),
+  papaparse: median(results.papaparse),
+  papaparse_chunk: median(results.papaparse_chunk),
+  udsv: median(results.udsv),
+};
+results.fastest_js = ['papaparse', 'papaparse_chunk', 'udsv'].reduce((a, b) => (results.median[a] <= results.median[b] ? a : b));
 results.ratio = results.median.rollcall / results.median.papaparse;
+results.ratio_vs_fastest_js = results.median.rollcall / results.median[results.fastest_js];
 writeFileSync(join(OUT, 'race.json'), JSON.stringify(results, null, 2));
-console.log(`browser_validate_plan_s: ${results.median.rollcall.toFixed(2)}  papaparse_parse_s: ${results.median.papaparse.toFixed(2)}  ratio: ${results.ratio.toFixed(2)}`);
+console.log(`browser_validate_plan_s: ${results.median.rollcall.toFixed(2)}  fastest JS (${results.fastest_js}): ${results.median[results.fastest_js].toFixed(2)} s  ratio: ${results.ratio_vs_fastest_js.toFixed(2)}`);
 await browser.close();
 server.stop();

@@ -19,17 +19,39 @@ if (race) {
   lines.push(`roster_download_s: ${median(race.roster_download).toFixed(3)}`);
   if (race.plan_wasm_s) lines.push(`plan_wasm_s: ${median(race.plan_wasm_s).toFixed(3)}`);
   lines.push(`browser_peak_memory_bytes: ${Math.max(...race.memory)}`);
+  if (race.udsv) {
+    lines.push(`papaparse_chunk_parse_s: ${race.median.papaparse_chunk.toFixed(3)}`);
+    lines.push(`udsv_parse_s: ${race.median.udsv.toFixed(3)}`);
+    lines.push(`fastest_js: ${race.fastest_js}`);
+    lines.push(`ratio_vs_fastest_js: ${race.ratio_vs_fastest_js.toFixed(3)}`);
+    // Parallel validation is not built: one worker is the whole curve.
+    lines.push(`workers_curve: 1=${race.median.rollcall.toFixed(3)}`);
+    lines.push(`typical_20k_ms: ${median(race.typical_20k_ms).toFixed(0)}`);
+    lines.push(`server_idle_rss_mb: ${race.server_idle_rss_mb.toFixed(0)}`);
+    lines.push(`workbook_module_gzip_bytes: ${race.workbook_module_gzip_bytes}`);
+    // The phases of the median run, in seconds.
+    const mid = race.phases[race.rollcall.indexOf(race.median.rollcall)];
+    for (const [k, v] of Object.entries(mid)) lines.push(`phase_${k}_s: ${(v / 1000).toFixed(3)}`);
+  }
 }
 const engine = read('engine.txt');
 const apply = read('apply.txt');
 const kv = (text) => text.split('\n').filter((l) => /^[a-z_]+: /.test(l));
 lines.push(...kv(engine), ...kv(apply));
+// The browser against native on the same work (validate + plan of a 1,000,000-row file).
+const num = (k) => Number((lines.find((l) => l.startsWith(`${k}: `)) || '').split(': ')[1]);
+if (race && num('validate_native_s') && num('plan_native_s')) {
+  const native = num('validate_native_s') + num('plan_native_s');
+  lines.push(`native_validate_plan_s: ${native.toFixed(3)}`);
+  lines.push(`browser_vs_native: ${(race.median.rollcall / native).toFixed(2)}`);
+}
 
 let svg = '';
 if (race) {
   const bars = [['Rollcall: read + validate + plan', race.median.rollcall, '#2451c9'], ['Papa Parse: parse only', race.median.papaparse, '#9aa3b5']];
+  if (race.udsv) bars.push(['Papa Parse, streaming: parse only', race.median.papaparse_chunk, '#9aa3b5'], ['uDSV, streaming: parse only', race.median.udsv, '#9aa3b5']);
   const max = Math.max(...bars.map((b) => b[1]));
-  svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="130" font-family="sans-serif" font-size="13">` +
+  svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="${30 + bars.length * 50}" font-family="sans-serif" font-size="13">` +
     bars.map(([label, v, color], i) => `<text x="0" y="${30 + i * 50}">${label}</text><rect x="0" y="${38 + i * 50}" width="${(v / max) * 520}" height="18" fill="${color}"/><text x="${(v / max) * 520 + 6}" y="${52 + i * 50}">${v.toFixed(2)} s</text>`).join('') +
     `</svg>`;
   writeFileSync(join(OUT, 'race.svg'), svg);
