@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use rollcall_backend::cli;
 
+/// mimalloc: measured, it gives back more of a big snapshot's or import's memory once freed
+/// than glibc's allocator, which kept ~700 MB resident after a million-user snapshot.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "rollcall",

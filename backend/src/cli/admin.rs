@@ -8,7 +8,7 @@ use rollcall_shared::api::PlanReport;
 use rollcall_shared::import::{decide, Decision, ImportAsk};
 
 use super::ReadArgs;
-use crate::db::apply::{self, directory, roster_of, Submission};
+use crate::db::apply::{self, directory, Submission};
 use crate::db::{Db, SavedMappings, StoreCommon};
 use crate::with_conn;
 
@@ -314,9 +314,8 @@ pub fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         let d = c
             .district_by_short(&a.district)?
             .ok_or_else(|| anyhow!("No district `{}`.", a.district))?;
-        let rows = c.users(d.id)?;
         let saved = c.saved_mapping(d.id, &scope)?;
-        Ok((d.clone(), roster_of(&d, &rows)?, directory(c, d.id)?, saved))
+        Ok((d.clone(), c.roster(&d)?, directory(c, d.id)?, saved))
     })?;
     let (_, v) = super::validate::validate_with(&a.file, &a.read, Some(dir.clone()), saved)?;
     let ask = ImportAsk {
@@ -428,8 +427,7 @@ pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
         let d = c
             .district_by_short(&a.district)?
             .ok_or_else(|| anyhow!("No district `{}`.", a.district))?;
-        let rows = c.users(d.id)?;
-        Ok(roster_of(&d, &rows)?)
+        Ok(c.roster(&d)?)
     })?;
     if let Some(s) = &a.scope {
         roster.users.retain(|u| u.data.scope.as_str() == s);

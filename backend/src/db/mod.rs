@@ -296,6 +296,9 @@ pub trait StoreCommon {
     fn touch_token(&mut self, d: DistrictId, hash: &str, now: i64) -> Result<(), DbError>;
     fn delete_token(&mut self, d: DistrictId, id: i64) -> Result<bool, DbError>;
     fn users(&mut self, d: DistrictId) -> Result<Vec<UserRow>, DbError>;
+    /// The district's roster, read row by row into the planner's form (never a million rows
+    /// held twice: the peak of a snapshot or an apply).
+    fn roster(&mut self, district: &DistrictRow) -> Result<rollcall_shared::user::Roster, DbError>;
     fn users_by_ids(&mut self, d: DistrictId, ids: &[i64]) -> Result<Vec<UserRow>, DbError>;
     fn users_page(&mut self, d: DistrictId, f: &UserFilter)
         -> Result<(Vec<UserRow>, i64), DbError>;

@@ -67,9 +67,9 @@ pub struct Config {
     pub public_url: Option<String>,
 }
 
-/// district → (revision, (raw, gzip)) of its last encoded roster snapshot.
-pub type SnapshotCache =
-    Mutex<std::collections::HashMap<crate::db::DistrictId, (i64, (web::Bytes, web::Bytes))>>;
+/// district → (revision, gzip) of its last encoded roster snapshot (gzip only: every browser
+/// asks for it so; the rare client that does not gets it inflated on the way out).
+pub type SnapshotCache = Mutex<std::collections::HashMap<crate::db::DistrictId, (i64, web::Bytes)>>;
 
 pub struct AppState {
     pub db: Db,

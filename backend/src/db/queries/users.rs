@@ -11,6 +11,24 @@ macro_rules! users_queries {
                 .select(UserRow::as_select())
                 .load(self)?)
         }
+        fn roster(
+            &mut self,
+            district: &DistrictRow,
+        ) -> Result<rollcall_shared::user::Roster, DbError> {
+            let rows = users::table
+                .filter(users::district_id.eq(district.id))
+                .order(users::id)
+                .select(UserRow::as_select())
+                .load_iter::<UserRow, diesel::connection::DefaultLoadingMode>(self)?;
+            let mut users = Vec::new();
+            for r in rows {
+                users.push(r?.to_roster_user()?);
+            }
+            Ok(rollcall_shared::user::Roster {
+                revision: district.revision as u64,
+                users,
+            })
+        }
         fn users_by_ids(&mut self, d: DistrictId, ids: &[i64]) -> Result<Vec<UserRow>, DbError> {
             let mut out = Vec::with_capacity(ids.len());
             for chunk in ids.chunks(CHUNK) {

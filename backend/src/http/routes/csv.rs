@@ -114,7 +114,7 @@ pub async fn submit_csv(
     let scope2 = scope.clone();
     let (roster, dir, saved, ask) = db!(state, |c| {
         let dist = c.district(d)?;
-        let rows = c.users(d)?;
+        let roster = c.roster(&dist)?;
         let dir = directory(c, d)?;
         let saved = c.saved_mapping(d, &scope2)?;
         let ask = ImportAsk {
@@ -126,7 +126,7 @@ pub async fn submit_csv(
             guard: dist.guard(),
             source: caller_sync,
         };
-        Ok((roster_of(&dist, &rows)?, dir, saved, ask))
+        Ok((roster, dir, saved, ask))
     });
     let (mut report, decision) = web::block(move || -> Result<(PlanReport, Decision)> {
         let opts = ImportOptions {

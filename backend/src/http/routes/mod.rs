@@ -47,7 +47,7 @@ pub(crate) mod prelude {
         seal, Result,
     };
     pub use crate::db;
-    pub use crate::db::apply::{self, directory, roster_of};
+    pub use crate::db::apply::{self, directory};
     pub use crate::db::models::{ImportMeta, ImportRow};
     pub use crate::db::{now_ms, DistrictId, ImportNo, SavedMappings, StoreCommon, UserFilter};
     pub use crate::http::auth::{new_token, token_hash, Caller};

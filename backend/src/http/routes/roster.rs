@@ -43,21 +43,19 @@ pub async fn roster(
                 use crate::db::Backend;
                 c.read_txn(|c| {
                     let dist = c.district(d)?;
-                    let rows = c.users(d)?;
-                    Ok((dist.revision, codec::encode(&roster_of(&dist, &rows)?)))
+                    Ok((dist.revision, codec::encode(&c.roster(&dist)?)))
                 })
                 .map_err(ApiError::from)
             });
             // Compressed once per revision (fast level: the columns compress well anyway).
-            let both = web::block(move || -> std::io::Result<_> {
+            let gz = web::block(move || -> std::io::Result<_> {
                 use std::io::Write;
                 let mut e = flate2::write::GzEncoder::new(
                     Vec::with_capacity(bytes.len() / 4),
                     flate2::Compression::fast(),
                 );
                 e.write_all(&bytes)?;
-                let gz = e.finish()?;
-                Ok((web::Bytes::from(bytes), web::Bytes::from(gz)))
+                Ok(web::Bytes::from(e.finish()?))
             })
             .await?
             .map_err(|e| {
@@ -65,9 +63,9 @@ pub async fn roster(
                 ApiError::internal()
             })?;
             if let Ok(mut m) = state.snapshots.lock() {
-                m.insert(d, (rev, both.clone()));
+                m.insert(d, (rev, gz.clone()));
             }
-            (rev, both)
+            (rev, gz)
         }
     };
     let mut resp = HttpResponse::Ok();
@@ -76,10 +74,20 @@ pub async fn roster(
         .insert_header((header::VARY, "accept-encoding"))
         .content_type("application/vnd.rollcall.roster");
     if gzip {
-        Ok(resp
+        return Ok(resp
             .insert_header((header::CONTENT_ENCODING, "gzip"))
-            .body(body.1))
-    } else {
-        Ok(resp.body(body.0))
+            .body(body));
     }
+    let raw = web::block(move || -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut out)?;
+        Ok(out)
+    })
+    .await?
+    .map_err(|e| {
+        tracing::error!(error = %e, "inflating the roster snapshot");
+        ApiError::internal()
+    })?;
+    Ok(resp.body(raw))
 }

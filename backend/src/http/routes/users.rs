@@ -63,10 +63,7 @@ pub async fn export(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
     let d = caller.district;
     let csv = db!(state, |c| {
         let dist = c.district(d)?;
-        let rows = c.users(d)?;
-        Ok(rollcall_shared::write::master_csv(&roster_of(
-            &dist, &rows,
-        )?))
+        Ok(rollcall_shared::write::master_csv(&c.roster(&dist)?))
     });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
