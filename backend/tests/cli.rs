@@ -301,7 +301,8 @@ fn map_by_heading_and_number() {
 
 #[test]
 fn unreadable_files_exit_2_with_one_sentence() {
-    let dir = std::env::temp_dir().join(format!("rollcall-cli-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
     let cases: [(&str, &[u8], &str); 4] = [
         ("empty.csv", b"", "empty"),
@@ -335,7 +336,8 @@ fn unreadable_files_exit_2_with_one_sentence() {
 
 #[test]
 fn plan_json_against_a_roster_file() {
-    let dir = std::env::temp_dir().join(format!("rollcall-plan-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-plan-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
     let src = std::fs::read_to_string(samples().join("classworks_headers.csv")).expect("sample");
     let lines: Vec<&str> = src.split("\r\n").filter(|l| !l.is_empty()).collect();
@@ -424,7 +426,8 @@ fn plan_json_against_a_roster_file() {
 /// refused with a sentence, and `school list` shows it.
 #[test]
 fn a_school_is_added_from_the_command_line() {
-    let db = std::env::temp_dir().join(format!("rollcall-cli-school-{}.db", std::process::id()));
+    let db = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-cli-school-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&db);
     let url = format!("sqlite://{}", db.display());
     let run = |args: &[&str]| {
@@ -482,7 +485,8 @@ fn a_school_is_added_from_the_command_line() {
 
 #[test]
 fn grade_codes_are_mapped_from_the_command_line() {
-    let file = std::env::temp_dir().join(format!("rollcall-grades-{}.csv", std::process::id()));
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-grades-{}.csv", std::process::id()));
     std::fs::write(
         &file,
         "District ID,First Name,Last Name,User Type,Grade,School SIS ID\nS1,Ann,Lee,0,TK,101\nS2,Bo,Lee,0,TK,101\nS3,Cy,Lee,0,-1,101\nS4,Di,Lee,0,0,101\n",
@@ -520,7 +524,8 @@ fn grade_codes_are_mapped_from_the_command_line() {
 
 #[test]
 fn plan_json_lists_the_same_person_pairs() {
-    let dir = std::env::temp_dir().join(format!("rollcall-same-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-same-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
     let head = "District ID,First Name,Last Name,User Type,Grade,Email Address,School SIS ID\n";
     let roster = dir.join("roster.csv");

@@ -61,7 +61,8 @@ fn fake_smtp() -> (String, Arc<Mutex<Vec<String>>>) {
 #[test]
 fn the_outbox_is_delivered_over_smtp_and_marked_sent() {
     let (addr, got) = fake_smtp();
-    let file = std::env::temp_dir().join(format!("rollcall-mail-{}.db", std::process::id()));
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-mail-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&file);
     let db = Db::connect(&format!("sqlite://{}", file.display())).expect("db");
     let mut conn = db.get().expect("conn");
@@ -126,7 +127,8 @@ fn the_outbox_is_delivered_over_smtp_and_marked_sent() {
 #[test]
 fn required_tls_is_never_downgraded_and_a_bad_url_is_refused_without_echoing_it() {
     let (addr, got) = fake_smtp();
-    let file = std::env::temp_dir().join(format!("rollcall-mail-tls-{}.db", std::process::id()));
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-mail-tls-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&file);
     let db = Db::connect(&format!("sqlite://{}", file.display())).expect("db");
     let mut conn = db.get().expect("conn");
@@ -165,7 +167,8 @@ struct RealSmtp {
 impl RealSmtp {
     fn start(mode: &str) -> RealSmtp {
         use std::process::{Command, Stdio};
-        let dir = std::env::temp_dir().join(format!("rollcall-smtp-{mode}-{}", std::process::id()));
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("rollcall-smtp-{mode}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("out")).expect("dir");
         // A root of our own, and the relay's certificate signed by it (webpki refuses a
@@ -294,7 +297,8 @@ impl Drop for RealSmtp {
 }
 
 fn outbox_db(tag: &str) -> (Db, std::path::PathBuf) {
-    let file = std::env::temp_dir().join(format!("rollcall-mail-{tag}-{}.db", std::process::id()));
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-mail-{tag}-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&file);
     let db = Db::connect(&format!("sqlite://{}", file.display())).expect("db");
     let mut conn = db.get().expect("conn");

@@ -64,8 +64,8 @@ fn state(db: &Db) -> (usize, i64, usize, usize) {
 }
 
 fn urls(tag: &str, n: u64) -> Vec<(String, String)> {
-    let file =
-        std::env::temp_dir().join(format!("rollcall-soak-{tag}-{}-{n}.db", std::process::id()));
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-soak-{tag}-{}-{n}.db", std::process::id()));
     let _ = std::fs::remove_file(&file);
     let mut v = vec![("sqlite".to_owned(), format!("sqlite://{}", file.display()))];
     if let Ok(base) = std::env::var("ROLLCALL_TEST_PG") {
@@ -90,7 +90,8 @@ fn crash_mid_apply_leaves_each_import_whole_or_absent() {
     let users = env("ROLLCALL_SOAK_USERS", 3000);
     let max_kill_ms = env("ROLLCALL_SOAK_MAX_KILL_MS", 1500);
     let csv = rollcall_shared::testgen::roster_csv(users, 7);
-    let file = std::env::temp_dir().join(format!("rollcall-soak-{}.csv", std::process::id()));
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-soak-{}.csv", std::process::id()));
     std::fs::write(&file, &csv).expect("write");
     let (_, v) = validate_bytes(csv.as_bytes(), &ImportOptions::default()).expect("valid");
     let mut rng =
@@ -215,7 +216,8 @@ fn the_database_going_away_gives_503s_then_the_server_recovers() {
         return;
     }
     let scripts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/pg.sh");
-    let dir = std::env::temp_dir().join(format!("rollcall-gone-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-gone-{}", std::process::id()));
     let url = String::from_utf8(
         Command::new(&scripts)
             .args(["start", dir.to_str().expect("dir")])

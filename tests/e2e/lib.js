@@ -1,7 +1,7 @@
 // The harness: a real `rollcall serve` on a fresh database with the demo district, the real
 // built frontend (frontend/dist), and Debian's headless Chromium driven by playwright-core.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +35,8 @@ export async function startServer(name, { pg } = {}) {
     });
     proc.on('exit', (c) => fail(new Error('server exited ' + c)));
   });
+  // The database goes with the server (a benchmark's is over a gigabyte).
+  proc.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return { base, url, env, pid: proc.pid, stop: () => proc.kill('SIGTERM'), kill: () => proc.kill('SIGKILL') };
 }
 

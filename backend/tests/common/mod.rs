@@ -20,7 +20,9 @@ static N: AtomicUsize = AtomicUsize::new(0);
 /// PostgreSQL server `ROLLCALL_TEST_PG` names (which CI must set; `make test` does).
 pub fn backends(tag: &str) -> Vec<String> {
     let n = N.fetch_add(1, Ordering::SeqCst);
-    let file = std::env::temp_dir().join(format!("rollcall-{tag}-{}-{n}.db", std::process::id()));
+    // Under target/ (cargo's scratch directory for integration tests), not the system's /tmp.
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rollcall-{tag}-{}-{n}.db", std::process::id()));
     let _ = std::fs::remove_file(&file);
     let mut v = vec![format!("sqlite://{}", file.display())];
     match std::env::var("ROLLCALL_TEST_PG") {

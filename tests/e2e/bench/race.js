@@ -144,6 +144,10 @@ async function rollcallRun(run) {
       plan: p.plan.engine,
       plan_handoff: handoff('plan'),
       open: p.open.total + handoff('open'),
+      // The page's marks: the screens between steps with the clicks that move through them
+      // (as a person clicks, but at once), and the API calls the steps make.
+      screens_and_clicks: (r.read_start - r.file_chosen) + (r.validate_start - r.opened) + (r.plan_start - r.validated),
+      api_calls: (r.read_asked - r.read_start) + (r.me_loaded - r.plan_start),
     };
     phases.page_and_rest = total - Object.values(phases).reduce((a, b) => a + b, 0);
     return {

@@ -7,6 +7,7 @@ pub(super) async fn read_file(w: W) {
     let cx = w.cx;
     let Some(f) = file() else { return };
     let api = cx.api();
+    mark("read_start");
     w.busy.set(Some("Reading the file…".into()));
     let scope = w.scope.get_untracked();
     // A scope without a remembered mapping answers 404: the mapping is then proposed afresh.
@@ -78,6 +79,7 @@ pub(super) async fn read_file(w: W) {
         Ok(e) => e,
         Err(e) => return w.fail(e),
     };
+    mark("read_asked");
     let args = obj(&[
         ("file", f.into()),
         ("options", JsValue::from_str(&options)),
@@ -85,6 +87,7 @@ pub(super) async fn read_file(w: W) {
     ]);
     match engine.call_json::<OpenAnswer>("open", args, None).await {
         Ok(v) => {
+            mark("opened");
             w.mapping.set(v.mapping.clone());
             w.opened.set(Some(v));
             w.busy.set(None);
@@ -116,6 +119,7 @@ pub(super) async fn validate_then(w: W, stay: bool) {
         Ok(m) => m,
         Err(e) => return w.fail(e.to_string()),
     };
+    mark("validate_start");
     w.busy.set(Some("Validating every row…".into()));
     w.progress
         .set(Some((0.0, w.file_size.get_untracked(), 0.0)));
@@ -137,7 +141,9 @@ pub(super) async fn validate_then(w: W, stay: bool) {
             w.progress.set(None);
             w.busy.set(None);
             let unresolved = v.schools.iter().any(|s| s.code.is_none());
+            mark("validation_parsed");
             w.view.set(Some(v));
+            mark("validation_drawn");
             load_issues(w).await;
             w.step.set(if unresolved && !stay {
                 Step::Schools
@@ -209,11 +215,13 @@ pub(super) async fn load_roster(cx: Ctx) -> Result<(), String> {
 pub(super) async fn make_plan(w: W) -> bool {
     let cx = w.cx;
     let Ok(engine) = engine() else { return false };
+    mark("plan_start");
     w.busy.set(Some("Fetching the current roster…".into()));
     if let Err(e) = load_roster(cx).await {
         w.fail(e);
         return false;
     }
+    mark("roster_checked");
     // The district's mass-archive policy: the server decides with it, so the review shows it.
     let me: rollcall_shared::api::Me = match cx.api().get("/api/me").await {
         Ok(v) => v,
@@ -237,6 +245,7 @@ pub(super) async fn make_plan(w: W) -> bool {
             return false;
         }
     };
+    mark("me_loaded");
     w.busy
         .set(Some("Planning against the current roster…".into()));
     let args = obj(&[
@@ -246,6 +255,7 @@ pub(super) async fn make_plan(w: W) -> bool {
     ]);
     match engine.call_json::<PlanView>("plan", args, None).await {
         Ok(p) => {
+            mark("plan_parsed");
             if let Some(w) = web_sys::window() {
                 let holder = js_sys::Reflect::get(&w, &JsValue::from_str("__rollcall"))
                     .unwrap_or(JsValue::UNDEFINED);
