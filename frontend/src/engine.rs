@@ -140,12 +140,8 @@ impl Engine {
     pub fn start(&mut self, mapping: &str, size: f64, fixes: &str) -> Result<(), JsValue> {
         let mapping: Mapping = serde_json::from_str(mapping).map_err(err)?;
         let fixes = parse_fixes(fixes)?;
-        let opened = self
-            .opened
-            .as_ref()
-            .ok_or_else(|| err("open the file first"))?;
-        self.mapping = mapping.clone();
-        let mut p = Pipeline::with_mapping(opened, mapping, &self.options);
+        let mut p = Pipeline::with_mapping(self.opened()?, mapping.clone(), &self.options);
+        self.mapping = mapping;
         p.fix(fixes).map_err(err)?;
         p.expect_bytes(size as u64);
         self.pipeline = Some(p);
@@ -171,10 +167,7 @@ impl Engine {
 
     /// Starts reading the file with no rule (the benchmark's "decode and split" phase).
     pub fn read_start(&mut self) -> Result<(), JsValue> {
-        let opened = self
-            .opened
-            .as_ref()
-            .ok_or_else(|| err("open the file first"))?;
+        let opened = self.opened()?;
         let r = rollcall_shared::read::RowReader::new(&opened.dialect, self.options.limits);
         self.reader = Some(r);
         Ok(())
@@ -200,10 +193,7 @@ impl Engine {
     /// Starts reading the file for a few rows' cells (JSON row numbers), for the editor.
     pub fn pick_start(&mut self, rows: &str, fixes: &str) -> Result<(), JsValue> {
         let rows: Vec<u32> = serde_json::from_str(rows).map_err(err)?;
-        let opened = self
-            .opened
-            .as_ref()
-            .ok_or_else(|| err("open the file first"))?;
+        let opened = self.opened()?;
         let p = Picker::new(
             &opened.dialect,
             self.options.limits,
@@ -227,10 +217,7 @@ impl Engine {
 
     /// Starts writing the file again with the fixes ("Download the corrected file").
     pub fn corrected_start(&mut self, fixes: &str) -> Result<(), JsValue> {
-        let opened = self
-            .opened
-            .as_ref()
-            .ok_or_else(|| err("open the file first"))?;
+        let opened = self.opened()?;
         let w = CorrectedFile::new(
             &opened.dialect,
             self.options.limits,
@@ -289,10 +276,7 @@ impl Engine {
     /// that the page never parses more than it can scroll smoothly.
     pub fn issues(&self, code: &str) -> Result<String, JsValue> {
         const MAX_ISSUES: usize = 100_000;
-        let v = self
-            .validation
-            .as_ref()
-            .ok_or_else(|| err("validate first"))?;
+        let v = self.validated()?;
         let list: Vec<&Issue> = v
             .issues
             .iter()
@@ -304,10 +288,7 @@ impl Engine {
 
     /// The issues on one row (its own, and a file rule's that lists it), for the row editor.
     pub fn row_issues(&self, row: u32) -> Result<String, JsValue> {
-        let v = self
-            .validation
-            .as_ref()
-            .ok_or_else(|| err("validate first"))?;
+        let v = self.validated()?;
         let list: Vec<&Issue> = v
             .issues
             .iter()
@@ -319,10 +300,7 @@ impl Engine {
     /// The issues as a CSV for download (formula-like cells neutralised), of one code when
     /// `code` is given (the screen's filter).
     pub fn issues_csv(&self, code: &str) -> Result<String, JsValue> {
-        let v = self
-            .validation
-            .as_ref()
-            .ok_or_else(|| err("validate first"))?;
+        let v = self.validated()?;
         let mut out = String::new();
         rollcall_shared::write::push_row(
             &mut out,
@@ -365,20 +343,17 @@ impl Engine {
 
     /// Plans the validated file against the roster; lists are cut at `limit` entries each.
     pub fn plan(&mut self, scope: &str, options: &str, limit: usize) -> Result<String, JsValue> {
-        let v = self
-            .validation
-            .as_ref()
-            .ok_or_else(|| err("validate first"))?;
-        let r = self
-            .roster
-            .as_ref()
-            .ok_or_else(|| err("load the roster first"))?;
         let o: PlanAsk = serde_json::from_str(options).map_err(err)?;
         let scope = Scope::parse(scope).map_err(|e| err(format!("scope: {}", e.message)))?;
         self.plan_options = Options {
             guard: o.guard,
             ..o.options
         };
+        let v = self.validated()?;
+        let r = self
+            .roster
+            .as_ref()
+            .ok_or_else(|| err("load the roster first"))?;
         let t0 = now_ms();
         let p = plan_indexed(v, r, &self.index, &scope, &self.plan_options);
         let out = PlanView::of(&p, limit, now_ms() - t0);
@@ -437,6 +412,22 @@ impl Engine {
     pub fn set_grades(&mut self, grades: &str) -> Result<(), JsValue> {
         self.options.grade_map = serde_json::from_str(grades).map_err(err)?;
         Ok(())
+    }
+}
+
+impl Engine {
+    /// The last validation.
+    fn validated(&self) -> Result<&Validation, JsValue> {
+        self.validation
+            .as_ref()
+            .ok_or_else(|| err("validate first"))
+    }
+
+    /// The file in hand, as `open` read it.
+    fn opened(&self) -> Result<&Opened, JsValue> {
+        self.opened
+            .as_ref()
+            .ok_or_else(|| err("open the file first"))
     }
 }
 
