@@ -17,6 +17,12 @@ const FILE = 'District ID;First Name;Last Name;User Type;Grade;School SIS ID;Ema
   'F2;Cal;Fix;0;04;101;\r\n' +
   'F4;Dee;Fix;0;Gr X;101;dee@@fix.example.org\r\n';
 
+/** The editor of `row`, with its cells read (the district id is never empty in this file). */
+async function editorOf(row) {
+  await page.waitForSelector(`[data-testid=row-editor] h2:has-text("Fix row ${row}")`);
+  await page.waitForFunction(() => (document.querySelector('[data-testid=row-editor] tr[data-field=district_id] input[type=text]')?.value || '') !== '');
+}
+
 async function errors() {
   return Number(await text(page, '[data-testid=errors]'));
 }
@@ -34,7 +40,7 @@ test('23. fix rows in place, once or for every equal value, and import the fixed
   // Keyboard: jump to row 4 with Enter; its editor opens with the district id focused.
   await page.fill('[data-testid=jump] input', '4');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid=row-editor] tr[data-field=district_id] input');
+  await editorOf(4);
   await page.waitForFunction(() => document.activeElement?.closest('tr')?.dataset.field === 'district_id');
   assert.equal(await page.inputValue('tr[data-field=district_id] input[type=text]'), 'F2');
   await page.keyboard.press('Control+A');
@@ -51,7 +57,7 @@ test('23. fix rows in place, once or for every equal value, and import the fixed
   // One fix for every row with `Gr X`.
   await page.fill('[data-testid=jump] input', '2');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid=row-editor] tr[data-field=grade] input[type=text]');
+  await editorOf(2);
   await page.waitForFunction(() => document.activeElement?.closest('tr')?.dataset.field === 'grade');
   await page.fill('tr[data-field=grade] input[type=text]', '03');
   await page.check('tr[data-field=grade] input[type=checkbox]');
@@ -63,10 +69,12 @@ test('23. fix rows in place, once or for every equal value, and import the fixed
   // A fix that does not fix says so; then the right one.
   await page.fill('[data-testid=jump] input', '5');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid=row-editor] tr[data-field=email] input[type=text]');
+  await editorOf(5);
   await page.fill('tr[data-field=email] input[type=text]', 'dee@fix');
   await page.click('[data-testid=apply-fix]');
   await page.waitForFunction(() => /Row 5, Email: `dee@fix` — 1 issue left/.test(document.querySelector('[data-testid=fixes]')?.textContent || ''));
+  // Validated again: the editor shows the row as it now reads.
+  await page.waitForFunction(() => document.querySelector('tr[data-field=email] input[type=text]')?.value === 'dee@fix');
   await page.fill('tr[data-field=email] input[type=text]', 'dee@fix.example.org');
   await page.click('[data-testid=apply-fix]');
   await page.waitForFunction(() => /Row 5, Email: `dee@fix.example.org` — fixed/.test(document.querySelector('[data-testid=fixes]')?.textContent || ''));

@@ -145,11 +145,16 @@ pub(super) async fn validate_then(w: W, stay: bool) {
             w.view.set(Some(v));
             mark("validation_drawn");
             load_issues(w).await;
-            w.step.set(if unresolved && !stay {
+            let next = if unresolved && !stay {
                 Step::Schools
             } else {
                 Step::Validate
-            });
+            };
+            // Setting the step it is on would draw the screen anew (and lose what is being
+            // typed in the row editor).
+            if w.step.get_untracked() != next {
+                w.step.set(next);
+            }
             mark("validated");
         }
         Err(e) if e.contains("cancelled") => {
