@@ -112,15 +112,27 @@ async function wizardPage() {
   return page;
 }
 
+// The steps are clicked from inside the page the moment each screen is drawn (a mutation
+// observer): Playwright's own waiting polls at up to 500 ms once a wait is long, which had put a
+// quarter of a second of its latency into the figures after each long step.
+function clickThrough(page, steps) {
+  return page.evaluate(async (steps) => {
+  const drawn = (sel) => new Promise((ok) => {
+    if (document.querySelector(sel)) return ok();
+    const mo = new MutationObserver(() => { if (document.querySelector(sel)) { mo.disconnect(); ok(); } });
+    mo.observe(document.body, { childList: true, subtree: true, attributes: true });
+  });
+  for (const sel of steps) {
+    document.querySelector('[data-testid=next]').click();
+    await drawn(sel);
+  }
+  }, steps);
+}
+
 async function toValidate(page, file) {
   await page.setInputFiles('[data-testid=file]', file);
   await page.fill('[data-testid=scope]', 'students.csv'); // the same population as last month
-  await page.click('[data-testid=next]');
-  await page.waitForSelector('[data-testid=dialect]', { timeout: 60000 });
-  await page.click('[data-testid=next]');
-  await page.waitForSelector('[data-testid=mapping]');
-  await page.click('[data-testid=next]');
-  await page.waitForSelector('[data-testid=validation-counts]', { timeout: 300000 });
+  await clickThrough(page, ['[data-testid=dialect]', '[data-testid=mapping]', '[data-testid=validation-counts]']);
 }
 
 async function rollcallRun(run) {
@@ -129,9 +141,7 @@ async function rollcallRun(run) {
   results.roster_download.push(dl / 1000);
   await page.evaluate(() => { window.__longtasks = []; });
   await toValidate(page, nextMonth);
-  await page.click('[data-testid=next]');
-  await page.click('[data-testid=next]');
-  await page.waitForSelector('[data-testid=plan-counts]', { timeout: 300000 });
+  await clickThrough(page, ['input[type=datetime-local]', '[data-testid=plan-counts]']);
   const m = await page.evaluate(() => {
     const r = window.__rollcall;
     const p = r.phases;
