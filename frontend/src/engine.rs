@@ -228,10 +228,10 @@ impl Engine {
         Ok(())
     }
 
-    pub fn corrected_feed(&mut self, chunk: &[u8]) -> Result<bool, JsValue> {
+    pub fn corrected_feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
         let w = self.corrected.as_mut().ok_or_else(|| err("not started"))?;
         w.feed(chunk);
-        Ok(true)
+        Ok(())
     }
 
     pub fn corrected_finish(&mut self) -> Result<String, JsValue> {

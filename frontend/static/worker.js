@@ -125,7 +125,7 @@ async function handle(e) {
       }
       case 'corrected': {
         engine.corrected_start(args.fixes || '');
-        await stream(id, await asText(args.file, args.sheet), (buf) => engine.corrected_feed(buf));
+        await stream(id, await asText(args.file, args.sheet), (buf) => { engine.corrected_feed(buf); });
         result = engine.corrected_finish();
         break;
       }

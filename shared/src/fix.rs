@@ -153,10 +153,6 @@ impl Fixer {
         })
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.fixes.is_empty()
-    }
-
     /// `row` with its fixes, or `None` when none touches it. A row that could not be read is
     /// left as it is (its issue stands); a cell fix past a short row's end pads the row.
     pub fn apply(&mut self, row: &Row<'_>) -> Option<RowBuf> {
@@ -189,6 +185,17 @@ impl Fixer {
 
     /// Each fix with what it changed and the issues still on the cells it changed.
     pub fn report(&self, v: &Validation, mapping: &Mapping) -> Vec<FixReport> {
+        // The issues of each row, once (a rule over many rows lists them all): each fix then
+        // looks only at the rows it changed, not at every issue.
+        let mut by_row: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+        for (n, i) in v.issues.iter().enumerate() {
+            let mut rows: Vec<u32> = i.row.iter().chain(&i.rows).copied().collect();
+            rows.sort_unstable();
+            rows.dedup();
+            for r in rows {
+                by_row.entry(r).or_default().push(n);
+            }
+        }
         let cells = self
             .fixes
             .cells
@@ -203,13 +210,15 @@ impl Fixer {
                     .into_iter()
                     .filter(|f| mapping.column(*f) == Some(column))
                     .collect();
-                let rows: FxHashSet<u32> = a.rows.iter().copied().collect();
-                let on_row = |r: &u32| rows.contains(r);
-                let open = v
-                    .issues
+                // An issue over several changed rows counts once.
+                let mut seen: FxHashSet<usize> = FxHashSet::default();
+                let open = a
+                    .rows
                     .iter()
-                    .filter(|i| i.field.is_none_or(|f| fields.contains(&f)))
-                    .filter(|i| i.row.iter().chain(&i.rows).any(on_row))
+                    .flat_map(|r| by_row.get(r).into_iter().flatten().copied())
+                    .filter(|&n| {
+                        v.issues[n].field.is_none_or(|f| fields.contains(&f)) && seen.insert(n)
+                    })
                     .count() as u32;
                 FixReport {
                     row,

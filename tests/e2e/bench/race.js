@@ -170,29 +170,27 @@ async function rollcallRun(run) {
     };
   });
   // Decode and split alone: the same file read by a worker of the app's with no rule run.
-  m.phases.decode_split_alone = await page.evaluate(async () => {
+  await page.evaluate(() => {
     const input = document.createElement('input');
     input.type = 'file';
     input.id = 'bench-file';
     document.body.append(input);
-    return true;
-  }).then(async () => {
-    await page.setInputFiles('#bench-file', nextMonth);
-    return page.evaluate(async () => {
-      const file = document.getElementById('bench-file').files[0];
-      const w = new Worker('./worker.js', { type: 'module' });
-      const ask = (id, cmd, args) => new Promise((ok, fail) => {
-        w.onmessage = (e) => {
-          if (e.data.type === 'ready' || e.data.type === 'progress') return;
-          if (e.data.type === 'error') fail(new Error(e.data.error)); else ok(e.data);
-        };
-        w.postMessage({ id, cmd, args });
-      });
-      await ask(1, 'open', { file, options: '{}' });
-      const r = await ask(2, 'read_only', { file });
-      w.terminate();
-      return r.timing.engine;
+  });
+  await page.setInputFiles('#bench-file', nextMonth);
+  m.phases.decode_split_alone = await page.evaluate(async () => {
+    const file = document.getElementById('bench-file').files[0];
+    const w = new Worker('./worker.js', { type: 'module' });
+    const ask = (id, cmd, args) => new Promise((ok, fail) => {
+      w.onmessage = (e) => {
+        if (e.data.type === 'ready' || e.data.type === 'progress') return;
+        if (e.data.type === 'error') fail(new Error(e.data.error)); else ok(e.data);
+      };
+      w.postMessage({ id, cmd, args });
     });
+    await ask(1, 'open', { file, options: '{}' });
+    const r = await ask(2, 'read_only', { file });
+    w.terminate();
+    return r.timing.engine;
   });
   const ph = Object.entries(m.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ');
   console.log(`rollcall run ${run + 1}: ${m.t.toFixed(2)} s (${ph}), longest main-thread task ${m.longest.toFixed(0)} ms`);

@@ -29,17 +29,13 @@ fn mapped_columns(w: W) -> Vec<(Field, usize)> {
     })
 }
 
-fn fixes_json(w: W) -> Result<String, String> {
-    serde_json::to_string(&w.fixes.get_untracked()).map_err(|e| e.to_string())
-}
-
 /// The row's cells as the file has them and with the fixes (read by the worker).
 async fn pick(w: W, row: u32) -> Result<Option<PickedRow>, String> {
     let f = file().ok_or("Choose the file again to fix it.")?;
     let args = obj(&[
         ("file", f.into()),
         ("rows", JsValue::from_str(&format!("[{row}]"))),
-        ("fixes", JsValue::from_str(&fixes_json(w)?)),
+        ("fixes", JsValue::from_str(&w.fixes_json()?)),
         ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
     ]);
     let list: Vec<PickedRow> = engine()?.call_json("pick", args, None).await?;
@@ -218,7 +214,7 @@ pub(super) fn FixList(w: W) -> impl IntoView {
                 return w.fail("Choose the file again to download it corrected.");
             };
             let name = f.name();
-            let fixes = match fixes_json(w) {
+            let fixes = match w.fixes_json() {
                 Ok(j) => j,
                 Err(e) => return w.fail(e),
             };

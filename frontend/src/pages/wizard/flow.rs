@@ -115,9 +115,9 @@ pub(super) async fn validate_then(w: W, stay: bool) {
         Ok(m) => m,
         Err(e) => return w.fail(e.to_string()),
     };
-    let fixes = match serde_json::to_string(&w.fixes.get_untracked()) {
+    let fixes = match w.fixes_json() {
         Ok(m) => m,
-        Err(e) => return w.fail(e.to_string()),
+        Err(e) => return w.fail(e),
     };
     mark("validate_start");
     w.busy.set(Some("Validating every row…".into()));
@@ -141,9 +141,7 @@ pub(super) async fn validate_then(w: W, stay: bool) {
             w.progress.set(None);
             w.busy.set(None);
             let unresolved = v.schools.iter().any(|s| s.code.is_none());
-            mark("validation_parsed");
             w.view.set(Some(v));
-            mark("validation_drawn");
             load_issues(w).await;
             let next = if unresolved && !stay {
                 Step::Schools
@@ -226,7 +224,6 @@ pub(super) async fn make_plan(w: W) -> bool {
         w.fail(e);
         return false;
     }
-    mark("roster_checked");
     // The district's mass-archive policy: the server decides with it, so the review shows it.
     let me: rollcall_shared::api::Me = match cx.api().get("/api/me").await {
         Ok(v) => v,
@@ -260,7 +257,6 @@ pub(super) async fn make_plan(w: W) -> bool {
     ]);
     match engine.call_json::<PlanView>("plan", args, None).await {
         Ok(p) => {
-            mark("plan_parsed");
             if let Some(w) = web_sys::window() {
                 let holder = js_sys::Reflect::get(&w, &JsValue::from_str("__rollcall"))
                     .unwrap_or(JsValue::UNDEFINED);

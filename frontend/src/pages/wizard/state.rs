@@ -159,6 +159,11 @@ impl W {
         self.result.set(None);
     }
 
+    /// The fixes as the worker takes them.
+    pub(super) fn fixes_json(&self) -> Result<String, String> {
+        serde_json::to_string(&self.fixes.get_untracked()).map_err(|e| e.to_string())
+    }
+
     /// Whether step `s` can be shown: the work before it is done.
     pub(super) fn reachable(&self, s: Step) -> bool {
         match s {
