@@ -10,8 +10,8 @@ use thiserror::Error;
 use crate::fields::{normalize_heading, Field};
 use crate::fix::{FixError, Fixer, Fixes};
 use crate::map::{auto_map, infer_from_content, Mapping, MatchedBy, SavedMapping, SchoolDirectory};
-use crate::read::{dialect, Dialect, Limits, ReadError, ReadOptions, RowReader, Sample};
-use crate::validate::{Context, Validation, Validator};
+use crate::read::{cut, dialect, Dialect, Limits, ReadError, ReadOptions, RowReader, Sample};
+use crate::validate::{Context, Part, PartError, Validation, Validator};
 
 /// A column named by the admin: by heading, or by 1-based number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +57,8 @@ pub enum EngineError {
     NoSuchColumn(String),
     #[error("Column {number} does not exist: the file has {columns} columns.")]
     ColumnOutOfRange { number: usize, columns: usize },
+    #[error(transparent)]
+    Part(#[from] PartError),
 }
 
 /// What the first bytes of a file tell.
@@ -153,6 +155,11 @@ pub struct Pipeline {
     has_header: bool,
     /// The admin's fixes, applied to each row before it is validated.
     fixer: Option<Fixer>,
+    /// Rows of the file before this pipeline's first (a part of the file; 0 for the first).
+    rows_before: u32,
+    /// The last row of the parts joined so far, the rows they read, and whether the last of
+    /// them ended between rows.
+    joined: Option<(u32, u32, bool)>,
 }
 
 impl Pipeline {
@@ -180,7 +187,67 @@ impl Pipeline {
             validator: Validator::new(cx),
             has_header: opened.dialect.has_header,
             fixer: None,
+            rows_before: 0,
+            joined: None,
         }
+    }
+
+    /// A pipeline for a part of the file that begins at a row boundary after `rows_before` rows
+    /// (see [`crate::read::cut`]): its rows are numbered as in the whole file, and
+    /// [`Pipeline::finish_part`] gives them to [`Pipeline::join`] on the first part's pipeline.
+    pub fn part(
+        opened: &Opened,
+        mapping: Mapping,
+        opts: &ImportOptions,
+        rows_before: u32,
+    ) -> Pipeline {
+        let mut p = Pipeline::with_mapping(opened, mapping, opts);
+        p.reader = RowReader::part(&opened.dialect, opts.limits, rows_before);
+        p.has_header = false;
+        p.rows_before = rows_before;
+        p
+    }
+
+    /// The part this pipeline read, for the first part's pipeline to join (the file's last
+    /// part may end inside a row: a file need not end with a line break). A part carries no
+    /// fixes.
+    pub fn finish_part(mut self) -> Result<Part, PartError> {
+        if self.fixer.is_some() {
+            return Err(PartError::WithFixes);
+        }
+        let between = self.reader.between_rows();
+        let v = &mut self.validator;
+        self.reader.finish(&mut |row| v.push(row));
+        let end = self.reader.rows_begun();
+        Ok(self.validator.into_part(self.rows_before, end, between))
+    }
+
+    /// Joins the next part of the file: the rows read so far (this pipeline's, then the parts
+    /// joined before) must end between two rows, where the part begins. The file rules run over
+    /// all of them in [`Pipeline::finish`].
+    pub fn join(&mut self, part: Part) -> Result<(), PartError> {
+        if self.fixer.is_some() {
+            return Err(PartError::WithFixes);
+        }
+        let (end, rows, between) =
+            self.joined
+                .unwrap_or((self.reader.rows_begun(), 0, self.reader.between_rows()));
+        if !between {
+            return Err(PartError::NotBetweenRows);
+        }
+        if part.rows_before() != end {
+            return Err(PartError::Misaligned {
+                expected: end,
+                found: part.rows_before(),
+            });
+        }
+        self.joined = Some((
+            part.rows_end(),
+            rows + part.rows(),
+            part.ends_between_rows(),
+        ));
+        self.validator.absorb(part);
+        Ok(())
     }
 
     /// Applies `fixes` to the rows as they are read (none: the file as it is).
@@ -225,7 +292,7 @@ impl Pipeline {
             Some(f) => self.reader.finish(&mut |row| fixed(f, v, row)),
         }
         let stats = self.reader.stats();
-        if stats.rows == 0 {
+        if stats.rows + self.joined.map_or(0, |j| j.1) == 0 {
             return Err(if self.has_header && self.reader.headings().is_some() {
                 ReadError::HeadingOnly
             } else {
@@ -254,6 +321,55 @@ pub fn validate_bytes(
     p.expect_bytes(bytes.len() as u64);
     p.feed(bytes);
     let v = p.finish()?;
+    Ok((opened, v))
+}
+
+/// [`validate_bytes`], with the file cut near each of `near` (byte offsets, ascending) at the
+/// next row boundary and the parts read by pipelines of their own, each part after the first
+/// crossing to the first's as bytes and joined — what the browser's workers do side by side,
+/// here one after another. The validation is the same as in one piece. A file that cannot be
+/// cut ([`cut::can_cut`]), or whose cut falls inside a quoted field, is read in one piece.
+pub fn validate_in_parts(
+    bytes: &[u8],
+    opts: &ImportOptions,
+    near: &[usize],
+) -> Result<(Opened, Validation), EngineError> {
+    let prefix = &bytes[..bytes.len().min(opts.limits.sniff_bytes)];
+    let opened = open(prefix, prefix.len() == bytes.len(), opts)?;
+    let mut starts = vec![0];
+    if cut::can_cut(&opened.dialect) {
+        for &at in near {
+            let window = bytes
+                .get(at..(at + cut::WINDOW).min(bytes.len()))
+                .unwrap_or(&[]);
+            if let Some(s) = cut::row_start(window).map(|i| at + i) {
+                if s > *starts.last().unwrap_or(&0) && s < bytes.len() {
+                    starts.push(s);
+                }
+            }
+        }
+    }
+    starts.push(bytes.len());
+    // Rows before each part, counted as its reader will number them.
+    let mut rows_before = vec![0u32];
+    for w in starts.windows(2).take(starts.len() - 2) {
+        let c = cut::count_rows(&bytes[w[0]..w[1]], opened.dialect.delimiter);
+        if !c.between_rows {
+            starts = vec![0, bytes.len()];
+            rows_before.truncate(1);
+            break;
+        }
+        rows_before.push(rows_before.last().copied().unwrap_or(0) + c.rows);
+    }
+    let mut first = Pipeline::new(&opened, opts);
+    first.feed(&bytes[..starts[1]]);
+    for (k, w) in starts.windows(2).enumerate().skip(1) {
+        let mut p = Pipeline::part(&opened, opened.mapping.clone(), opts, rows_before[k]);
+        p.feed(&bytes[w[0]..w[1]]);
+        let part = Part::decode(&p.finish_part()?.encode()?)?;
+        first.join(part)?;
+    }
+    let v = first.finish()?;
     Ok((opened, v))
 }
 

@@ -29,7 +29,8 @@ pub mod workbook;
 pub mod write;
 
 pub use engine::{
-    open, read_rows, validate_bytes, ColumnRef, EngineError, ImportOptions, Opened, Pipeline,
+    open, read_rows, validate_bytes, validate_in_parts, ColumnRef, EngineError, ImportOptions,
+    Opened, Pipeline,
 };
 
 /// A key's 64-bit fingerprint (district IDs, emails): the same on every target (FxHash is 32-bit

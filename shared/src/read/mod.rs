@@ -4,9 +4,11 @@
 //! * [`encoding`]: which text encoding the bytes are in (BOM, UTF-8 validity, then a scored
 //!   choice between Windows-1252 and Mac Roman over the whole sample).
 //! * [`dialect`]: delimiter, line ending, heading row — from a sample of records.
+//! * [`cut`]: where a file may be cut into parts read side by side.
 //! * [`stream`]: the incremental reader: feed chunks, get rows; the result does not depend on
 //!   where the chunks are cut.
 
+pub mod cut;
 pub mod dialect;
 pub mod encoding;
 pub mod stream;

@@ -205,6 +205,34 @@ impl RowReader {
         }
     }
 
+    /// A reader for a part of a file that begins at a row boundary after `rows_before` rows
+    /// (blank ones included): its first row is numbered `rows_before + 1`. The byte-order mark
+    /// and the heading belong to the first part, read by [`RowReader::new`].
+    pub fn part(dialect: &Dialect, limits: Limits, rows_before: u32) -> RowReader {
+        let mut r = RowReader::new(
+            &Dialect {
+                bom_len: 0,
+                has_header: false,
+                ..*dialect
+            },
+            limits,
+        );
+        r.row = rows_before;
+        r
+    }
+
+    /// Rows begun so far, blank ones included: the number of the last row begun.
+    pub fn rows_begun(&self) -> u32 {
+        self.row
+    }
+
+    /// Whether everything fed so far ends between two rows (not inside one: a row's end not yet
+    /// seen, or a quoted field left open) and not after a carriage return (whose line feed
+    /// may follow). A part of a file must, to be joined to the next.
+    pub fn between_rows(&self) -> bool {
+        self.at_record_start && !self.pending_cr
+    }
+
     /// The heading row, once it has been read (files with a heading only).
     pub fn headings(&self) -> Option<&[String]> {
         self.headings.as_deref()

@@ -8,7 +8,7 @@ use super::*;
 use crate::fields::Grade;
 
 /// At most this many rows are listed for one unknown value (all are counted).
-const LISTED: usize = 1000;
+pub(super) const LISTED: usize = 1000;
 
 /// A distinct grade value of the file that the engine does not know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,11 +23,11 @@ pub struct GradeValue {
 #[derive(Debug, Default)]
 pub(super) struct GradeBook {
     /// The admin's grade mapping: a value as written (trimmed, lower-cased) → grade.
-    map: BTreeMap<String, Grade>,
-    zero_rows: Vec<u32>,
-    index: FxHashMap<String, usize>,
-    unknown: Vec<GradeValue>,
-    rows: Vec<Vec<u32>>,
+    pub(super) map: BTreeMap<String, Grade>,
+    pub(super) zero_rows: Vec<u32>,
+    pub(super) index: FxHashMap<String, usize>,
+    pub(super) unknown: Vec<GradeValue>,
+    pub(super) rows: Vec<Vec<u32>>,
 }
 
 /// A grade mapping's key for a value as written.

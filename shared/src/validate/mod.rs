@@ -15,6 +15,8 @@ mod validation;
 pub use validation::{Context, SchoolValue, Summary, Validation};
 mod issue;
 mod names;
+mod part;
+pub use part::{Part, PartError};
 mod records;
 mod repeats;
 mod rules;
@@ -54,6 +56,8 @@ pub struct Validator {
     sources: Sources,
     records: Records,
     issues: Vec<Issue>,
+    /// Issues about the mapping itself, found before the first row (the first of `issues`).
+    setup_issues: usize,
     ids: Repeats,
     emails: Repeats,
     school_index: FxHashMap<Box<str>, u32>,
@@ -119,6 +123,7 @@ impl Validator {
             sources,
             records,
             issues,
+            setup_issues: _,
             ids,
             emails,
             school_index,

@@ -26,26 +26,26 @@ pub(crate) enum Text {
     Password,
     Scope,
 }
-const TEXTS: usize = 9;
+pub(super) const TEXTS: usize = 9;
 
 #[derive(Debug, Clone, Copy)]
-struct Slot {
-    row: u32,
-    start: u32,
-    lens: [u16; TEXTS],
-    school: u32,
+pub(super) struct Slot {
+    pub(super) row: u32,
+    pub(super) start: u32,
+    pub(super) lens: [u16; TEXTS],
+    pub(super) school: u32,
     /// Index into `Records::domains`, or `NO_DOMAIN` (no valid email).
-    domain: u32,
-    role: u8,
-    grade: u8,
-    status: u8,
-    limited_english: u8,
-    econ_disadvantaged: u8,
-    has_error: bool,
+    pub(super) domain: u32,
+    pub(super) role: u8,
+    pub(super) grade: u8,
+    pub(super) status: u8,
+    pub(super) limited_english: u8,
+    pub(super) econ_disadvantaged: u8,
+    pub(super) has_error: bool,
 }
 
-const NONE: u8 = u8::MAX;
-const NO_DOMAIN: u32 = u32::MAX;
+pub(super) const NONE: u8 = u8::MAX;
+pub(super) const NO_DOMAIN: u32 = u32::MAX;
 
 fn tri(b: Option<bool>) -> u8 {
     match b {
@@ -65,14 +65,14 @@ fn untri(b: u8) -> Option<bool> {
 
 #[derive(Debug, Clone)]
 pub struct Records {
-    text: String,
-    slots: Vec<Slot>,
+    pub(super) text: String,
+    pub(super) slots: Vec<Slot>,
     /// Each distinct email domain once, lower-cased.
-    domains: Vec<Box<str>>,
-    domain_ids: FxHashMap<Box<str>, u32>,
+    pub(super) domains: Vec<Box<str>>,
+    pub(super) domain_ids: FxHashMap<Box<str>, u32>,
     /// The domain of the last address stored. The validator stores every address its
     /// `EmailCheck` finds valid, so "same domain as the last one checked" means this one.
-    last_domain: u32,
+    pub(super) last_domain: u32,
 }
 
 impl Default for Records {

@@ -84,6 +84,7 @@ impl Validator {
             cx,
             sources,
             records: Records::default(),
+            setup_issues: issues.len(),
             issues,
             ids: Repeats::default(),
             emails: Repeats::default(),
