@@ -1,18 +1,40 @@
 // The Web Worker: reads the file slice by slice and runs the engine (the shared crate, in wasm)
 // off the main thread. Messages: {id, cmd, args} in; {id, type: 'progress'|'result'|'error'} out.
 import init, { Engine } from './rollcall_frontend.js';
+import { go, readPart, validateInParts } from './parts.js';
 
 const CHUNK = 4 << 20;
 const SNIFF = 256 * 1024;
+// A worker named 'part' reads parts of a file for the app's worker (parts.js). The app's worker
+// validates a large file in up to one part a core, at most four (each holds its part's bytes and
+// records); the benchmark and the tests set their number by the worker's name (`parts=N`).
+const HELPER = self.name === 'part';
+const named = /parts=(\d+)/.exec(self.name);
+const PARTS = named ? Math.max(1, Math.min(Number(named[1]), 8)) : Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4));
+// Below this a file is read by one worker: handing parts over would cost more than it saves.
+const PARTS_MIN_BYTES = 8 << 20;
 let engine = null;
 let cancelled = new Set();
 
+// The module is compiled once, here, and handed to the helpers, which only instantiate it.
 let wasm = null;
-const ready = init().then((exports) => {
-  wasm = exports;
+let module = null;
+async function compile() {
+  const url = new URL('rollcall_frontend_bg.wasm', import.meta.url);
+  try {
+    return await WebAssembly.compileStreaming(fetch(url));
+  } catch {
+    return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+  }
+}
+async function boot(m) {
+  module = m;
+  wasm = await init({ module_or_path: m });
   engine = new Engine();
   postMessage({ type: 'ready' });
-});
+}
+let booted = null;
+const ready = HELPER ? new Promise((ok) => { booted = ok; }) : compile().then(boot);
 
 // A workbook (.xlsx, .xls, .ods) is read whole and turned into CSV text once (per sheet); every
 // other file is read as it is.
@@ -83,6 +105,28 @@ function timed(f) {
 
 async function validate(id, file, mapping, fixes) {
   engine.start(mapping, file.size, fixes || '');
+  if (PARTS > 1 && file.size >= PARTS_MIN_BYTES && engine.can_cut()) {
+    try {
+      const r = await validateInParts(engine, file, mapping, PARTS, {
+        module, url: import.meta.url, timing, timed, chunk: CHUNK,
+        progress: (done, rows) => postMessage({ id, type: 'progress', done, total: file.size, rows }),
+        checkCancel: () => {
+          if (cancelled.has(id)) {
+            cancelled.delete(id);
+            throw new Error('cancelled');
+          }
+        },
+      });
+      if (r !== null) return r;
+    } catch (err) {
+      if (String(err && err.message) === 'cancelled') throw err;
+      // The same validation, read by this worker alone: slower, never different.
+      console.warn('validation in parts failed; reading the file in one piece:', err);
+      timing.parts_failed = String(err && err.message ? err.message : err);
+    }
+    timing.parts = 1;
+    engine.start(mapping, file.size, fixes || '');
+  }
   await stream(id, file, (buf, done) => {
     const rows = engine.feed(buf);
     postMessage({ id, type: 'progress', done, total: file.size, rows });
@@ -95,17 +139,21 @@ async function validate(id, file, mapping, fixes) {
 // exception: it must reach the command it stops).
 let queue = Promise.resolve();
 onmessage = (e) => {
-  if (e.data.cmd === 'cancel') {
-    cancelled.add(e.data.args.id);
-    return;
+  const m = e.data;
+  switch (m.cmd) {
+    case 'cancel': cancelled.add(m.args.id); return;
+    // A helper's: its module, a part to read, the rows before a part.
+    case 'init': boot(m.module).then(booted); return;
+    case 'go': go(m); return;
+    case 'part': queue = queue.then(async () => { await ready; await readPart(engine, m, CHUNK); }); return;
+    default: queue = queue.then(() => handle(e));
   }
-  queue = queue.then(() => handle(e));
 };
 
 async function handle(e) {
   await ready;
   const { id, cmd, args } = e.data;
-  timing = { cmd, file_wait: 0, engine: 0, total: 0, posted: 0 };
+  timing = { cmd, file_wait: 0, engine: 0, parts_wait: 0, parts: 1, total: 0, posted: 0 };
   const t0 = performance.now();
   try {
     let result;

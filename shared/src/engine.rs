@@ -148,6 +148,50 @@ fn usual_len(sample: &Sample) -> usize {
         .map_or(0, |(len, _)| len)
 }
 
+/// What the pipeline of a part of the file needs from the first part's: the opened file and
+/// what its rows are read and validated by (the browser sends it to each worker that reads a
+/// part). School directories and overrides are left out: schools resolve in the first part's
+/// pipeline, after the join.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartContext {
+    opened: Opened,
+    limits: Limits,
+    /// The scope's remembered grade mapping, then the caller's own, merged.
+    grade_map: BTreeMap<String, crate::fields::Grade>,
+}
+
+impl PartContext {
+    pub fn new(opened: &Opened, opts: &ImportOptions) -> PartContext {
+        PartContext {
+            opened: opened.clone(),
+            limits: opts.limits,
+            grade_map: grade_map(opts),
+        }
+    }
+
+    pub fn opened(&self) -> &Opened {
+        &self.opened
+    }
+
+    /// The pipeline of a part that begins after `rows_before` rows (see [`Pipeline::part`]).
+    pub fn pipeline(&self, mapping: Mapping, rows_before: u32) -> Pipeline {
+        let opts = ImportOptions {
+            limits: self.limits,
+            grade_map: self.grade_map.clone(),
+            ..ImportOptions::default()
+        };
+        Pipeline::part(&self.opened, mapping, &opts, rows_before)
+    }
+}
+
+fn grade_map(opts: &ImportOptions) -> BTreeMap<String, crate::fields::Grade> {
+    opts.saved
+        .iter()
+        .flat_map(|s| s.grades.clone())
+        .chain(opts.grade_map.clone())
+        .collect()
+}
+
 /// The whole file, chunk by chunk.
 pub struct Pipeline {
     reader: RowReader,
@@ -174,13 +218,7 @@ impl Pipeline {
             columns: opened.columns,
             schools: opts.schools.clone(),
             school_overrides: opts.school_overrides.clone(),
-            // The scope's remembered grade mapping, then the caller's own.
-            grade_map: opts
-                .saved
-                .iter()
-                .flat_map(|s| s.grades.clone())
-                .chain(opts.grade_map.clone())
-                .collect(),
+            grade_map: grade_map(opts),
         };
         Pipeline {
             reader: RowReader::new(&opened.dialect, opts.limits),
@@ -248,6 +286,11 @@ impl Pipeline {
         ));
         self.validator.absorb(part);
         Ok(())
+    }
+
+    /// Whether the admin's fixes are applied (a file with fixes is read in one piece).
+    pub fn has_fixes(&self) -> bool {
+        self.fixer.is_some()
     }
 
     /// Applies `fixes` to the rows as they are read (none: the file as it is).
@@ -363,8 +406,12 @@ pub fn validate_in_parts(
     }
     let mut first = Pipeline::new(&opened, opts);
     first.feed(&bytes[..starts[1]]);
+    // As a worker gets it: through JSON.
+    let cx = serde_json::to_string(&PartContext::new(&opened, opts))
+        .and_then(|j| serde_json::from_str::<PartContext>(&j))
+        .map_err(|e| EngineError::Part(PartError::Context(e.to_string())))?;
     for (k, w) in starts.windows(2).enumerate().skip(1) {
-        let mut p = Pipeline::part(&opened, opened.mapping.clone(), opts, rows_before[k]);
+        let mut p = cx.pipeline(opened.mapping.clone(), rows_before[k]);
         p.feed(&bytes[w[0]..w[1]]);
         let part = Part::decode(&p.finish_part()?.encode()?)?;
         first.join(part)?;

@@ -30,7 +30,7 @@ pub mod write;
 
 pub use engine::{
     open, read_rows, validate_bytes, validate_in_parts, ColumnRef, EngineError, ImportOptions,
-    Opened, Pipeline,
+    Opened, PartContext, Pipeline,
 };
 
 /// A key's 64-bit fingerprint (district IDs, emails): the same on every target (FxHash is 32-bit

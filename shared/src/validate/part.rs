@@ -58,6 +58,8 @@ pub enum PartError {
     NotBetweenRows,
     #[error("A file with fixes is read in one piece.")]
     WithFixes,
+    #[error("The context of a part of the file could not be read: {0}")]
+    Context(String),
 }
 
 const MAGIC: &[u8; 4] = b"RCP1";
