@@ -37,7 +37,7 @@ impl EngineClient {
         let opts = WorkerOptions::new();
         opts.set_type(WorkerType::Module);
         // The benchmark's and the tests' knob: `window.__rollcall_parts` sets how many workers a
-        // large file's validation uses (by default one a core, at most four).
+        // large file's validation uses (by default one a core but one, at most four).
         if let Some(n) = web_sys::window()
             .and_then(|w| Reflect::get(&w, &JsValue::from_str("__rollcall_parts")).ok())
             .and_then(|v| v.as_f64())

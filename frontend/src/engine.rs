@@ -13,7 +13,7 @@ use rollcall_shared::preview::{
     OpenAnswer, OpenAsk, PlanAsk, PlanView, RosterLoaded, SampleRow, ValidationView,
 };
 use rollcall_shared::read::{cut, ReadOptions, TextEncoding};
-use rollcall_shared::validate::{Issue, Part, Validation};
+use rollcall_shared::validate::{Issue, Validation};
 use rollcall_shared::wire::Options;
 use rollcall_shared::{open, ImportOptions, Opened, PartContext, Pipeline};
 use serde::Serialize;
@@ -179,21 +179,6 @@ impl Engine {
         cut::row_start(window).map_or(-1, |i| i as i32)
     }
 
-    /// Rows begun in a part's bytes (which begin at a row boundary), or -1 when they do not end
-    /// between two rows (the cut fell inside a quoted field).
-    pub fn count_rows(&self, bytes: &[u8]) -> Result<f64, JsValue> {
-        let dialect = match &self.part_cx {
-            Some(cx) => cx.opened().dialect,
-            None => self.opened()?.dialect,
-        };
-        let c = cut::count_rows(bytes, dialect.delimiter);
-        Ok(if c.between_rows {
-            f64::from(c.rows)
-        } else {
-            -1.0
-        })
-    }
-
     /// What another worker's engine needs to read a part of the file in hand.
     pub fn part_context(&self) -> Result<String, JsValue> {
         to_json(&PartContext::new(self.opened()?, &self.options))
@@ -205,21 +190,16 @@ impl Engine {
         Ok(())
     }
 
-    /// Starts reading a part of the file that begins after `rows_before` rows, in the context
-    /// set (chunks follow through `feed`; the part through `part_finish`, for the first part's
+    /// Starts reading a part of the file in the context set, its rows numbered from 1 (chunks
+    /// follow through `feed`; the part, encoded, through `part_finish`, for the first part's
     /// engine to `join`).
-    pub fn part_start(
-        &mut self,
-        mapping: &str,
-        rows_before: u32,
-        size: f64,
-    ) -> Result<(), JsValue> {
+    pub fn part_start(&mut self, mapping: &str, size: f64) -> Result<(), JsValue> {
         let cx = self
             .part_cx
             .as_ref()
             .ok_or_else(|| err("no part context"))?;
         let mapping: Mapping = serde_json::from_str(mapping).map_err(err)?;
-        let mut p = cx.pipeline(mapping, rows_before);
+        let mut p = cx.pipeline(mapping);
         p.expect_bytes(size as u64);
         self.pipeline = Some(p);
         Ok(())
@@ -227,13 +207,13 @@ impl Engine {
 
     pub fn part_finish(&mut self) -> Result<Vec<u8>, JsValue> {
         let p = self.pipeline.take().ok_or_else(|| err("not started"))?;
-        p.finish_part().and_then(|part| part.encode()).map_err(err)
+        p.finish_part().map_err(err)
     }
 
     /// Joins the next part of the file, read by another worker's engine.
     pub fn join(&mut self, part: &[u8]) -> Result<(), JsValue> {
         let p = self.pipeline.as_mut().ok_or_else(|| err("not started"))?;
-        p.join(Part::decode(part).map_err(err)?).map_err(err)
+        p.join(part).map_err(err)
     }
 
     /// Starts reading the file with no rule (the benchmark's "decode and split" phase).

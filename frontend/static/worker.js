@@ -1,16 +1,20 @@
 // The Web Worker: reads the file slice by slice and runs the engine (the shared crate, in wasm)
 // off the main thread. Messages: {id, cmd, args} in; {id, type: 'progress'|'result'|'error'} out.
 import init, { Engine } from './rollcall_frontend.js';
-import { go, readPart, validateInParts } from './parts.js';
+import { drop, readPart, validateInParts } from './parts.js';
 
 const CHUNK = 4 << 20;
 const SNIFF = 256 * 1024;
 // A worker named 'part' reads parts of a file for the app's worker (parts.js). The app's worker
-// validates a large file in up to one part a core, at most four (each holds its part's bytes and
-// records); the benchmark and the tests set their number by the worker's name (`parts=N`).
+// validates a large file in one part a core but one (the page and the browser's own reading of
+// the file need a core: on two cores, two parts measured no faster than one, each half taking
+// three quarters of the whole's time), at most four; the benchmark and the tests set the number
+// by the worker's name (`parts=N`).
 const HELPER = self.name === 'part';
 const named = /parts=(\d+)/.exec(self.name);
-const PARTS = named ? Math.max(1, Math.min(Number(named[1]), 8)) : Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4));
+const PARTS = named
+  ? Math.max(1, Math.min(Number(named[1]), 8))
+  : Math.max(1, Math.min((navigator.hardwareConcurrency || 1) - 1, 4));
 // Below this a file is read by one worker: handing parts over would cost more than it saves.
 const PARTS_MIN_BYTES = 8 << 20;
 let engine = null;
@@ -72,12 +76,12 @@ async function workbookModule() {
   return workbook;
 }
 
-// Reads the file slice by slice into `feed`, which answers false when it needs no more; the
-// next slice is read while the engine works on this one.
-async function stream(id, file, feed) {
-  const read = (at) => file.slice(at, Math.min(at + CHUNK, file.size)).arrayBuffer();
-  let next = read(0);
-  for (let at = 0; at < file.size; at += CHUNK) {
+// Reads the file (or its bytes from `start` to `end`) slice by slice into `feed`, which answers
+// false when it needs no more; the next slice is read while the engine works on this one.
+async function stream(id, file, feed, start = 0, end = file.size) {
+  const read = (at) => file.slice(at, Math.min(at + CHUNK, end)).arrayBuffer();
+  let next = read(start);
+  for (let at = start; at < end; at += CHUNK) {
     if (cancelled.has(id)) {
       cancelled.delete(id);
       throw new Error('cancelled');
@@ -86,8 +90,8 @@ async function stream(id, file, feed) {
     const buf = new Uint8Array(await next);
     const e0 = performance.now();
     timing.file_wait += e0 - w0;
-    if (at + CHUNK < file.size) next = read(at + CHUNK);
-    const more = feed(buf, Math.min(at + CHUNK, file.size));
+    if (at + CHUNK < end) next = read(at + CHUNK);
+    const more = feed(buf, Math.min(at + CHUNK, end));
     timing.engine += performance.now() - e0;
     if (more === false) return;
   }
@@ -108,14 +112,9 @@ async function validate(id, file, mapping, fixes) {
   if (PARTS > 1 && file.size >= PARTS_MIN_BYTES && engine.can_cut()) {
     try {
       const r = await validateInParts(engine, file, mapping, PARTS, {
-        module, url: import.meta.url, timing, timed, chunk: CHUNK,
+        module, url: import.meta.url, timing, timed,
         progress: (done, rows) => postMessage({ id, type: 'progress', done, total: file.size, rows }),
-        checkCancel: () => {
-          if (cancelled.has(id)) {
-            cancelled.delete(id);
-            throw new Error('cancelled');
-          }
-        },
+        stream: (f, start, end, feed) => stream(id, f, feed, start, end),
       });
       if (r !== null) return r;
     } catch (err) {
@@ -142,9 +141,9 @@ onmessage = (e) => {
   const m = e.data;
   switch (m.cmd) {
     case 'cancel': cancelled.add(m.args.id); return;
-    // A helper's: its module, a part to read, the rows before a part.
+    // A helper's: its module, a part to read, a part no longer wanted.
     case 'init': boot(m.module).then(booted); return;
-    case 'go': go(m); return;
+    case 'drop': drop(m.job); return;
     case 'part': queue = queue.then(async () => { await ready; await readPart(engine, m, CHUNK); }); return;
     default: queue = queue.then(() => handle(e));
   }

@@ -173,14 +173,14 @@ impl PartContext {
         &self.opened
     }
 
-    /// The pipeline of a part that begins after `rows_before` rows (see [`Pipeline::part`]).
-    pub fn pipeline(&self, mapping: Mapping, rows_before: u32) -> Pipeline {
+    /// The pipeline of a part of the file (see [`Pipeline::part`]).
+    pub fn pipeline(&self, mapping: Mapping) -> Pipeline {
         let opts = ImportOptions {
             limits: self.limits,
             grade_map: self.grade_map.clone(),
             ..ImportOptions::default()
         };
-        Pipeline::part(&self.opened, mapping, &opts, rows_before)
+        Pipeline::part(&self.opened, mapping, &opts)
     }
 }
 
@@ -199,8 +199,6 @@ pub struct Pipeline {
     has_header: bool,
     /// The admin's fixes, applied to each row before it is validated.
     fixer: Option<Fixer>,
-    /// Rows of the file before this pipeline's first (a part of the file; 0 for the first).
-    rows_before: u32,
     /// The last row of the parts joined so far, the rows they read, and whether the last of
     /// them ended between rows.
     joined: Option<(u32, u32, bool)>,
@@ -225,31 +223,24 @@ impl Pipeline {
             validator: Validator::new(cx),
             has_header: opened.dialect.has_header,
             fixer: None,
-            rows_before: 0,
             joined: None,
         }
     }
 
-    /// A pipeline for a part of the file that begins at a row boundary after `rows_before` rows
-    /// (see [`crate::read::cut`]): its rows are numbered as in the whole file, and
-    /// [`Pipeline::finish_part`] gives them to [`Pipeline::join`] on the first part's pipeline.
-    pub fn part(
-        opened: &Opened,
-        mapping: Mapping,
-        opts: &ImportOptions,
-        rows_before: u32,
-    ) -> Pipeline {
+    /// A pipeline for a part of the file that begins at a row boundary (see
+    /// [`crate::read::cut`]): it numbers its rows from 1, and [`Pipeline::finish_part`] gives
+    /// them, encoded, to [`Pipeline::join`] on the first part's pipeline.
+    pub fn part(opened: &Opened, mapping: Mapping, opts: &ImportOptions) -> Pipeline {
         let mut p = Pipeline::with_mapping(opened, mapping, opts);
-        p.reader = RowReader::part(&opened.dialect, opts.limits, rows_before);
+        p.reader = RowReader::part(&opened.dialect, opts.limits);
         p.has_header = false;
-        p.rows_before = rows_before;
         p
     }
 
-    /// The part this pipeline read, for the first part's pipeline to join (the file's last
-    /// part may end inside a row: a file need not end with a line break). A part carries no
-    /// fixes.
-    pub fn finish_part(mut self) -> Result<Part, PartError> {
+    /// The part this pipeline read, encoded for the first part's pipeline to join (the file's
+    /// last part may end inside a row: a file need not end with a line break). A part carries
+    /// no fixes.
+    pub fn finish_part(mut self) -> Result<Vec<u8>, PartError> {
         if self.fixer.is_some() {
             return Err(PartError::WithFixes);
         }
@@ -257,34 +248,30 @@ impl Pipeline {
         let v = &mut self.validator;
         self.reader.finish(&mut |row| v.push(row));
         let end = self.reader.rows_begun();
-        Ok(self.validator.into_part(self.rows_before, end, between))
+        self.validator.encode_part(end, between)
     }
 
-    /// Joins the next part of the file: the rows read so far (this pipeline's, then the parts
-    /// joined before) must end between two rows, where the part begins. The file rules run over
-    /// all of them in [`Pipeline::finish`].
-    pub fn join(&mut self, part: Part) -> Result<(), PartError> {
+    /// Joins the next part of the file (encoded by [`Pipeline::finish_part`]): the rows read so
+    /// far (this pipeline's, then the parts joined before) must end between two rows, where
+    /// the part begins; its rows are numbered after them. The file rules run over all of them
+    /// in [`Pipeline::finish`].
+    pub fn join(&mut self, part: &[u8]) -> Result<(), PartError> {
         if self.fixer.is_some() {
             return Err(PartError::WithFixes);
         }
+        let part = Part::decode(part)?;
         let (end, rows, between) =
             self.joined
                 .unwrap_or((self.reader.rows_begun(), 0, self.reader.between_rows()));
         if !between {
             return Err(PartError::NotBetweenRows);
         }
-        if part.rows_before() != end {
-            return Err(PartError::Misaligned {
-                expected: end,
-                found: part.rows_before(),
-            });
-        }
         self.joined = Some((
-            part.rows_end(),
+            end + part.rows_end(),
             rows + part.rows(),
             part.ends_between_rows(),
         ));
-        self.validator.absorb(part);
+        self.validator.absorb(part, end);
         Ok(())
     }
 
@@ -371,7 +358,8 @@ pub fn validate_bytes(
 /// next row boundary and the parts read by pipelines of their own, each part after the first
 /// crossing to the first's as bytes and joined — what the browser's workers do side by side,
 /// here one after another. The validation is the same as in one piece. A file that cannot be
-/// cut ([`cut::can_cut`]), or whose cut falls inside a quoted field, is read in one piece.
+/// cut ([`cut::can_cut`]) is read in one piece, and so is one cut inside a quoted field (the
+/// join refuses it).
 pub fn validate_in_parts(
     bytes: &[u8],
     opts: &ImportOptions,
@@ -393,28 +381,20 @@ pub fn validate_in_parts(
         }
     }
     starts.push(bytes.len());
-    // Rows before each part, counted as its reader will number them.
-    let mut rows_before = vec![0u32];
-    for w in starts.windows(2).take(starts.len() - 2) {
-        let c = cut::count_rows(&bytes[w[0]..w[1]], opened.dialect.delimiter);
-        if !c.between_rows {
-            starts = vec![0, bytes.len()];
-            rows_before.truncate(1);
-            break;
-        }
-        rows_before.push(rows_before.last().copied().unwrap_or(0) + c.rows);
-    }
     let mut first = Pipeline::new(&opened, opts);
     first.feed(&bytes[..starts[1]]);
     // As a worker gets it: through JSON.
     let cx = serde_json::to_string(&PartContext::new(&opened, opts))
         .and_then(|j| serde_json::from_str::<PartContext>(&j))
         .map_err(|e| EngineError::Part(PartError::Context(e.to_string())))?;
-    for (k, w) in starts.windows(2).enumerate().skip(1) {
-        let mut p = cx.pipeline(opened.mapping.clone(), rows_before[k]);
+    for w in starts.windows(2).skip(1) {
+        let mut p = cx.pipeline(opened.mapping.clone());
         p.feed(&bytes[w[0]..w[1]]);
-        let part = Part::decode(&p.finish_part()?.encode()?)?;
-        first.join(part)?;
+        match first.join(&p.finish_part()?) {
+            Ok(()) => {}
+            Err(PartError::NotBetweenRows) => return validate_bytes(bytes, opts),
+            Err(e) => return Err(e.into()),
+        }
     }
     let v = first.finish()?;
     Ok((opened, v))

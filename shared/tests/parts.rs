@@ -171,9 +171,9 @@ fn a_damaged_part_is_refused() {
     let bytes = messy(3, 50);
     let opts = ImportOptions::default();
     let opened = rollcall_shared::open(&bytes, true, &opts).unwrap();
-    let mut p = rollcall_shared::Pipeline::part(&opened, opened.mapping.clone(), &opts, 0);
+    let mut p = rollcall_shared::Pipeline::part(&opened, opened.mapping.clone(), &opts);
     p.feed(&bytes);
-    let mut enc = p.finish_part().unwrap().encode().unwrap();
+    let mut enc = p.finish_part().unwrap();
     assert!(Part::decode(&enc).is_ok());
     for cut in [0, 3, enc.len() / 2, enc.len() - 1] {
         assert!(matches!(

@@ -205,20 +205,18 @@ impl RowReader {
         }
     }
 
-    /// A reader for a part of a file that begins at a row boundary after `rows_before` rows
-    /// (blank ones included): its first row is numbered `rows_before + 1`. The byte-order mark
-    /// and the heading belong to the first part, read by [`RowReader::new`].
-    pub fn part(dialect: &Dialect, limits: Limits, rows_before: u32) -> RowReader {
-        let mut r = RowReader::new(
+    /// A reader for a part of a file that begins at a row boundary, its rows numbered from 1
+    /// (the part's joiner moves them after the rows before it). The byte-order mark and the
+    /// heading belong to the first part, read by [`RowReader::new`].
+    pub fn part(dialect: &Dialect, limits: Limits) -> RowReader {
+        RowReader::new(
             &Dialect {
                 bom_len: 0,
                 has_header: false,
                 ..*dialect
             },
             limits,
-        );
-        r.row = rows_before;
-        r
+        )
     }
 
     /// Rows begun so far, blank ones included: the number of the last row begun.

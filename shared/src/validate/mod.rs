@@ -145,7 +145,7 @@ impl Validator {
         match row.problem {
             Some(RowProblem::TooLong { limit }) => {
                 return issue(issues, labels, n, None, Severity::Error, IssueCode::RowTooLong,
-                    format!("Row {n} is longer than {} KB, so it was not read.", limit / 1024),
+                    format!("This row is longer than {} KB, so it was not read.", limit / 1024),
                     Some("A quote that is opened and never closed makes the rest of the file one cell: check the quotes on this row.".into()));
             }
             Some(RowProblem::TooManyFields { limit }) => {
@@ -156,7 +156,7 @@ impl Validator {
                     None,
                     Severity::Error,
                     IssueCode::TooManyFields,
-                    format!("Row {n} has more than {limit} fields, so it was not read."),
+                    format!("This row has more than {limit} fields, so it was not read."),
                     Some("Check that the right delimiter was detected.".into()),
                 );
             }
@@ -165,12 +165,12 @@ impl Validator {
         let expected = cx.columns;
         if row.len() < expected {
             return issue(issues, labels, n, None, Severity::Error, IssueCode::TooFewFields,
-                format!("Row {n} has {} fields; {expected} were expected.", row.len()),
+                format!("This row has {} fields; {expected} were expected.", row.len()),
                 Some("Cells are missing or a delimiter was lost: fix the row so it has a value (or an empty cell) for every column.".into()));
         }
         if row.len() > expected && row.iter().skip(expected).any(|c| !c.trim().is_empty()) {
             return issue(issues, labels, n, None, Severity::Error, IssueCode::TooManyFields,
-                format!("Row {n} has {} fields; {expected} were expected.", row.len()),
+                format!("This row has {} fields; {expected} were expected.", row.len()),
                 Some("A value contains an unquoted delimiter, or cells were shifted: quote the value or remove the extra cells.".into()));
         }
         if row.fallback_decoded {

@@ -97,14 +97,25 @@ for (let run = 0; run < RUNS; run++) {
   for (const name of Object.keys(peers)) await peerRun(name, run);
 }
 for (let run = 0; run < RUNS; run++) await typicalRun(run);
+// The workers curve: the same validate-and-plan with 1 to 4 workers reading the file's parts (by
+// default the app takes one a core but one, at most four), one run each.
+results.workers_curve = {};
+for (let n = 1; n <= 4; n++) {
+  const m = await measureRollcall(n);
+  await m.page.close();
+  const validate = (m.phases.file_wait + m.phases.engine_read_validate + m.phases.parts_wait) / 1000;
+  console.log(`rollcall with ${n} worker${n > 1 ? 's' : ''} (${m.parts} parts): ${m.t.toFixed(2)} s (validation ${validate.toFixed(2)} s)`);
+  results.workers_curve[n] = m.t;
+}
 
 // The server once idle, after a 1,000,000-user roster's snapshots were built and downloaded.
 await sleep(3000);
 results.server_idle_rss_mb = Number(readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
 console.log(`server idle: ${results.server_idle_rss_mb.toFixed(0)} MB resident`);
 
-async function wizardPage() {
+async function wizardPage(parts) {
   const page = await browser.newPage();
+  if (parts) await page.addInitScript((n) => { window.__rollcall_parts = n; }, parts);
   await page.addInitScript(observeLongTasks);
   await signIn(page, server.base);
   // The snapshot is fetched (and handed to the worker) as the wizard opens.
@@ -135,8 +146,10 @@ async function toValidate(page, file) {
   await clickThrough(page, ['[data-testid=dialect]', '[data-testid=mapping]', '[data-testid=validation-counts]']);
 }
 
-async function rollcallRun(run) {
-  const page = await wizardPage();
+// One validate-and-plan of next month's file, with `parts` workers at most (the app's default
+// when not given); the page is left open.
+async function measureRollcall(parts) {
+  const page = await wizardPage(parts);
   const dl = await page.evaluate(() => window.__rollcall.roster_ready - (window.__rollcall.roster_start || 0));
   results.roster_download.push(dl / 1000);
   await page.evaluate(() => { window.__longtasks = []; });
@@ -150,6 +163,8 @@ async function rollcallRun(run) {
     const phases = {
       file_wait: p.validate.file_wait,
       engine_read_validate: p.validate.engine,
+      // Waiting for the other workers' parts once this worker's own part is read.
+      parts_wait: p.validate.parts_wait || 0,
       validate_handoff: handoff('validate'),
       plan: p.plan.engine,
       plan_handoff: handoff('plan'),
@@ -162,6 +177,7 @@ async function rollcallRun(run) {
     phases.page_and_rest = total - Object.values(phases).reduce((a, b) => a + b, 0);
     return {
       t: total / 1000,
+      parts: p.validate.parts || 1,
       phases,
       longest: Math.max(0, ...window.__longtasks),
       heap: performance.memory ? performance.memory.usedJSHeapSize : 0,
@@ -169,6 +185,14 @@ async function rollcallRun(run) {
       counts: document.querySelector('[data-testid=plan-counts]').innerText,
     };
   });
+  m.page = page;
+  return m;
+}
+
+async function rollcallRun(run) {
+  const m = await measureRollcall();
+  const page = m.page;
+  delete m.page;
   // Decode and split alone: the same file read by a worker of the app's with no rule run.
   await page.evaluate(() => {
     const input = document.createElement('input');

@@ -24,8 +24,8 @@ if (race) {
     lines.push(`udsv_parse_s: ${race.median.udsv.toFixed(3)}`);
     lines.push(`fastest_js: ${race.fastest_js}`);
     lines.push(`ratio_vs_fastest_js: ${race.ratio_vs_fastest_js.toFixed(3)}`);
-    // Parallel validation is not built: one worker is the whole curve.
-    lines.push(`workers_curve: 1=${race.median.rollcall.toFixed(3)}`);
+    // Validate and plan with 1 to 4 workers reading the file's parts (seconds, one run each).
+    lines.push(`workers_curve: ${Object.entries(race.workers_curve).map(([n, t]) => `${n}=${t.toFixed(3)}`).join(' ')}`);
     lines.push(`typical_20k_ms: ${median(race.typical_20k_ms).toFixed(0)}`);
     lines.push(`server_idle_rss_mb: ${race.server_idle_rss_mb.toFixed(0)}`);
     lines.push(`workbook_module_gzip_bytes: ${race.workbook_module_gzip_bytes}`);

@@ -76,7 +76,7 @@ test('24. a large file validated in parts says what one worker says, row for row
   assert.match(three.issues, new RegExp(`District ID \`P3\` is also on row ${row(50_000)}\\.`));
   assert.match(three.issues, new RegExp(`District ID \`P3\` is also on row ${row(3)}\\.`));
   assert.match(three.issues, new RegExp(`Email \`p30000@parts\\.example\\.org\` is also on row ${row(80_000)}\\.`));
-  assert.match(three.issues, new RegExp(`Row ${row(75_000)} has 2 fields; 8 were expected\\.`));
+  assert.match(three.issues, new RegExp(`row ${row(75_000)}errortoo_few_fieldsThis row has 2 fields; 8 were expected\\.`));
   assert.match(three.issues, /Grade `X9` is not one Rollcall knows \(1 row\)/);
 
   // And the same as one worker's, to the letter.
