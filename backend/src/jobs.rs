@@ -78,7 +78,7 @@ fn run_one<C: Store>(
     c: &mut C,
     import: &mut crate::db::models::ImportRow,
 ) -> Result<(), ApplyError> {
-    let mut req = SealedRequest::from_stored_json(import.request.as_bytes())
+    let mut req = SealedRequest::from_stored_json(&import.request_json().map_err(ApplyError::Db)?)
         .map_err(|e| ApplyError::Db(DbError::Conflict(e.to_string())))?;
     // The sync it was made for is the import's, not the stored request's (never a client's).
     let source = rollcall_shared::user::SyncName::from_stored(import.source.as_deref())

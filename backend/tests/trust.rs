@@ -264,6 +264,7 @@ async fn requests_stored_before_hashing_are_sealed_at_start() {
         > {
             let mut i = c.import(A, rollcall_backend::db::ImportNo(1))?.unwrap();
             i.request = text.clone();
+            i.request_gz = None;
             i.sealed = false;
             c.update_import(&i)?;
             let mut q = i.clone();

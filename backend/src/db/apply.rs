@@ -11,7 +11,9 @@ use rollcall_shared::plan::{verify, Change, Roster, Secret, UserStatus, VerifyEr
 use rollcall_shared::wire::{ChangeRequest, SealError, SealedRequest};
 use thiserror::Error;
 
-use super::models::{status_str, ChangeRow, DistrictRow, ImportMeta, ImportRow, UserRow};
+use super::models::{
+    compress_request, status_str, ChangeRow, DistrictRow, ImportMeta, ImportRow, UserRow,
+};
 use super::notices::mail_after;
 use super::{now_ms, DbError, ImportNo, Store, StoreCommon};
 
@@ -227,9 +229,8 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
             error: None,
         },
         idempotency_key: s.idempotency_key.map(str::to_owned),
-        request: req
-            .to_json()
-            .map_err(|e| DbError::Conflict(format!("the request cannot be stored: {e}")))?,
+        request: String::new(),
+        request_gz: None,
         created_from: None,
         created_to: None,
         fingerprint: s.fingerprint.map(str::to_owned),
@@ -245,11 +246,22 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
         import.set_status(ImportStatus::Queued);
         import.meta.run_at = Some(at);
         import.meta.completed_at = None;
+        import.set_request(compress_request(req)?);
         c.set_district_counters(&district)?;
         c.insert_import(&import)?;
         return Ok(Outcome::Queued(import));
     }
-    apply_rows(c, &mut district, req, &rows, &mut import, now)?;
+    // The request is compressed for keeping on another core while the rows are written (a
+    // million users' request is ~330 MB of JSON: ~5 s of the apply when written in line).
+    let (applied, stored) = std::thread::scope(|t| {
+        let stored = t.spawn(|| compress_request(req));
+        let applied = apply_rows(c, &mut district, req, &rows, &mut import, now);
+        (applied, stored.join())
+    });
+    applied?;
+    let stored =
+        stored.map_err(|_| DbError::Conflict("compressing the request stopped".into()))??;
+    import.set_request(stored);
     c.insert_import(&import)?;
     mail_after(c, &district, &import, req, now)?;
     Ok(Outcome::Applied(import))

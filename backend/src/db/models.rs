@@ -237,6 +237,7 @@ pub struct ImportRow {
     #[diesel(embed)]
     pub meta: ImportMeta,
     pub idempotency_key: Option<String>,
+    /// The sealed request's JSON, for rows written before `request_gz` (empty since).
     pub request: String,
     pub created_from: Option<i64>,
     pub created_to: Option<i64>,
@@ -248,9 +249,47 @@ pub struct ImportRow {
     pub link_base: Option<String>,
     /// The sync it was made for (`Clever`…): its users become that sync's.
     pub source: Option<String>,
+    /// The sealed request's JSON, gzip-compressed ([`compress_request`]).
+    pub request_gz: Option<Vec<u8>>,
+}
+
+/// A sealed request as an import keeps it: its JSON, gzip-compressed as it is written (no copy
+/// of the whole JSON is ever held).
+pub fn compress_request(
+    req: &rollcall_shared::wire::SealedRequest,
+) -> Result<Vec<u8>, super::DbError> {
+    use std::io::Write;
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let failed = |e: &dyn std::fmt::Display| {
+        super::DbError::Conflict(format!("the request cannot be stored: {e}"))
+    };
+    serde_json::to_writer(&mut z, &**req).map_err(|e| failed(&e))?;
+    z.flush().map_err(|e| failed(&e))?;
+    z.finish().map_err(|e| failed(&e))
 }
 
 impl ImportRow {
+    /// The stored request's JSON (inflated when it is kept compressed).
+    pub fn request_json(&self) -> Result<std::borrow::Cow<'_, [u8]>, super::DbError> {
+        use std::io::Read;
+        match &self.request_gz {
+            Some(z) => {
+                let mut out = Vec::with_capacity(z.len() * 6);
+                flate2::read::GzDecoder::new(&z[..])
+                    .read_to_end(&mut out)
+                    .map_err(|e| super::DbError::Corrupt(format!("stored request: {e}")))?;
+                Ok(out.into())
+            }
+            None => Ok(self.request.as_bytes().into()),
+        }
+    }
+
+    /// Keeps `req` as the import's request, compressed.
+    pub fn set_request(&mut self, compressed: Vec<u8>) {
+        self.request = String::new();
+        self.request_gz = Some(compressed);
+    }
+
     pub fn status(&self) -> Result<ImportStatus, super::DbError> {
         self.meta.status()
     }

@@ -143,6 +143,7 @@ diesel::table! {
         sealed -> Bool,
         link_base -> Nullable<Text>,
         source -> Nullable<Text>,
+        request_gz -> Nullable<Binary>,
     }
 }
 

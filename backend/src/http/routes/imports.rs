@@ -73,7 +73,11 @@ fn updated(
 
 /// The request an import stored; one that does not read back is an error (logged), not "none".
 fn stored_request(import: &ImportRow) -> Result<SealedRequest> {
-    SealedRequest::from_stored_json(import.request.as_bytes()).map_err(|e| {
+    let json = import.request_json().map_err(|e| {
+        tracing::error!(import = import.meta.number.0, error = %e, "unreadable stored request");
+        ApiError::internal()
+    })?;
+    SealedRequest::from_stored_json(&json).map_err(|e| {
         tracing::error!(import = import.meta.number.0, error = %e, "unreadable stored request");
         ApiError::internal()
     })
