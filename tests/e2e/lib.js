@@ -9,7 +9,9 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SAMPLES = resolve(ROOT, '../shared/samples');
-export const BIN = process.env.ROLLCALL_BIN || join(ROOT, 'target/debug/rollcall');
+/** The server binary: ROLLCALL_BIN when set (read when a server starts, so a script may set it
+ *  after importing this module: the benchmark's release build), else the debug build. */
+const bin = () => process.env.ROLLCALL_BIN || join(ROOT, 'target/debug/rollcall');
 export const ARTIFACTS = join(ROOT, 'target/e2e');
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -25,8 +27,8 @@ export async function startServer(name, { pg } = {}) {
     url = `${pg}?options=-csearch_path%3D${schema}`;
   }
   const env = { ...process.env, DATABASE_URL: url, ROLLCALL_LOG: 'warn' };
-  execFileSync(BIN, ['demo'], { env, stdio: 'ignore' });
-  const proc = spawn(BIN, ['serve', '--addr', '127.0.0.1:0', '--static', join(ROOT, 'frontend/dist')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(bin(), ['demo'], { env, stdio: 'ignore' });
+  const proc = spawn(bin(), ['serve', '--addr', '127.0.0.1:0', '--static', join(ROOT, 'frontend/dist')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const base = await new Promise((ok, fail) => {
     const t = setTimeout(() => fail(new Error('server did not start')), 20000);
     proc.stdout.on('data', (d) => {
