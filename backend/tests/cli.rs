@@ -561,3 +561,43 @@ fn a_workbook_is_read_as_its_first_sheet() {
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["file"]["rows"].as_u64(), Some(2), "{v}");
 }
+
+/// The server runs with mimalloc's purge delay at 0 (it runs itself again with it set), so that
+/// memory freed after a large import goes back to the system while it idles; an operator's own
+/// value is kept.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_runs_with_memory_given_back_at_once() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("purge");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}", dir.join("p.db").display());
+    for (set, want) in [(None, "0"), (Some("250"), "250")] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rollcall"));
+        cmd.args(["serve", "--addr", "127.0.0.1:0"])
+            .env("DATABASE_URL", &db)
+            .env_remove("MIMALLOC_PURGE_DELAY")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(v) = set {
+            cmd.env("MIMALLOC_PURGE_DELAY", v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.contains("listening on"), "{line}");
+        let environ = std::fs::read(format!("/proc/{}/environ", child.id())).unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let vars: Vec<&[u8]> = environ.split(|&b| b == 0).collect();
+        let expected = format!("MIMALLOC_PURGE_DELAY={want}");
+        assert!(
+            vars.contains(&expected.as_bytes()),
+            "the serving process has {expected}"
+        );
+    }
+}
