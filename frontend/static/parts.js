@@ -9,13 +9,12 @@
 // Bytes looked at past a nominal cut for a row's start (`read::cut::WINDOW`).
 const WINDOW = 64 * 1024;
 
-const helpers = [];
 let jobs = 0;
 
-// Up to `n` helpers, started the first time they are wanted (instantiating a compiled module
-// takes a few milliseconds).
-function helpersFor(n, module, url) {
-  while (helpers.length < n) {
+// `n` helpers for one validation, instantiated from the compiled module (a few milliseconds
+// each); they are ended with it, so that their memory (a wasm memory never shrinks) goes too.
+function startHelpers(n, module, url) {
+  return Array.from({ length: n }, () => {
     const w = new Worker(url, { type: 'module', name: 'part' });
     const h = { w, jobs: new Map() };
     h.ready = new Promise((ok, fail) => { h.ok = ok; h.fail = fail; });
@@ -29,9 +28,8 @@ function helpersFor(n, module, url) {
       for (const j of h.jobs.values()) j({ type: 'error', error: 'a helper worker failed' });
     };
     w.postMessage({ cmd: 'init', module });
-    helpers.push(h);
-  }
-  return helpers.slice(0, n);
+    return h;
+  });
 }
 
 // Validates `file` in up to `n` parts; null when no cut is found (one worker reads it then).
@@ -48,10 +46,18 @@ export async function validateInParts(engine, file, mapping, n, w) {
   starts.push(file.size);
   const parts = starts.length - 1;
   if (parts < 2) return null;
-  const hs = helpersFor(parts - 1, w.module, w.url);
-  await Promise.all(hs.map((h) => h.ready));
-  w.timing.parts = parts;
+  const hs = startHelpers(parts - 1, w.module, w.url);
+  try {
+    await Promise.all(hs.map((h) => h.ready));
+    w.timing.parts = parts;
+    return await readParts(engine, file, mapping, starts, hs, w);
+  } finally {
+    hs.forEach((h) => h.w.terminate());
+  }
+}
 
+async function readParts(engine, file, mapping, starts, hs, w) {
+  const parts = starts.length - 1;
   const job = ++jobs;
   const context = engine.part_context();
   const done = new Array(parts).fill(0);
@@ -72,7 +78,7 @@ export async function validateInParts(engine, file, mapping, n, w) {
     });
     h.w.postMessage({ cmd: 'part', job, file, start: starts[j + 1], end: starts[j + 2], context, mapping });
   }));
-  // A failed part is awaited below (or dropped with the others when this worker's own fails).
+  // A failed part is awaited below (or ended with the others when this worker's own fails).
   answers.forEach((a) => a.catch(() => {}));
   try {
     await w.stream(file, 0, starts[1], (buf, at) => {
@@ -94,25 +100,15 @@ export async function validateInParts(engine, file, mapping, n, w) {
     const r = w.timed(() => engine.finish());
     w.timing.finish = performance.now() - tf;
     return r;
-  } catch (err) {
-    hs.forEach((h) => h.w.postMessage({ cmd: 'drop', job }));
-    throw err;
   } finally {
     hs.forEach((h) => h.jobs.delete(job));
   }
 }
 
-// The helper's side: a part at a time; a job dropped (this worker's part failed, or the
-// validation was cancelled) stops between slices.
-const dropped = new Set();
-
-export function drop(job) {
-  dropped.add(job);
-}
-
+// The helper's side: its part, read, validated and handed back encoded (the app's worker ends
+// the helper afterwards, or at once when the validation fails or is cancelled).
 export async function readPart(engine, m, chunk) {
   const { job, file, start, end, context, mapping } = m;
-  if (dropped.delete(job)) return;
   const t = { started: performance.now() };
   try {
     const bytes = new Uint8Array(await file.slice(start, end).arrayBuffer());
@@ -121,7 +117,6 @@ export async function readPart(engine, m, chunk) {
     engine.part_start(mapping, bytes.length);
     const tv = performance.now();
     for (let at = 0; at < bytes.length; at += chunk) {
-      if (dropped.delete(job)) return;
       const rows = engine.feed(bytes.subarray(at, Math.min(at + chunk, bytes.length)));
       postMessage({ job, type: 'progress', done: Math.min(at + chunk, bytes.length), rows });
     }

@@ -1,7 +1,7 @@
 // The Web Worker: reads the file slice by slice and runs the engine (the shared crate, in wasm)
 // off the main thread. Messages: {id, cmd, args} in; {id, type: 'progress'|'result'|'error'} out.
 import init, { Engine } from './rollcall_frontend.js';
-import { drop, readPart, validateInParts } from './parts.js';
+import { readPart, validateInParts } from './parts.js';
 
 const CHUNK = 4 << 20;
 const SNIFF = 256 * 1024;
@@ -141,9 +141,8 @@ onmessage = (e) => {
   const m = e.data;
   switch (m.cmd) {
     case 'cancel': cancelled.add(m.args.id); return;
-    // A helper's: its module, a part to read, a part no longer wanted.
+    // A helper's: its module, a part to read.
     case 'init': boot(m.module).then(booted); return;
-    case 'drop': drop(m.job); return;
     case 'part': queue = queue.then(async () => { await ready; await readPart(engine, m, CHUNK); }); return;
     default: queue = queue.then(() => handle(e));
   }

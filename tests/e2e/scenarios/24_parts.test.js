@@ -47,6 +47,7 @@ async function validateWith(parts, path) {
   await page.waitForSelector('[data-testid=validation-counts]', { timeout: 120000 });
   const seen = {
     parts: await page.evaluate(() => window.__rollcall.phases.validate.parts),
+    failed: await page.evaluate(() => window.__rollcall.phases.validate.parts_failed || ''),
     errors: Number(await text(page, '[data-testid=errors]')),
     warnings: Number(await text(page, '[data-testid=warnings]')),
     issues: (await page.$('[data-testid=issues]')) ? await text(page, '[data-testid=issues]') : 'none',
@@ -91,4 +92,24 @@ test('24. a clean large file read in parts plans what one worker plans', async (
   assert.equal(three.errors, 0);
   assert.equal(three.plan.creates, ROWS);
   assert.deepEqual({ ...three, parts: 0 }, { ...one, parts: 0 });
+});
+
+test('24. a file whose cut falls inside a quoted line break is read whole, the same', async () => {
+  // 100,000 rows, and in the middle a note of 600 KB with a line break every 60 bytes: the cut
+  // near the middle of the file lands inside it.
+  const { content } = bigFile({ issues: false });
+  const lines = content.split('\n');
+  const mid = Math.floor(lines.length / 2);
+  lines[mid] += '"' + Array.from({ length: 10_000 }, (_, i) => `line ${i} of a long note`.padEnd(59, '.')).join('\n') + '"';
+  const text = lines.join('\n');
+  const at = text.length / 2;
+  const start = text.indexOf('"line 0');
+  assert.ok(start < at && at < start + 600_000, 'the middle of the file is inside the note');
+  const path = writeTmp('parts.csv', text);
+  const one = await validateWith(1, path);
+  const two = await validateWith(2, path);
+  assert.equal(two.parts, 1, 'read whole after the join refused the cut');
+  assert.match(two.failed, /ends inside a row/);
+  assert.equal(two.errors, 0);
+  assert.deepEqual({ ...two, failed: '' }, one);
 });
