@@ -95,16 +95,18 @@ test('24. a clean large file read in parts plans what one worker plans', async (
 });
 
 test('24. a file whose cut falls inside a quoted line break is read whole, the same', async () => {
-  // 100,000 rows, and in the middle a note of 600 KB with a line break every 60 bytes: the cut
-  // near the middle of the file lands inside it.
+  // Sixteen rows in a row with a note of 500 KB each, a line break every 60 bytes: from a third
+  // of the file to three quarters of it, every line feed is inside quotes, so a cut near the
+  // middle lands inside a note.
   const { content } = bigFile({ issues: false });
   const lines = content.split('\n');
-  const mid = Math.floor(lines.length / 2);
-  lines[mid] += '"' + Array.from({ length: 10_000 }, (_, i) => `line ${i} of a long note`.padEnd(59, '.')).join('\n') + '"';
+  const from = Math.floor(lines.length * 0.6);
+  const note = '"' + Array.from({ length: 8_400 }, (_, i) => `line ${i} of a long note`.padEnd(59, '.')).join('\n') + '"';
+  for (let k = 0; k < 16; k++) lines[from + k] += note;
   const text = lines.join('\n');
-  const at = text.length / 2;
-  const start = text.indexOf('"line 0');
-  assert.ok(start < at && at < start + 600_000, 'the middle of the file is inside the note');
+  const first = text.indexOf('"line 0');
+  const last = text.lastIndexOf('note...') + 8;
+  assert.ok(first < text.length * 0.35 && last > text.length * 0.75, 'the notes cover the middle of the file');
   const path = writeTmp('parts.csv', text);
   const one = await validateWith(1, path);
   const two = await validateWith(2, path);
