@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use rollcall_shared::api::ImportStatus;
-use rollcall_shared::wire::SealedRequest;
 
 use crate::db::apply::{apply_rows, roster_of, ApplyError};
 use crate::db::notices::mail_after;
@@ -78,8 +77,7 @@ fn run_one<C: Store>(
     c: &mut C,
     import: &mut crate::db::models::ImportRow,
 ) -> Result<(), ApplyError> {
-    let mut req = SealedRequest::from_stored_json(&import.request_json().map_err(ApplyError::Db)?)
-        .map_err(|e| ApplyError::Db(DbError::Conflict(e.to_string())))?;
+    let mut req = import.sealed_request().map_err(ApplyError::Db)?;
     // The sync it was made for is the import's, not the stored request's (never a client's).
     let source = rollcall_shared::user::SyncName::from_stored(import.source.as_deref())
         .map_err(|s| ApplyError::Db(DbError::Corrupt(format!("import source `{s}`"))))?;

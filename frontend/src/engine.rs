@@ -174,9 +174,15 @@ impl Engine {
         Ok(cut::can_cut(&self.opened()?.dialect) && !p.has_fixes())
     }
 
-    /// Where a row begins in `window` (the bytes from a nominal cut on), or -1.
-    pub fn row_start(&self, window: &[u8]) -> i32 {
-        cut::row_start(window).map_or(-1, |i| i as i32)
+    /// Bytes to read at a nominal cut for `part_start_at`.
+    pub fn cut_window(&self) -> usize {
+        cut::WINDOW
+    }
+
+    /// Where the next part of a file of `size` bytes begins, from the window read at `at`, after
+    /// the previous part's start `after` (`read::cut::part_start`), or -1 for no cut there.
+    pub fn part_start_at(&self, at: f64, window: &[u8], after: f64, size: f64) -> f64 {
+        cut::part_start(at as u64, window, after as u64, size as u64).map_or(-1.0, |s| s as f64)
     }
 
     /// What another worker's engine needs to read a part of the file in hand.

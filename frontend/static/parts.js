@@ -6,30 +6,21 @@
 // and a part the cut left inside a quoted field is refused) and runs the file rules. If anything
 // fails, the file is read by one worker instead (worker.js).
 
-// Bytes looked at past a nominal cut for a row's start (`read::cut::WINDOW`).
-const WINDOW = 64 * 1024;
-
-let jobs = 0;
-
-// `n` helpers for one validation, instantiated from the compiled module (a few milliseconds
-// each); they are ended with it, so that their memory (a wasm memory never shrinks) goes too.
-function startHelpers(n, module, url) {
-  return Array.from({ length: n }, () => {
-    const w = new Worker(url, { type: 'module', name: 'part' });
-    const h = { w, jobs: new Map() };
-    h.ready = new Promise((ok, fail) => { h.ok = ok; h.fail = fail; });
-    w.onmessage = (e) => {
-      if (e.data.type === 'ready') return h.ok();
-      const j = h.jobs.get(e.data.job);
-      if (j) j(e.data);
-    };
+// One helper for one part of one validation, instantiated from the compiled module (a few
+// milliseconds); it is ended with the validation, so that its memory (a wasm memory never
+// shrinks) goes too. `on` takes its messages about the part.
+function startHelper(module, url) {
+  const w = new Worker(url, { type: 'module', name: 'part' });
+  const h = { w, on: () => {} };
+  h.ready = new Promise((ok, fail) => {
+    w.onmessage = (e) => (e.data.type === 'ready' ? ok() : h.on(e.data));
     w.onerror = () => {
-      h.fail(new Error('a helper worker failed to start'));
-      for (const j of h.jobs.values()) j({ type: 'error', error: 'a helper worker failed' });
+      fail(new Error('a helper worker failed to start'));
+      h.on({ type: 'error', error: 'a helper worker failed' });
     };
-    w.postMessage({ cmd: 'init', module });
-    return h;
   });
+  w.postMessage({ cmd: 'init', module });
+  return h;
 }
 
 // Validates `file` in up to `n` parts; null when no cut is found (one worker reads it then).
@@ -44,17 +35,16 @@ export async function validateInParts(engine, file, mapping, n, w) {
   const starts = [0];
   for (let k = 1; k < n; k++) {
     const at = Math.floor((file.size * (first + k - 1)) / (first + n - 1));
-    const window = new Uint8Array(await file.slice(at, Math.min(at + WINDOW, file.size)).arrayBuffer());
-    const i = engine.row_start(window);
-    if (i >= 0 && at + i > starts[starts.length - 1] && at + i < file.size) starts.push(at + i);
+    const window = new Uint8Array(await file.slice(at, at + engine.cut_window()).arrayBuffer());
+    const start = engine.part_start_at(at, window, starts[starts.length - 1], file.size);
+    if (start >= 0) starts.push(start);
   }
   starts.push(file.size);
-  const parts = starts.length - 1;
-  if (parts < 2) return null;
-  const hs = startHelpers(parts - 1, w.module, w.url);
+  if (starts.length < 3) return null;
+  const hs = starts.slice(2).map(() => startHelper(w.module, w.url));
   try {
     await Promise.all(hs.map((h) => h.ready));
-    w.timing.parts = parts;
+    w.timing.parts = starts.length - 1;
     return await readParts(engine, file, mapping, starts, hs, w);
   } finally {
     hs.forEach((h) => h.w.terminate());
@@ -62,15 +52,13 @@ export async function validateInParts(engine, file, mapping, n, w) {
 }
 
 async function readParts(engine, file, mapping, starts, hs, w) {
-  const parts = starts.length - 1;
-  const job = ++jobs;
   const context = engine.part_context();
-  const done = new Array(parts).fill(0);
-  const rows = new Array(parts).fill(0);
+  const done = starts.slice(1).map(() => 0);
+  const rows = done.slice();
   const sum = (a) => a.reduce((x, y) => x + y, 0);
   const report = () => w.progress(sum(done), sum(rows));
   const answers = hs.map((h, j) => new Promise((ok, fail) => {
-    h.jobs.set(job, (m) => {
+    h.on = (m) => {
       if (m.type === 'progress') {
         done[j + 1] = m.done;
         rows[j + 1] = m.rows;
@@ -80,57 +68,45 @@ async function readParts(engine, file, mapping, starts, hs, w) {
       } else {
         ok(m);
       }
-    });
-    h.w.postMessage({ cmd: 'part', job, file, start: starts[j + 1], end: starts[j + 2], context, mapping });
+    };
+    h.w.postMessage({ cmd: 'part', file, start: starts[j + 1], end: starts[j + 2], context, mapping });
   }));
   // A failed part is awaited below (or ended with the others when this worker's own fails).
   answers.forEach((a) => a.catch(() => {}));
-  try {
-    await w.stream(file, 0, starts[1], (buf, at) => {
-      rows[0] = engine.feed(buf);
-      done[0] = at;
-      report();
-    });
-    w.timing.helpers = [];
-    for (const answer of answers) {
-      const t = performance.now();
-      const m = await answer;
-      w.timing.parts_wait += performance.now() - t;
-      const tj = performance.now();
-      w.timed(() => engine.join(m.bytes));
-      m.timing.join = performance.now() - tj;
-      w.timing.helpers.push(m.timing);
-    }
-    const tf = performance.now();
-    const r = w.timed(() => engine.finish());
-    w.timing.finish = performance.now() - tf;
-    return r;
-  } finally {
-    hs.forEach((h) => h.jobs.delete(job));
+  await w.stream(file, 0, starts[1], (buf, at) => {
+    rows[0] = engine.feed(buf);
+    done[0] = at;
+    report();
+  });
+  // The hand-off, for the benchmark: each part's encoding (in its helper) and join (here).
+  w.timing.handoff = [];
+  for (const answer of answers) {
+    const t = performance.now();
+    const m = await answer;
+    w.timing.parts_wait += performance.now() - t;
+    const j = performance.now();
+    w.timed(() => engine.join(m.bytes));
+    w.timing.handoff.push({ encode: m.encode, join: performance.now() - j });
   }
+  return w.timed(() => engine.finish());
 }
 
 // The helper's side: its part, read, validated and handed back encoded (the app's worker ends
 // the helper afterwards, or at once when the validation fails or is cancelled).
 export async function readPart(engine, m, chunk) {
-  const { job, file, start, end, context, mapping } = m;
-  const t = { started: performance.now() };
+  const { file, start, end, context, mapping } = m;
   try {
     const bytes = new Uint8Array(await file.slice(start, end).arrayBuffer());
-    t.read = performance.now() - t.started;
     engine.set_part_context(context);
     engine.part_start(mapping, bytes.length);
-    const tv = performance.now();
     for (let at = 0; at < bytes.length; at += chunk) {
       const rows = engine.feed(bytes.subarray(at, Math.min(at + chunk, bytes.length)));
-      postMessage({ job, type: 'progress', done: Math.min(at + chunk, bytes.length), rows });
+      postMessage({ type: 'progress', done: Math.min(at + chunk, bytes.length), rows });
     }
-    t.validate = performance.now() - tv;
-    const te = performance.now();
+    const t = performance.now();
     const out = engine.part_finish();
-    t.encode = performance.now() - te;
-    postMessage({ job, type: 'part', bytes: out, timing: t }, [out.buffer]);
+    postMessage({ type: 'part', bytes: out, encode: performance.now() - t }, [out.buffer]);
   } catch (err) {
-    postMessage({ job, type: 'error', error: String(err && err.message ? err.message : err) });
+    postMessage({ type: 'error', error: String(err && err.message ? err.message : err) });
   }
 }

@@ -370,13 +370,10 @@ pub fn validate_in_parts(
     let mut starts = vec![0];
     if cut::can_cut(&opened.dialect) {
         for &at in near {
-            let window = bytes
-                .get(at..(at + cut::WINDOW).min(bytes.len()))
-                .unwrap_or(&[]);
-            if let Some(s) = cut::row_start(window).map(|i| at + i) {
-                if s > *starts.last().unwrap_or(&0) && s < bytes.len() {
-                    starts.push(s);
-                }
+            let window = bytes.get(at..).unwrap_or(&[]);
+            let after = starts.last().copied().unwrap_or(0);
+            if let Some(s) = cut::part_start(at as u64, window, after as u64, bytes.len() as u64) {
+                starts.push(s as usize);
             }
         }
     }

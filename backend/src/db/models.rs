@@ -269,19 +269,29 @@ pub fn compress_request(
 }
 
 impl ImportRow {
-    /// The stored request's JSON (inflated when it is kept compressed).
-    pub fn request_json(&self) -> Result<std::borrow::Cow<'_, [u8]>, super::DbError> {
+    /// The request the import stored (inflated when it is kept compressed); one that does not
+    /// read back is an error, never "no request".
+    pub fn sealed_request(&self) -> Result<rollcall_shared::wire::SealedRequest, super::DbError> {
         use std::io::Read;
-        match &self.request_gz {
+        let unreadable = |e: &dyn std::fmt::Display| {
+            super::DbError::Corrupt(format!(
+                "the stored request of import {}: {e}",
+                self.meta.number.0
+            ))
+        };
+        let inflated;
+        let json = match &self.request_gz {
             Some(z) => {
                 let mut out = Vec::with_capacity(z.len() * 6);
                 flate2::read::GzDecoder::new(&z[..])
                     .read_to_end(&mut out)
-                    .map_err(|e| super::DbError::Corrupt(format!("stored request: {e}")))?;
-                Ok(out.into())
+                    .map_err(|e| unreadable(&e))?;
+                inflated = out;
+                &inflated[..]
             }
-            None => Ok(self.request.as_bytes().into()),
-        }
+            None => self.request.as_bytes(),
+        };
+        rollcall_shared::wire::SealedRequest::from_stored_json(json).map_err(|e| unreadable(&e))
     }
 
     /// Keeps `req` as the import's request, compressed.

@@ -24,6 +24,15 @@ pub fn row_start(window: &[u8]) -> Option<usize> {
     memchr::memchr(b'\n', window).map(|i| i + 1)
 }
 
+/// Where the next part of a file of `size` bytes begins, from the [`WINDOW`] bytes read at
+/// offset `at` (a nominal cut): after the first line feed there, if that is past the previous
+/// part's start `after` and before the end of the file. `None`: no cut here (fewer parts).
+pub fn part_start(at: u64, window: &[u8], after: u64, size: u64) -> Option<u64> {
+    let window = window.get(..WINDOW).unwrap_or(window);
+    let start = at + row_start(window)? as u64;
+    (start > after && start < size).then_some(start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +43,14 @@ mod tests {
     fn a_row_start_is_after_a_line_feed() {
         assert_eq!(row_start(b"abc\r\ndef"), Some(5));
         assert_eq!(row_start(b"abc"), None);
+    }
+
+    #[test]
+    fn a_part_starts_after_the_one_before_and_before_the_end() {
+        assert_eq!(part_start(100, b"ab\ncd", 0, 200), Some(103));
+        // Not past the previous part's start, at the very end, or with no line feed.
+        assert_eq!(part_start(100, b"ab\ncd", 103, 200), None);
+        assert_eq!(part_start(100, b"ab\n", 0, 103), None);
+        assert_eq!(part_start(100, b"abcd", 0, 200), None);
     }
 }

@@ -11,6 +11,7 @@
 pub mod cut;
 pub mod dialect;
 pub mod encoding;
+mod row;
 pub mod stream;
 
 pub use dialect::{Dialect, LineEnding};

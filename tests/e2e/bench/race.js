@@ -107,7 +107,8 @@ for (let n = 1; n <= 4; n++) {
   const m = await measureRollcall(n);
   await m.page.close();
   const validate = (m.phases.file_wait + m.phases.engine_read_validate + m.phases.parts_wait) / 1000;
-  console.log(`rollcall with ${n} worker${n > 1 ? 's' : ''} (${m.parts} parts): ${m.t.toFixed(2)} s (validation ${validate.toFixed(2)} s)`);
+  const handoff = m.handoff.map((h) => `encode ${(h.encode / 1000).toFixed(2)} + join ${(h.join / 1000).toFixed(2)} s`).join(', ');
+  console.log(`rollcall with ${n} worker${n > 1 ? 's' : ''} (${m.parts} parts): ${m.t.toFixed(2)} s (validation ${validate.toFixed(2)} s${handoff ? `; hand-off: ${handoff}` : ''})`);
   results.workers_curve[n] = m.t;
 }
 
@@ -153,8 +154,7 @@ async function toValidate(page, file) {
 // when not given); the page is left open.
 async function measureRollcall(parts) {
   const page = await wizardPage(parts);
-  const dl = await page.evaluate(() => window.__rollcall.roster_ready - (window.__rollcall.roster_start || 0));
-  results.roster_download.push(dl / 1000);
+  const download = await page.evaluate(() => window.__rollcall.roster_ready - (window.__rollcall.roster_start || 0));
   await page.evaluate(() => { window.__longtasks = []; });
   await toValidate(page, nextMonth);
   await clickThrough(page, ['input[type=datetime-local]', '[data-testid=plan-counts]']);
@@ -181,6 +181,7 @@ async function measureRollcall(parts) {
     return {
       t: total / 1000,
       parts: p.validate.parts || 1,
+      handoff: p.validate.handoff || [],
       phases,
       longest: Math.max(0, ...window.__longtasks),
       heap: performance.memory ? performance.memory.usedJSHeapSize : 0,
@@ -189,6 +190,7 @@ async function measureRollcall(parts) {
     };
   });
   m.page = page;
+  m.download = download / 1000;
   return m;
 }
 
@@ -196,6 +198,7 @@ async function rollcallRun(run) {
   const m = await measureRollcall();
   const page = m.page;
   delete m.page;
+  results.roster_download.push(m.download);
   // Decode and split alone: the same file read by a worker of the app's with no rule run.
   await page.evaluate(() => {
     const input = document.createElement('input');

@@ -73,11 +73,7 @@ fn updated(
 
 /// The request an import stored; one that does not read back is an error (logged), not "none".
 fn stored_request(import: &ImportRow) -> Result<SealedRequest> {
-    let json = import.request_json().map_err(|e| {
-        tracing::error!(import = import.meta.number.0, error = %e, "unreadable stored request");
-        ApiError::internal()
-    })?;
-    SealedRequest::from_stored_json(&json).map_err(|e| {
+    import.sealed_request().map_err(|e| {
         tracing::error!(import = import.meta.number.0, error = %e, "unreadable stored request");
         ApiError::internal()
     })
