@@ -31,7 +31,7 @@ clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 clippy-wasm:
-	$(CARGO) clippy -p rollcall-shared -p rollcall-frontend -p rollcall-workbook --target wasm32-unknown-unknown --all-targets -- -D warnings
+	$(CARGO) clippy -p rollcall-shared -p rollcall-frontend -p rollcall-engine -p rollcall-workbook --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 # The whole native suite; the API tests run on SQLite and on a throwaway PostgreSQL cluster.
 test-native:
@@ -44,7 +44,7 @@ test-wasm:
 
 # The frontend's logic in headless Chromium (wasm-bindgen-test-runner + Debian's chromedriver).
 test-frontend:
-	$(CARGO) test -p rollcall-frontend --target wasm32-unknown-unknown
+	$(CARGO) test -p rollcall-frontend -p rollcall-engine --target wasm32-unknown-unknown
 
 build-frontend: setup-build
 	scripts/build-frontend.sh

@@ -1,12 +1,11 @@
 //! # rollcall-frontend
 //!
-//! The admin's browser app (Leptos, client-side rendered) and the engine its Web Worker runs.
-//! One wasm module serves both: the page calls [`run_app`]; `static/worker.js` constructs an
-//! [`engine::Engine`]. Every step before Submit runs here with the shared crate: the raw file
+//! The admin's browser app (Leptos, client-side rendered): the page calls [`run_app`]. The
+//! engine its Web Worker runs is a module of its own (`frontend/engine`, loaded when an import
+//! starts). Every step before Submit runs in the browser with the shared crate: the raw file
 //! never leaves the machine, only the change request does.
 
 pub mod api;
-pub mod engine;
 pub mod route;
 
 #[cfg(target_arch = "wasm32")]

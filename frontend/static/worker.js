@@ -1,6 +1,6 @@
 // The Web Worker: reads the file slice by slice and runs the engine (the shared crate, in wasm)
 // off the main thread. Messages: {id, cmd, args} in; {id, type: 'progress'|'result'|'error'} out.
-import init, { Engine } from './rollcall_frontend.js';
+import init, { Engine } from './rollcall_engine.js';
 import { readPart, validateInParts } from './parts.js';
 
 const CHUNK = 4 << 20;
@@ -24,7 +24,7 @@ let cancelled = new Set();
 let wasm = null;
 let module = null;
 async function compile() {
-  const url = new URL('rollcall_frontend_bg.wasm', import.meta.url);
+  const url = new URL('rollcall_engine_bg.wasm', import.meta.url);
   try {
     return await WebAssembly.compileStreaming(fetch(url));
   } catch {

@@ -5,7 +5,7 @@
 // typical 20,000-row file from choosing it to the validation screen, and the server's resident
 // memory once idle after a million-row import through it. Writes target/bench/race.json; report.js turns everything into report.md.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, statSync, mkdirSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -87,9 +87,11 @@ const peerPage = (body) => `<!doctype html><input type=file id=f>${body}<script>
 // memory pressure from the 100 MB files made this figure 4× noisier than the page itself).
 {
   const page = await browser.newPage();
+  const loaded = fetchedFiles(page);
   await page.goto(server.base);
   await page.waitForSelector('input[name=email]');
   results.first_screen_ms = await page.evaluate(() => performance.now());
+  results.first_screen_files = [...loaded].sort();
   await page.close();
 }
 
@@ -117,8 +119,22 @@ await sleep(3000);
 results.server_idle_rss_mb = Number(readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
 console.log(`server idle: ${results.server_idle_rss_mb.toFixed(0)} MB resident`);
 
-async function wizardPage(parts) {
+// The app's own files a page asked for (its workers' requests included), as a set that fills
+// while the page runs: what a visit really loads, not a list kept by hand.
+function fetchedFiles(page) {
+  const files = new Set();
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.origin !== new URL(server.base).origin) return;
+    const f = u.pathname === '/' ? 'index.html' : u.pathname.slice(1);
+    if (existsSync(join(ROOT, 'frontend/dist', f))) files.add(f);
+  });
+  return files;
+}
+
+async function wizardPage(parts, watch) {
   const page = await browser.newPage();
+  if (watch) watch(fetchedFiles(page));
   if (parts) await page.addInitScript((n) => { window.__rollcall_parts = n; }, parts);
   await page.addInitScript(observeLongTasks);
   await signIn(page, server.base);
@@ -251,18 +267,26 @@ async function peerRun(name, run) {
 // A typical district file, 20,000 rows: from choosing it to the validation screen, through the
 // Read and Map steps with a click each, as a person goes.
 async function typicalRun(run) {
-  const page = await wizardPage();
+  let loaded;
+  const page = await wizardPage(undefined, (files) => { loaded = files; });
   await toValidate(page, typical);
+  results.import_files = [...loaded].sort();
   const ms = await page.evaluate(() => window.__rollcall.validated - window.__rollcall.file_chosen);
   console.log(`typical 20,000-row file run ${run + 1}: ${ms.toFixed(0)} ms to the validation screen`);
   results.typical_20k_ms.push(ms);
   await page.close();
 }
 
-// The bundle: what every visit loads (the workbook reader is loaded only for a workbook).
+// The bundle: the files the first screen loaded (every visit loads them), and the files an
+// import of a CSV loaded by the validation screen (the engine's module and the worker come with
+// the first import; the workbook reader only with a workbook). Gzip -9, as the files are served.
 const dist = join(ROOT, 'frontend/dist');
 const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
-results.bundle_gzip_bytes = ['rollcall_frontend_bg.wasm', 'rollcall_frontend.js', 'worker.js', 'index.html', 'style.css'].map(gz).reduce((a, b) => a + b, 0);
+const gzAll = (files) => [...files].map(gz).reduce((a, b) => a + b, 0);
+results.bundle_gzip_bytes = gzAll(results.first_screen_files);
+results.import_gzip_bytes = gzAll(results.import_files);
+console.log(`first screen loads ${results.first_screen_files.join(', ')}: ${results.bundle_gzip_bytes} bytes gzip`);
+console.log(`an import loads ${results.import_files.join(', ')}: ${results.import_gzip_bytes} bytes gzip`);
 results.workbook_module_gzip_bytes = ['rollcall_workbook_bg.wasm', 'rollcall_workbook.js'].map(gz).reduce((a, b) => a + b, 0);
 results.server_import_s = serverImport;
 results.median = {

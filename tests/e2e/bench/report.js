@@ -15,6 +15,7 @@ if (race) {
   lines.push(`ratio_vs_papaparse: ${race.ratio.toFixed(3)}`);
   lines.push(`longest_main_thread_task_ms: ${Math.max(...race.longtask_ms).toFixed(0)}`);
   lines.push(`bundle_gzip_bytes: ${race.bundle_gzip_bytes}`);
+  lines.push(`import_gzip_bytes: ${race.import_gzip_bytes}`);
   lines.push(`first_screen_ms: ${race.first_screen_ms.toFixed(0)}`);
   lines.push(`roster_download_s: ${median(race.roster_download).toFixed(3)}`);
   if (race.plan_wasm_s) lines.push(`plan_wasm_s: ${median(race.plan_wasm_s).toFixed(3)}`);

@@ -1,11 +1,15 @@
+//! # rollcall-engine
+//!
 //! The engine as the Web Worker runs it: the shared crate behind a small JSON-in, JSON-out
-//! surface for `static/worker.js`. The raw file never leaves the worker; the page gets the
+//! surface for `static/worker.js`. A wasm module of its own, built for speed: the pages' module
+//! (`rollcall-frontend`, built for size) never carries the reader, the rules or the planner, and
+//! the worker (and its helpers) never carry the UI framework. The raw file never leaves the worker; the page gets the
 //! dialect, a sample for the mapping screen, issues, and the plan — and, at the end, the change
 //! request, which holds only mapped, normalized fields.
 
 use std::collections::BTreeMap;
 
-use rollcall_shared::fields::{Field, Scope};
+use rollcall_shared::fields::Scope;
 use rollcall_shared::fix::{CorrectedFile, Fixes, Picker};
 use rollcall_shared::map::{Mapping, SchoolDirectory};
 use rollcall_shared::plan::{codec, plan_indexed, Plan, Roster, RosterIndex};
@@ -506,18 +510,4 @@ fn now_ms() -> f64 {
     {
         0.0
     }
-}
-
-/// Field names and labels, for the mapping screen.
-pub fn fields() -> Vec<(Field, &'static str, bool)> {
-    Field::ALL
-        .iter()
-        .map(|f| {
-            (
-                *f,
-                f.label(),
-                f.is_required() || matches!(f, Field::SisId | Field::Email),
-            )
-        })
-        .collect()
 }

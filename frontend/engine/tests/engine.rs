@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use rollcall_frontend::engine::Engine;
+use rollcall_engine::Engine;
 use rollcall_shared::fields::Field;
 use rollcall_shared::map::{Mapping, SavedMapping, SavedSource};
 use rollcall_shared::plan::{codec, Roster};
@@ -41,7 +41,7 @@ fn validate_fixed(e: &mut Engine, bytes: &[u8], mapping: &Mapping, fixes: &str) 
 
 #[wasm_bindgen_test]
 fn errors_mixed_in_the_browser() {
-    let bytes = include_bytes!("../../../shared/samples/errors_mixed.csv");
+    let bytes = include_bytes!("../../../../shared/samples/errors_mixed.csv");
     let mut e = Engine::new();
     let o = opened(&mut e, bytes);
     assert_eq!(o.dialect.line_ending, LineEnding::Crlf);
@@ -78,7 +78,7 @@ fn errors_mixed_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn sds_students_plan_and_request_carry_only_mapped_fields() {
-    let bytes = include_bytes!("../../../shared/samples/external/sds_students_100.csv");
+    let bytes = include_bytes!("../../../../shared/samples/external/sds_students_100.csv");
     let mut e = Engine::new();
     let o = opened(&mut e, bytes);
     let mut mapping = o.mapping.clone();
