@@ -65,7 +65,7 @@ fn bench(label: &str, url: &str, out: &mut String) {
         let first = timed_submit(&mut *c, &req1, "first import");
 
         let dist = c.district(d.id).expect("district");
-        let roster = apply::roster_of(&dist, &c.users(d.id).expect("users")).expect("roster");
+        let roster = c.roster(&dist).expect("roster");
         let p2 = plan(&v2, &roster, &sc("students.csv"), &Options::default());
         let req2 = apply::seal(p2.to_request(&d.short_name, &Options::default(), true, None))
             .expect("seal");

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rollcall_shared::api::ImportStatus;
 
-use crate::db::apply::{apply_rows, roster_of, ApplyError};
+use crate::db::apply::{apply_rows, ApplyError};
 use crate::db::notices::mail_after;
 use crate::db::{now_ms, Backend, Db, DbError, Store, StoreCommon};
 use crate::with_conn;
@@ -86,13 +86,12 @@ fn run_one<C: Store>(
     let mut out = import.clone();
     c.write_txn(d, |c| {
         let mut district = c.district(d)?;
-        let rows = c.users(d)?;
-        let roster = roster_of(&district, &rows)?;
+        let roster = c.roster(&district)?;
         let dir = crate::db::apply::directory(c, d)?;
         // The district's policy as it is when the import runs.
         rollcall_shared::plan::verify(&req, &roster, Some(&dir), district.guard())
             .map_err(|e| DbError::Conflict(e.to_string()))?;
-        apply_rows(c, &mut district, &req, &rows, &mut out, now_ms())
+        apply_rows(c, &mut district, &req, &mut out, now_ms())
             .map_err(|e| DbError::Conflict(e.to_string()))?;
         out.set_status(ImportStatus::Completed);
         c.update_import(&out)?;

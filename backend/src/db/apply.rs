@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rollcall_shared::api::ImportStatus;
 use rollcall_shared::map::{School, SchoolDirectory};
-use rollcall_shared::plan::{verify, Change, Roster, Secret, UserStatus, VerifyError};
+use rollcall_shared::plan::{verify, Change, Secret, UserStatus, VerifyError};
 use rollcall_shared::wire::{ChangeRequest, SealError, SealedRequest};
 use thiserror::Error;
 
@@ -88,16 +88,6 @@ pub static FAIL_AFTER: std::sync::atomic::AtomicUsize =
 
 /// The `submitted_by` that arms [`FAIL_AFTER`].
 pub const FAIL_TAG: &str = "test:fail-injection";
-
-pub fn roster_of(district: &DistrictRow, rows: &[UserRow]) -> Result<Roster, DbError> {
-    Ok(Roster {
-        revision: district.revision as u64,
-        users: rows
-            .iter()
-            .map(UserRow::to_roster_user)
-            .collect::<Result<_, _>>()?,
-    })
-}
 
 pub fn directory<C: Store>(c: &mut C, d: DistrictId) -> Result<SchoolDirectory, DbError> {
     Ok(SchoolDirectory::new(
@@ -197,8 +187,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
     if s.if_match.is_some_and(|r| r != current) || req.base_revision != current {
         return Err(ApplyError::Stale { current });
     }
-    let rows = c.users(s.district)?;
-    let roster = roster_of(&district, &rows)?;
+    let roster = c.roster(&district)?;
     let dir = directory(c, s.district)?;
     verify(req, &roster, Some(&dir), district.guard())?;
     let now = now_ms();
@@ -255,7 +244,7 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
     // million users' request is ~330 MB of JSON: ~5 s of the apply when written in line).
     let (applied, stored) = std::thread::scope(|t| {
         let stored = t.spawn(|| compress_request(req));
-        let applied = apply_rows(c, &mut district, req, &rows, &mut import, now);
+        let applied = apply_rows(c, &mut district, req, &mut import, now);
         (applied, stored.join())
     });
     applied?;
@@ -267,17 +256,29 @@ fn submit_in_txn<C: Store>(c: &mut C, s: &Submission<'_>) -> Result<Outcome, App
     Ok(Outcome::Applied(import))
 }
 
-/// Writes the request's changes (already verified against `rows`), the before-images, and the
-/// district's new counters; fills in the import's revision and created-id range.
+/// Writes the request's changes (already verified against the district's roster), the
+/// before-images, and the district's new counters; fills in the import's revision and
+/// created-id range. Only the users it changes are read (a re-import with a few changes reads
+/// a few rows, not the district).
 pub fn apply_rows<C: Store>(
     c: &mut C,
     district: &mut DistrictRow,
     req: &SealedRequest,
-    rows: &[UserRow],
     import: &mut ImportRow,
     now: i64,
 ) -> Result<(), ApplyError> {
     let d = district.id;
+    let ids: Vec<i64> = req
+        .updates
+        .iter()
+        .map(|u| u.id.0)
+        .chain(req.restores.iter().map(|u| u.0))
+        .chain(req.archives.iter().map(|a| a.id.0))
+        .chain(req.keep_active.iter().map(|k| k.id.0))
+        .collect::<std::collections::BTreeSet<i64>>()
+        .into_iter()
+        .collect();
+    let rows = c.users_by_ids(d, &ids)?;
     let index: std::collections::HashMap<i64, usize> =
         rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let fail_after = if import.meta.submitted_by == FAIL_TAG {
@@ -434,21 +435,37 @@ pub(super) fn write_users<C: Store, E: From<DbError>>(
 ) -> Result<(), E> {
     let active = status_str(UserStatus::Active);
     let leaves = |now: &UserRow, new: &UserRow| now.status == active && new.status != active;
-    for (now, new) in pairs {
-        if leaves(now, new) {
-            c.update_user(new)?;
-        } else if new.email != now.email || new.sis_id != now.sis_id {
-            let mut r = (*now).clone();
-            r.email = None;
-            r.sis_id = None;
-            c.update_user(&r)?;
-        }
-    }
-    for (now, new) in pairs {
-        if !leaves(now, new) {
-            c.update_user(new)?;
-        }
-        tick(1)?;
+    // First the users who leave, and the keys that move let go (so that no key is held twice
+    // on the way, whatever order the rows are written in)…
+    let cleared: Vec<UserRow> = pairs
+        .iter()
+        .filter(|(now, new)| {
+            !leaves(now, new) && (new.email != now.email || new.sis_id != now.sis_id)
+        })
+        .map(|(now, _)| UserRow {
+            email: None,
+            sis_id: None,
+            ..(*now).clone()
+        })
+        .collect();
+    let first: Vec<&UserRow> = pairs
+        .iter()
+        .filter(|(now, new)| leaves(now, new))
+        .map(|(_, new)| *new)
+        .chain(cleared.iter())
+        .collect();
+    c.update_users(&first)?;
+    // (the users who leave are done: their new row is written)
+    tick(first.len() - cleared.len())?;
+    // …then everyone else's new row.
+    let rest: Vec<&UserRow> = pairs
+        .iter()
+        .filter(|(now, new)| !leaves(now, new))
+        .map(|(_, new)| *new)
+        .collect();
+    for chunk in rest.chunks(10_000) {
+        c.update_users(chunk)?;
+        tick(chunk.len())?;
     }
     Ok(())
 }

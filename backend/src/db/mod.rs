@@ -395,6 +395,7 @@ mod pg {
     store_impl!(PgConnection);
 
     impl Backend for PgConnection {
+        const IDS_A_QUERY: usize = 100_000;
         fn write_txn<T>(
             &mut self,
             district: DistrictId,
@@ -429,7 +430,73 @@ mod pg {
                 .execute(self)?;
             Ok(())
         }
+        /// One statement per 10,000 rows: each column goes as an array and the rows join their
+        /// users by key (`UPDATE … FROM unnest(…)`), instead of a round trip per user.
+        fn update_users(&mut self, rows: &[&UserRow]) -> Result<(), DbError> {
+            use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
+            type Texts = Array<Nullable<Text>>;
+            type Bools = Array<Nullable<Bool>>;
+            for chunk in rows.chunks(10_000) {
+                let col = |f: fn(&UserRow) -> Option<String>| chunk.iter().map(|r| f(r)).collect();
+                let text = |f: fn(&UserRow) -> &String| -> Vec<String> {
+                    chunk.iter().map(|r| f(r).clone()).collect()
+                };
+                let flag = |f: fn(&UserRow) -> Option<bool>| -> Vec<Option<bool>> {
+                    chunk.iter().map(|r| f(r)).collect()
+                };
+                let n = diesel::sql_query(UPDATE_USERS)
+                    .bind::<Array<BigInt>, _>(
+                        chunk.iter().map(|r| r.district_id.0).collect::<Vec<_>>(),
+                    )
+                    .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.id).collect::<Vec<_>>())
+                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.sis_id.clone()))
+                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.email.clone()))
+                    .bind::<Array<Text>, _>(text(|r| &r.first_name))
+                    .bind::<Array<Text>, _>(text(|r| &r.last_name))
+                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.middle_name.clone()))
+                    .bind::<Array<Text>, _>(text(|r| &r.role))
+                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.grade.clone()))
+                    .bind::<Array<Text>, _>(text(|r| &r.school))
+                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.state_id.clone()))
+                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.alt_id.clone()))
+                    .bind::<Bools, _>(flag(|r| r.limited_english))
+                    .bind::<Bools, _>(flag(|r| r.econ_disadvantaged))
+                    .bind::<Array<Text>, _>(text(|r| &r.status))
+                    .bind::<Array<Text>, _>(text(|r| &r.scope))
+                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.managed_by.clone()))
+                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.password_hash.clone()))
+                    .bind::<Array<BigInt>, _>(
+                        chunk.iter().map(|r| r.updated_at).collect::<Vec<_>>(),
+                    )
+                    .bind::<Array<Bool>, _>(chunk.iter().map(|r| r.keep_active).collect::<Vec<_>>())
+                    .execute(self)?;
+                if n != chunk.len() {
+                    return Err(DbError::Conflict(format!(
+                        "{} of {} users to update were found",
+                        n,
+                        chunk.len()
+                    )));
+                }
+            }
+            Ok(())
+        }
     }
+
+    /// Every column of `users` but its key, from one array per column.
+    const UPDATE_USERS: &str = "UPDATE users AS u SET sis_id = v.sis_id, email = v.email, \
+        first_name = v.first_name, last_name = v.last_name, middle_name = v.middle_name, \
+        role = v.role, grade = v.grade, school = v.school, state_id = v.state_id, \
+        alt_id = v.alt_id, limited_english = v.limited_english, \
+        econ_disadvantaged = v.econ_disadvantaged, status = v.status, scope = v.scope, \
+        managed_by = v.managed_by, password_hash = v.password_hash, \
+        updated_at = v.updated_at, keep_active = v.keep_active \
+        FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], \
+        $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], \
+        $13::bool[], $14::bool[], $15::text[], $16::text[], $17::text[], $18::text[], \
+        $19::int8[], $20::bool[]) AS v(district_id, id, sis_id, email, first_name, last_name, \
+        middle_name, role, grade, school, state_id, alt_id, limited_english, \
+        econ_disadvantaged, status, scope, managed_by, password_hash, updated_at, keep_active) \
+        WHERE u.district_id = v.district_id AND u.id = v.id";
 }
 
 mod sqlite {
@@ -437,6 +504,7 @@ mod sqlite {
     store_impl!(SqliteConnection);
 
     impl Backend for SqliteConnection {
+        const IDS_A_QUERY: usize = CHUNK;
         fn write_txn<T>(
             &mut self,
             _district: DistrictId,
@@ -461,6 +529,13 @@ mod sqlite {
             }
             Ok(())
         }
+        /// A statement per user: SQLite runs in this process, so a statement costs no round trip.
+        fn update_users(&mut self, rows: &[&UserRow]) -> Result<(), DbError> {
+            for r in rows {
+                self.update_user(r)?;
+            }
+            Ok(())
+        }
     }
 }
 
@@ -476,4 +551,9 @@ pub trait Backend: StoreCommon + Sized {
         f: impl FnOnce(&mut Self) -> Result<T, DbError>,
     ) -> Result<T, DbError>;
     fn bulk_insert_users(&mut self, rows: &[UserRow]) -> Result<(), DbError>;
+    /// How many ids one `IN (…)` may list: SQLite binds each id as a parameter (and caps their
+    /// number); PostgreSQL binds the list as one array, and one query reads the table once.
+    const IDS_A_QUERY: usize;
+    /// Writes each row (every column but the key) over its user, in the caller's transaction.
+    fn update_users(&mut self, rows: &[&UserRow]) -> Result<(), DbError>;
 }

@@ -31,7 +31,7 @@ macro_rules! users_queries {
         }
         fn users_by_ids(&mut self, d: DistrictId, ids: &[i64]) -> Result<Vec<UserRow>, DbError> {
             let mut out = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(CHUNK) {
+            for chunk in ids.chunks(<Self as crate::db::Backend>::IDS_A_QUERY) {
                 out.extend(
                     users::table
                         .filter(users::district_id.eq(d).and(users::id.eq_any(chunk)))
