@@ -42,9 +42,10 @@ test-native:
 test-wasm:
 	$(CARGO) test -p rollcall-shared --target wasm32-unknown-unknown
 
-# The frontend's logic in headless Chromium (wasm-bindgen-test-runner + Debian's chromedriver).
+# The worker's engine in headless Chromium (wasm-bindgen-test-runner + Debian's chromedriver);
+# the pages are tested in the browser suite (e2e), their routes natively.
 test-frontend:
-	$(CARGO) test -p rollcall-frontend -p rollcall-engine --target wasm32-unknown-unknown
+	$(CARGO) test -p rollcall-engine --target wasm32-unknown-unknown
 
 build-frontend: setup-build
 	scripts/build-frontend.sh

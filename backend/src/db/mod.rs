@@ -434,46 +434,62 @@ mod pg {
         /// users by key (`UPDATE … FROM unnest(…)`), instead of a round trip per user.
         fn update_users(&mut self, rows: &[&UserRow]) -> Result<(), DbError> {
             use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
+            // Every field of the row is written: a field added to `UserRow` stops this from
+            // compiling until it is bound below and named in `UPDATE_USERS`.
+            let _every_field = |r: &UserRow| {
+                let UserRow {
+                    district_id: _,
+                    id: _,
+                    sis_id: _,
+                    email: _,
+                    first_name: _,
+                    last_name: _,
+                    middle_name: _,
+                    role: _,
+                    grade: _,
+                    school: _,
+                    state_id: _,
+                    alt_id: _,
+                    limited_english: _,
+                    econ_disadvantaged: _,
+                    status: _,
+                    scope: _,
+                    managed_by: _,
+                    password_hash: _,
+                    updated_at: _,
+                    keep_active: _,
+                } = r;
+            };
             type Texts = Array<Nullable<Text>>;
-            type Bools = Array<Nullable<Bool>>;
             for chunk in rows.chunks(10_000) {
-                let col = |f: fn(&UserRow) -> Option<String>| chunk.iter().map(|r| f(r)).collect();
-                let text = |f: fn(&UserRow) -> &String| -> Vec<String> {
-                    chunk.iter().map(|r| f(r).clone()).collect()
-                };
-                let flag = |f: fn(&UserRow) -> Option<bool>| -> Vec<Option<bool>> {
+                fn each<T>(chunk: &[&UserRow], f: impl Fn(&UserRow) -> T) -> Vec<T> {
                     chunk.iter().map(|r| f(r)).collect()
-                };
+                }
                 let n = diesel::sql_query(UPDATE_USERS)
-                    .bind::<Array<BigInt>, _>(
-                        chunk.iter().map(|r| r.district_id.0).collect::<Vec<_>>(),
-                    )
-                    .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.id).collect::<Vec<_>>())
-                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.sis_id.clone()))
-                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.email.clone()))
-                    .bind::<Array<Text>, _>(text(|r| &r.first_name))
-                    .bind::<Array<Text>, _>(text(|r| &r.last_name))
-                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.middle_name.clone()))
-                    .bind::<Array<Text>, _>(text(|r| &r.role))
-                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.grade.clone()))
-                    .bind::<Array<Text>, _>(text(|r| &r.school))
-                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.state_id.clone()))
-                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.alt_id.clone()))
-                    .bind::<Bools, _>(flag(|r| r.limited_english))
-                    .bind::<Bools, _>(flag(|r| r.econ_disadvantaged))
-                    .bind::<Array<Text>, _>(text(|r| &r.status))
-                    .bind::<Array<Text>, _>(text(|r| &r.scope))
-                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.managed_by.clone()))
-                    .bind::<Texts, Vec<Option<String>>>(col(|r| r.password_hash.clone()))
-                    .bind::<Array<BigInt>, _>(
-                        chunk.iter().map(|r| r.updated_at).collect::<Vec<_>>(),
-                    )
-                    .bind::<Array<Bool>, _>(chunk.iter().map(|r| r.keep_active).collect::<Vec<_>>())
+                    .bind::<Array<BigInt>, _>(each(chunk, |r| r.district_id.0))
+                    .bind::<Array<BigInt>, _>(each(chunk, |r| r.id))
+                    .bind::<Texts, _>(each(chunk, |r| r.sis_id.clone()))
+                    .bind::<Texts, _>(each(chunk, |r| r.email.clone()))
+                    .bind::<Array<Text>, _>(each(chunk, |r| r.first_name.clone()))
+                    .bind::<Array<Text>, _>(each(chunk, |r| r.last_name.clone()))
+                    .bind::<Texts, _>(each(chunk, |r| r.middle_name.clone()))
+                    .bind::<Array<Text>, _>(each(chunk, |r| r.role.clone()))
+                    .bind::<Texts, _>(each(chunk, |r| r.grade.clone()))
+                    .bind::<Array<Text>, _>(each(chunk, |r| r.school.clone()))
+                    .bind::<Texts, _>(each(chunk, |r| r.state_id.clone()))
+                    .bind::<Texts, _>(each(chunk, |r| r.alt_id.clone()))
+                    .bind::<Array<Nullable<Bool>>, _>(each(chunk, |r| r.limited_english))
+                    .bind::<Array<Nullable<Bool>>, _>(each(chunk, |r| r.econ_disadvantaged))
+                    .bind::<Array<Text>, _>(each(chunk, |r| r.status.clone()))
+                    .bind::<Array<Text>, _>(each(chunk, |r| r.scope.clone()))
+                    .bind::<Texts, _>(each(chunk, |r| r.managed_by.clone()))
+                    .bind::<Texts, _>(each(chunk, |r| r.password_hash.clone()))
+                    .bind::<Array<BigInt>, _>(each(chunk, |r| r.updated_at))
+                    .bind::<Array<Bool>, _>(each(chunk, |r| r.keep_active))
                     .execute(self)?;
                 if n != chunk.len() {
                     return Err(DbError::Conflict(format!(
-                        "{} of {} users to update were found",
-                        n,
+                        "{n} of {} users to update were found",
                         chunk.len()
                     )));
                 }
@@ -532,7 +548,15 @@ mod sqlite {
         /// A statement per user: SQLite runs in this process, so a statement costs no round trip.
         fn update_users(&mut self, rows: &[&UserRow]) -> Result<(), DbError> {
             for r in rows {
-                self.update_user(r)?;
+                let n = diesel::update(users::table.find((r.district_id, r.id)))
+                    .set(*r)
+                    .execute(self)?;
+                if n != 1 {
+                    return Err(DbError::Conflict(format!(
+                        "user {} to update not found",
+                        r.id
+                    )));
+                }
             }
             Ok(())
         }
@@ -554,6 +578,7 @@ pub trait Backend: StoreCommon + Sized {
     /// How many ids one `IN (…)` may list: SQLite binds each id as a parameter (and caps their
     /// number); PostgreSQL binds the list as one array, and one query reads the table once.
     const IDS_A_QUERY: usize;
-    /// Writes each row (every column but the key) over its user, in the caller's transaction.
+    /// Writes each row (every column but the key) over its user, in the caller's transaction;
+    /// a row whose user is not there is an error, not a row skipped.
     fn update_users(&mut self, rows: &[&UserRow]) -> Result<(), DbError>;
 }

@@ -173,6 +173,11 @@ impl Field {
             Field::FirstName | Field::LastName | Field::Role | Field::School
         )
     }
+
+    /// A field a row's key comes from: sis_id, else email (one of them must be mapped).
+    pub fn is_key(self) -> bool {
+        matches!(self, Field::SisId | Field::Email)
+    }
 }
 
 impl std::fmt::Display for Field {

@@ -110,16 +110,11 @@ impl Mapping {
     /// Required fields that have neither a column nor a value. The key (sis_id or email)
     /// is reported as `SisId` when neither is mapped.
     pub fn missing_required(&self) -> Vec<Field> {
-        let mut missing: Vec<Field> = [
-            Field::FirstName,
-            Field::LastName,
-            Field::Role,
-            Field::School,
-        ]
-        .into_iter()
-        .filter(|f| !self.is_mapped(*f))
-        .collect();
-        if !self.is_mapped(Field::SisId) && !self.is_mapped(Field::Email) {
+        let mut missing: Vec<Field> = Field::ALL
+            .into_iter()
+            .filter(|f| f.is_required() && !self.is_mapped(*f))
+            .collect();
+        if !Field::ALL.iter().any(|f| f.is_key() && self.is_mapped(*f)) {
             missing.insert(0, Field::SisId);
         }
         missing

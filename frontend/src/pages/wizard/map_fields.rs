@@ -20,7 +20,8 @@ pub(super) fn MapFields(w: W) -> impl IntoView {
         <div class="scroll"><table data-testid="mapping">
             <thead><tr><th>"Field"</th><th>"Column"</th><th>"Sample values"</th></tr></thead>
             <tbody>
-                {fields().into_iter().map(|(f, label, required)| {
+                {Field::ALL.into_iter().map(|f| {
+                    let (label, required) = (f.label(), f.is_required() || f.is_key());
                     let current = move || w.mapping.with(|m| match m.source(f) {
                         Some(Source::Column(c)) => format!("c{c}"),
                         Some(Source::Value(_)) => "v".to_owned(),
@@ -104,18 +105,4 @@ pub(super) fn MapFields(w: W) -> impl IntoView {
             <button class="primary" data-testid="next" disabled=move || w.busy.get().is_some() || !missing().is_empty() on:click=move |_| spawn_local(validate(w))>"Validate"</button>
         </div>
     }
-}
-
-/// Field names and labels, required ones marked (District ID or Email is the key).
-fn fields() -> Vec<(Field, &'static str, bool)> {
-    Field::ALL
-        .iter()
-        .map(|f| {
-            (
-                *f,
-                f.label(),
-                f.is_required() || matches!(f, Field::SisId | Field::Email),
-            )
-        })
-        .collect()
 }
