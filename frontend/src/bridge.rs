@@ -151,10 +151,14 @@ impl EngineClient {
     }
 
     pub fn cancel(&self, id: u32) {
-        let args = Object::new();
-        let _ = Reflect::set(&args, &"id".into(), &JsValue::from(id));
+        self.tell("cancel", obj(&[("id", JsValue::from(id))]));
+    }
+
+    /// A message that has no answer (the worker acts on it at once, between commands): a
+    /// cancel, a file to read ahead, a file to forget.
+    pub fn tell(&self, cmd: &str, args: Object) {
         let msg = Object::new();
-        let _ = Reflect::set(&msg, &"cmd".into(), &"cancel".into());
+        let _ = Reflect::set(&msg, &"cmd".into(), &JsValue::from_str(cmd));
         let _ = Reflect::set(&msg, &"args".into(), &args);
         let _ = self.worker.post_message(&msg);
     }

@@ -1,6 +1,6 @@
 // The Web Worker: reads the file slice by slice and runs the engine (the shared crate, in wasm)
 // off the main thread. Messages: {id, cmd, args} in; {id, type: 'progress'|'result'|'error'} out.
-import init, { Engine } from './rollcall_engine.js';
+import init, { Engine, warm_up } from './rollcall_engine.js';
 import { readPart, validateInParts } from './parts.js';
 
 const CHUNK = 4 << 20;
@@ -40,28 +40,28 @@ async function boot(m) {
 let booted = null;
 const ready = HELPER ? new Promise((ok) => { booted = ok; }) : compile().then(boot);
 
-// A workbook (.xlsx, .xls, .ods) is read whole and turned into CSV text once (per sheet); every
-// other file is read as it is.
-const converted = new Map();
-async function asText(file, sheet) {
-  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+// What a command reads, `{ file, id }`: a workbook (.xlsx, .xls, .ods) is read whole and turned
+// into CSV text once per file and sheet (no id: its text is not what the page chose); every
+// other file is read as it is, with the id the page gave it.
+let converted = null;
+async function source(args) {
+  const { file, file_id: id, sheet } = args;
+  const head = new Uint8Array(await readBytes(file, id, 0, Math.min(4, file.size)));
   const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4;
   const ole = head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0;
   if (!zip && !ole) {
     engine.text_file();
-    return file;
+    return { file, id };
   }
-  const key = `${file.name}|${file.size}|${file.lastModified}|${sheet || ''}`;
-  if (!converted.has(key)) {
-    converted.clear();
+  if (!converted || id == null || converted.id !== id || converted.sheet !== (sheet || '')) {
+    converted = null;
     const wb = await workbookModule();
     const read = wb.sheet_csv(new Uint8Array(await file.arrayBuffer()), sheet || '');
-    converted.set(key, { file: new File([read.take_csv()], file.name + '.csv', { type: 'text/csv' }), choice: read.choice() });
+    converted = { id, sheet: sheet || '', file: new File([read.take_csv()], file.name + '.csv', { type: 'text/csv' }), choice: read.choice() };
     read.free();
   }
-  const { file: csv, choice } = converted.get(key);
-  engine.set_workbook(choice);
-  return csv;
+  engine.set_workbook(converted.choice);
+  return { file: converted.file, id: null };
 }
 
 // The workbook reader is a module of its own (calamine and its zip and XML readers weigh a
@@ -76,21 +76,56 @@ async function workbookModule() {
   return workbook;
 }
 
-// Reads the file (or its bytes from `start` to `end`) slice by slice into `feed`, which answers
-// false when it needs no more; the next slice is read while the engine works on this one.
-async function stream(id, file, feed, start = 0, end = file.size) {
-  const read = (at) => file.slice(at, Math.min(at + CHUNK, end)).arrayBuffer();
-  let next = read(start);
+// The chosen file's first HOLD_BYTES, read slice by slice from the moment it is chosen (while
+// the admin checks the dialect and maps the columns), so that reading it starts on bytes already
+// in memory; kept for the file's later reads (validating again after a fix). One file at a time,
+// known by the id the page gave it when it was chosen: a file sent again is a copy, and two
+// files may share a name, a size and a date.
+const HOLD_BYTES = 64 << 20;
+let held = null;
+function hold(id, file) {
+  if (held && held.id === id) return;
+  held = { id, chunks: [] };
+  let prev = Promise.resolve();
+  for (let at = 0; at < Math.min(file.size, HOLD_BYTES); at += CHUNK) {
+    const p = prev.then(() => file.slice(at, Math.min(at + CHUNK, file.size)).arrayBuffer());
+    p.catch(() => {}); // a failed read fails the command that awaits it, not the worker
+    held.chunks.push(p);
+    prev = p;
+  }
+}
+
+// Bytes `at`..`end` (at most a CHUNK) of the file, from the held slices when it is the held
+// file and they cover them.
+function readBytes(file, id, at, end) {
+  const c = held && id != null && held.id === id && at % CHUNK === 0 ? held.chunks[at / CHUNK] : undefined;
+  if (c) return c.then((b) => (b.byteLength > end - at ? b.slice(0, end - at) : b));
+  return file.slice(at, end).arrayBuffer();
+}
+
+// Reads the source's file (or its bytes from `start` to `end`) slice by slice into `feed`, which answers
+// false when it needs no more; the next AHEAD slices are read while the engine works on this
+// one (one was not enough: a slice took about as long to arrive as the engine took over one).
+const AHEAD = 2;
+async function stream(id, { file, id: fileId }, feed, start = 0, end = file.size) {
+  const pending = [];
+  let asked = start;
+  const ask = () => {
+    for (; pending.length < AHEAD && asked < end; asked += CHUNK) {
+      pending.push(readBytes(file, fileId, asked, Math.min(asked + CHUNK, end)));
+    }
+  };
+  ask();
   for (let at = start; at < end; at += CHUNK) {
     if (cancelled.has(id)) {
       cancelled.delete(id);
       throw new Error('cancelled');
     }
     const w0 = performance.now();
-    const buf = new Uint8Array(await next);
+    const buf = new Uint8Array(await pending.shift());
     const e0 = performance.now();
     timing.file_wait += e0 - w0;
-    if (at + CHUNK < end) next = read(at + CHUNK);
+    ask();
     const more = feed(buf, Math.min(at + CHUNK, end));
     timing.engine += performance.now() - e0;
     if (more === false) return;
@@ -107,14 +142,16 @@ function timed(f) {
   return r;
 }
 
-async function validate(id, file, mapping, fixes) {
+async function validate(id, src, mapping, fixes) {
+  const { file } = src;
   engine.start(mapping, file.size, fixes || '');
   if (PARTS > 1 && file.size >= PARTS_MIN_BYTES && engine.can_cut()) {
     try {
       const r = await validateInParts(engine, file, mapping, PARTS, {
         module, url: import.meta.url, timing, timed,
         progress: (done, rows) => postMessage({ id, type: 'progress', done, total: file.size, rows }),
-        stream: (f, start, end, feed) => stream(id, f, feed, start, end),
+        // The source's own file: its held slices serve the first part.
+        stream: (f, start, end, feed) => stream(id, f === file ? src : { file: f, id: null }, feed, start, end),
       });
       if (r !== null) return r;
     } catch (err) {
@@ -126,7 +163,7 @@ async function validate(id, file, mapping, fixes) {
     timing.parts = 1;
     engine.start(mapping, file.size, fixes || '');
   }
-  await stream(id, file, (buf, done) => {
+  await stream(id, src, (buf, done) => {
     const rows = engine.feed(buf);
     postMessage({ id, type: 'progress', done, total: file.size, rows });
   });
@@ -137,10 +174,20 @@ async function validate(id, file, mapping, fixes) {
 // between slices, and another starting then would share the engine's state (a cancel is the
 // exception: it must reach the command it stops).
 let queue = Promise.resolve();
+// The app's worker first runs the engine over a small file of its own (warm.rs): the browser
+// compiles and optimises its code while the admin is still choosing a file.
+if (!HELPER) {
+  queue = ready.then(() => {
+    try { warm_up(); } catch (err) { console.warn('warm-up:', err); }
+  });
+}
 onmessage = (e) => {
   const m = e.data;
   switch (m.cmd) {
     case 'cancel': cancelled.add(m.args.id); return;
+    // The page's: the file just chosen, to read ahead; or none (the import is over).
+    case 'hold': hold(m.args.file_id, m.args.file); return;
+    case 'release': held = null; converted = null; return;
     // A helper's: its module, a part to read.
     case 'init': boot(m.module).then(booted); return;
     case 'part': queue = queue.then(async () => { await ready; await readPart(engine, m, CHUNK); }); return;
@@ -157,21 +204,21 @@ async function handle(e) {
     let result;
     switch (cmd) {
       case 'open': {
-        const file = await asText(args.file, args.sheet);
-        const prefix = new Uint8Array(await file.slice(0, SNIFF).arrayBuffer());
+        const { file, id: fileId } = await source(args);
+        const prefix = new Uint8Array(await readBytes(file, fileId, 0, Math.min(SNIFF, file.size)));
         result = engine.open(prefix, file.size <= SNIFF, args.options);
         break;
       }
-      case 'validate': result = await validate(id, await asText(args.file, args.sheet), args.mapping, args.fixes); break;
+      case 'validate': result = await validate(id, await source(args), args.mapping, args.fixes); break;
       case 'pick': {
         engine.pick_start(args.rows, args.fixes || '');
-        await stream(id, await asText(args.file, args.sheet), (buf) => engine.pick_feed(buf));
+        await stream(id, await source(args), (buf) => engine.pick_feed(buf));
         result = engine.pick_finish();
         break;
       }
       case 'corrected': {
         engine.corrected_start(args.fixes || '');
-        await stream(id, await asText(args.file, args.sheet), (buf) => { engine.corrected_feed(buf); });
+        await stream(id, await source(args), (buf) => { engine.corrected_feed(buf); });
         result = engine.corrected_finish();
         break;
       }
@@ -188,7 +235,7 @@ async function handle(e) {
       // The benchmark's "decode and split" phase: the file read with no rule run.
       case 'read_only': {
         engine.read_start();
-        await stream(id, await asText(args.file, args.sheet), (buf) => { engine.read_feed(buf); });
+        await stream(id, await source(args), (buf) => { engine.read_feed(buf); });
         result = engine.read_finish();
         break;
       }

@@ -23,6 +23,9 @@ use rollcall_shared::{open, ImportOptions, Opened, PartContext, Pipeline};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod warm;
+pub use warm::warm_up;
+
 fn err(e: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&e.to_string())
 }

@@ -159,3 +159,10 @@ fn a_fix_made_in_the_worker_reaches_the_request_and_the_corrected_file() {
         "District ID,First Name,Last Name,User Type,Grade,School\nS1,Ann,Lee,Student,3,101\nS2,Bob,Ray,Student,3,101\n"
     );
 }
+
+/// The worker's warm-up goes the whole way (every column mapped, every row read, the planted
+/// errors found, a plan made): a file that stopped short would warm less of the engine.
+#[wasm_bindgen_test]
+fn warm_up_reads_validates_and_plans_its_file() {
+    rollcall_engine::warm_up().expect("warm-up");
+}

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { statSync, utimesSync } from 'node:fs';
 import { startServer, launch, signIn, readAndValidate, next, text, writeTmp, SAMPLES } from '../lib.js';
 
 let server, browser;
@@ -87,15 +88,20 @@ test('13b. after a reload the wizard asks for the same file and resumes; a corre
   assert.equal(await text(page, '[data-testid=errors]'), '1', 'back on Validate, the same file read again');
   assert.match(page.url(), /#\/import\/validate$/);
 
-  // A corrected file: same scope and description, straight to Validate.
+  // A corrected file: same scope and description, straight to Validate. It has the first one's
+  // name, size and date (the worker holds the bytes of the file chosen: it must tell them apart).
   await page.click('[data-testid=corrected]');
   await page.waitForSelector('[data-testid=resume]');
-  await page.setInputFiles('[data-testid=file]', writeTmp('resume-fixed.csv', HEAD + 'R1,Rae,Ode,0,05,101\r\nR2,Rex,Ode,0,09,101\r\n'));
+  const { mtime, size } = statSync(bad);
+  const fixed = writeTmp('resume.csv', HEAD + 'R1,Rae,Ode,0,05,101\r\nR2,Rex,Ode,0,09,101\r\n');
+  utimesSync(fixed, mtime, mtime);
+  assert.equal(statSync(fixed).size, size);
+  await page.setInputFiles('[data-testid=file]', fixed);
   await page.click('[data-testid=resume-go]');
   await page.waitForSelector('[data-testid=validation-counts]');
   assert.equal(await text(page, '[data-testid=errors]'), '0');
   await next(page); // → Options
   await next(page); // → Review
   await page.waitForSelector('[data-testid=restated]');
-  assert.match(await text(page, '[data-testid=restated]'), /resume-fixed\.csv into scope resume\.csv · “nightly fix”/);
+  assert.match(await text(page, '[data-testid=restated]'), /resume\.csv into scope resume\.csv · “nightly fix”/);
 });

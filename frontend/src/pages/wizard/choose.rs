@@ -29,7 +29,7 @@ pub(super) fn Choose(w: W) -> impl IntoView {
         if w.scope.get_untracked().is_empty() {
             w.scope.set(name);
         }
-        FILE.with(|x| *x.borrow_mut() = Some(f));
+        set_file(Some(f));
     };
     let kept = RwSignal::new(Resume::load().filter(|_| file().is_none()));
     let on_change = move |ev: leptos::ev::Event| {

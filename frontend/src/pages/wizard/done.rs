@@ -25,7 +25,7 @@ pub(super) fn Done(w: W) -> impl IntoView {
                 </p>
                 <div class="actions">
                     <button class="primary" on:click=move |_| cx.go(Page::ImportDetail(n))>{format!("Open import #{n}")}</button>
-                    <button on:click=move |_| { FILE.with(|f| *f.borrow_mut() = None); cx.go(Page::History); }>"Import history"</button>
+                    <button on:click=move |_| { set_file(None); cx.go(Page::History); }>"Import history"</button>
                 </div>
             }
         })}

@@ -32,12 +32,14 @@ fn mapped_columns(w: W) -> Vec<(Field, usize)> {
 /// The row's cells as the file has them and with the fixes (read by the worker).
 async fn pick(w: W, row: u32) -> Result<Option<PickedRow>, String> {
     let f = file().ok_or("Choose the file again to fix it.")?;
-    let args = obj(&[
-        ("file", f.into()),
-        ("rows", JsValue::from_str(&format!("[{row}]"))),
-        ("fixes", JsValue::from_str(&w.fixes_json()?)),
-        ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
-    ]);
+    let args = with_file(
+        f,
+        &[
+            ("rows", JsValue::from_str(&format!("[{row}]"))),
+            ("fixes", JsValue::from_str(&w.fixes_json()?)),
+            ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+        ],
+    );
     let list: Vec<PickedRow> = engine()?.call_json("pick", args, None).await?;
     Ok(list.into_iter().next())
 }
@@ -218,11 +220,13 @@ pub(super) fn FixList(w: W) -> impl IntoView {
                 Ok(j) => j,
                 Err(e) => return w.fail(e),
             };
-            let args = obj(&[
-                ("file", f.into()),
-                ("fixes", JsValue::from_str(&fixes)),
-                ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
-            ]);
+            let args = with_file(
+                f,
+                &[
+                    ("fixes", JsValue::from_str(&fixes)),
+                    ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+                ],
+            );
             w.busy.set(Some("Writing the corrected file…".into()));
             let text = match engine() {
                 Ok(e) => e.call("corrected", args, None).await,

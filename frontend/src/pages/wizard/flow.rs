@@ -10,14 +10,15 @@ pub(super) async fn read_file(w: W) {
     mark("read_start");
     w.busy.set(Some("Reading the file…".into()));
     let scope = w.scope.get_untracked();
+    // The three reads go out together (one round trip's wait, not three).
+    let mapping_path = format!("/api/mappings/{}", js_sys::encode_uri_component(&scope));
+    let (saved, schools, groups) = futures::join!(
+        api.get::<SavedMapping>(&mapping_path),
+        api.get::<Vec<SchoolInfo>>("/api/schools"),
+        api.get::<Vec<GroupInfo>>("/api/groups"),
+    );
     // A scope without a remembered mapping answers 404: the mapping is then proposed afresh.
-    let saved: Option<SavedMapping> = match api
-        .get(&format!(
-            "/api/mappings/{}",
-            js_sys::encode_uri_component(&scope)
-        ))
-        .await
-    {
+    let saved = match saved {
         Ok(m) => Some(m),
         Err(e) if e.code == ErrorCode::NotFound => None,
         Err(e) => {
@@ -25,15 +26,11 @@ pub(super) async fn read_file(w: W) {
             return cx.error(&e);
         }
     };
-    match api.get::<Vec<SchoolInfo>>("/api/schools").await {
-        Ok(s) => w.schools.set(s),
-        Err(e) => {
-            w.busy.set(None);
-            return cx.error(&e);
+    match schools.and_then(|s| groups.map(|g| (s, g))) {
+        Ok((s, g)) => {
+            w.schools.set(s);
+            w.groups.set(g);
         }
-    }
-    match api.get::<Vec<GroupInfo>>("/api/groups").await {
-        Ok(g) => w.groups.set(g),
         Err(e) => {
             w.busy.set(None);
             return cx.error(&e);
@@ -80,11 +77,13 @@ pub(super) async fn read_file(w: W) {
         Err(e) => return w.fail(e),
     };
     mark("read_asked");
-    let args = obj(&[
-        ("file", f.into()),
-        ("options", JsValue::from_str(&options)),
-        ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
-    ]);
+    let args = with_file(
+        f,
+        &[
+            ("options", JsValue::from_str(&options)),
+            ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+        ],
+    );
     match engine.call_json::<OpenAnswer>("open", args, None).await {
         Ok(v) => {
             mark("opened");
@@ -127,12 +126,14 @@ pub(super) async fn validate_then(w: W, stay: bool) {
     let progress = w.progress;
     let cb: Rc<dyn Fn(f64, f64, f64)> =
         Rc::new(move |done, total, rows| progress.set(Some((done, total, rows))));
-    let args = obj(&[
-        ("file", f.into()),
-        ("mapping", JsValue::from_str(&mapping)),
-        ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
-        ("fixes", JsValue::from_str(&fixes)),
-    ]);
+    let args = with_file(
+        f,
+        &[
+            ("mapping", JsValue::from_str(&mapping)),
+            ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+            ("fixes", JsValue::from_str(&fixes)),
+        ],
+    );
     match engine
         .call_json::<ValidationView>("validate", args, Some(cb))
         .await
@@ -220,12 +221,18 @@ pub(super) async fn make_plan(w: W) -> bool {
     let Ok(engine) = engine() else { return false };
     mark("plan_start");
     w.busy.set(Some("Fetching the current roster…".into()));
-    if let Err(e) = load_roster(cx).await {
+    // The snapshot and the district's mass-archive policy (the server decides with it, so the
+    // review shows it) are fetched together.
+    let api = cx.api();
+    let (roster, me) = futures::join!(
+        load_roster(cx),
+        api.get::<rollcall_shared::api::Me>("/api/me")
+    );
+    if let Err(e) = roster {
         w.fail(e);
         return false;
     }
-    // The district's mass-archive policy: the server decides with it, so the review shows it.
-    let me: rollcall_shared::api::Me = match cx.api().get("/api/me").await {
+    let me = match me {
         Ok(v) => v,
         Err(e) => {
             cx.error(&e);

@@ -11,7 +11,10 @@ pub(super) const MAX_FILE_BYTES: f64 = 512e6;
 pub(super) type CachedRoster = (Option<String>, Rc<Vec<u8>>);
 
 thread_local! {
-    pub(super) static FILE: RefCell<Option<web_sys::File>> = const { RefCell::new(None) };
+    /// The chosen file, and the id that tells it from any other (a file sent to the worker
+    /// arrives as a copy; names, sizes and dates repeat).
+    static FILE: RefCell<Option<(u32, web_sys::File)>> = const { RefCell::new(None) };
+    static FILE_IDS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     /// The roster snapshot, fetched once per revision (ETag).
     pub(super) static ROSTER: RefCell<Option<CachedRoster>> = const { RefCell::new(None) };
     /// The ETag of the roster the worker holds.
@@ -19,7 +22,43 @@ thread_local! {
 }
 
 pub(super) fn file() -> Option<web_sys::File> {
-    FILE.with(|f| f.borrow().clone())
+    FILE.with(|f| f.borrow().as_ref().map(|(_, f)| f.clone()))
+}
+
+/// A worker command's arguments for the chosen file `f` (`file` and `file_id`) and `rest`.
+pub(super) fn with_file(f: web_sys::File, rest: &[(&str, JsValue)]) -> js_sys::Object {
+    let id = FILE.with(|x| x.borrow().as_ref().map_or(0, |(id, _)| *id));
+    let o = obj(rest);
+    let _ = js_sys::Reflect::set(&o, &"file".into(), &f.into());
+    let _ = js_sys::Reflect::set(&o, &"file_id".into(), &JsValue::from(id));
+    o
+}
+
+/// Chooses the file (or none): the worker starts reading a new one at once, while the admin
+/// checks the dialect and maps its columns, and forgets the one before.
+pub(super) fn set_file(f: Option<web_sys::File>) {
+    let engine = engine().ok();
+    match f {
+        Some(f) => {
+            let id = FILE_IDS.with(|n| {
+                n.set(n.get() + 1);
+                n.get()
+            });
+            if let Some(e) = &engine {
+                e.tell(
+                    "hold",
+                    obj(&[("file", f.clone().into()), ("file_id", JsValue::from(id))]),
+                );
+            }
+            FILE.with(|x| *x.borrow_mut() = Some((id, f)));
+        }
+        None => {
+            if let Some(e) = &engine {
+                e.tell("release", obj(&[]));
+            }
+            FILE.with(|x| *x.borrow_mut() = None);
+        }
+    }
 }
 
 /// Records a timing mark on `window.__rollcall` (read by the benchmark).
@@ -122,7 +161,7 @@ impl W {
     /// Forgets the import in hand (the Import tab starts a new one): every value as [`W::new`]
     /// makes it, and no file.
     pub(super) fn reset(&self) {
-        FILE.with(|f| *f.borrow_mut() = None);
+        set_file(None);
         super::resume::Resume::clear();
         self.step.set(Step::Choose);
         for s in [

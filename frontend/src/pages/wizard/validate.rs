@@ -237,7 +237,7 @@ pub(super) fn Validate(w: W) -> impl IntoView {
                 r.fixes = Fixes::default();
                 r.step = Step::Validate.slug().to_owned();
                 r.save();
-                FILE.with(|f| *f.borrow_mut() = None);
+                set_file(None);
                 w.file_name.set(String::new());
                 w.step.set(Step::Choose);
             }>"Upload a corrected file"</button>

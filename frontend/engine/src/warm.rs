@@ -1,0 +1,76 @@
+//! The warm-up: the reader, the rules and the planner run once over a small generated file when
+//! the worker starts, so that the browser has compiled their code (wasm functions are compiled
+//! when first called, and optimised once they run hot) while the admin is still choosing a file.
+//! The first validation of a visit then runs at the speed of the next ones.
+
+use std::fmt::Write;
+
+use rollcall_shared::fields::Scope;
+use rollcall_shared::plan::{plan_indexed, Roster, RosterIndex};
+use rollcall_shared::preview::{PlanView, ValidationView};
+use rollcall_shared::wire::Options;
+use rollcall_shared::{open, ImportOptions, Pipeline};
+use wasm_bindgen::prelude::*;
+
+use crate::{err, to_json};
+
+/// Rows in the generated file: enough for the row loop to be optimised, little enough to take a
+/// few tens of milliseconds.
+const ROWS: usize = 2_000;
+
+/// A roster file as an SIS writes one: a heading, then students and staff with names, ids,
+/// grades, schools and emails (some rows with problems, so that issues are written too).
+fn sample() -> String {
+    let mut csv = String::from(
+        "First Name,Last Name,District ID,User Type,Grade,Email Address,School SIS ID\r\n",
+    );
+    for i in 0..ROWS {
+        let kind = if i % 10 == 0 { "1" } else { "0" };
+        let grade = if i % 97 == 0 {
+            "13".to_owned()
+        } else {
+            (i % 12 + 1).to_string()
+        };
+        let _ = write!(
+            csv,
+            "Ann{},Lée-{i},W{i:07},{kind},{grade},ann.lee{i}@warm.example.org,{}\r\n",
+            i % 7,
+            100 + i % 4
+        );
+    }
+    csv
+}
+
+/// Opens, validates and plans the generated file (against an empty roster) and writes their
+/// answers, as the worker's commands do; nothing is kept. Fails when the file did not go the
+/// whole way (a column left unmapped, rows not read): the warm-up would then warm less.
+#[wasm_bindgen]
+pub fn warm_up() -> Result<(), JsValue> {
+    let csv = sample();
+    let options = ImportOptions::default();
+    let opened = open(csv.as_bytes(), true, &options).map_err(err)?;
+    let unmapped = opened.mapping.missing_required();
+    if !unmapped.is_empty() {
+        return Err(err(format!("warm-up: {unmapped:?} not mapped")));
+    }
+    let mut p = Pipeline::with_mapping(&opened, opened.mapping.clone(), &options);
+    p.feed(csv.as_bytes());
+    let (v, _) = p.finish_fixed().map_err(err)?;
+    let view = ValidationView::of(&v);
+    if view.rows as usize != ROWS || view.errors == 0 {
+        return Err(err(format!(
+            "warm-up: {} rows read, {} errors",
+            view.rows, view.errors
+        )));
+    }
+    to_json(&view)?;
+    let roster = Roster {
+        revision: 0,
+        users: Vec::new(),
+    };
+    let index = RosterIndex::new(&roster);
+    let scope = Scope::parse("warm-up").map_err(|e| err(e.message))?;
+    let plan = plan_indexed(&v, &roster, &index, &scope, &Options::default());
+    to_json(&PlanView::of(&plan, 10, 0.0))?;
+    Ok(())
+}
