@@ -198,12 +198,14 @@ impl Api {
             .map(|_| ())
     }
 
-    /// Bytes and ETag of a GET (`None` when `If-None-Match` matched: 304).
-    pub async fn get_bytes(
+    /// A GET whose body stays in the browser's memory, never copied into this module's (whose
+    /// memory only grows): a download, or the roster snapshot handed on to the worker. `None`
+    /// when the server answers 304 to `etag`; else the body and its ETag.
+    async fn get_raw(
         &self,
         path: &str,
         etag: Option<&str>,
-    ) -> Result<Option<(Vec<u8>, Option<String>)>, ApiError> {
+    ) -> Result<Option<(web_sys::Response, Option<String>)>, ApiError> {
         let mut b = self.auth(Request::get(&self.url(path)));
         if let Some(t) = etag {
             b = b.header("if-none-match", t);
@@ -213,13 +215,44 @@ impl Api {
             304 => Ok(None),
             s if (200..300).contains(&s) => {
                 let tag = r.headers().get("etag");
-                let bytes = r
-                    .binary()
-                    .await
-                    .map_err(|e| ApiError::bad_response(s, e.to_string()))?;
-                Ok(Some((bytes, tag)))
+                Ok(Some((web_sys::Response::from(r), tag)))
             }
             _ => read::<serde::de::IgnoredAny>(Ok(r)).await.map(|_| None),
         }
     }
+
+    /// The body of a GET as an `ArrayBuffer` (see `get_raw`).
+    pub async fn get_buffer(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+    ) -> Result<Option<(js_sys::ArrayBuffer, Option<String>)>, ApiError> {
+        let Some((r, tag)) = self.get_raw(path, etag).await? else {
+            return Ok(None);
+        };
+        let status = r.status();
+        let body = r.array_buffer().map_err(|e| bad_body(status, e))?;
+        let buf = wasm_bindgen_futures::JsFuture::from(body)
+            .await
+            .map_err(|e| bad_body(status, e))?;
+        Ok(Some((buf.into(), tag)))
+    }
+
+    /// The body of a GET as a `Blob`, to offer as a download (see `get_raw`).
+    pub async fn get_blob(&self, path: &str) -> Result<Option<web_sys::Blob>, ApiError> {
+        let Some((r, _)) = self.get_raw(path, None).await? else {
+            return Ok(None);
+        };
+        let status = r.status();
+        let body = r.blob().map_err(|e| bad_body(status, e))?;
+        let blob = wasm_bindgen_futures::JsFuture::from(body)
+            .await
+            .map_err(|e| bad_body(status, e))?;
+        Ok(Some(blob.into()))
+    }
+}
+
+/// A body the browser could not read (the connection dropped mid-way).
+fn bad_body(status: u16, e: wasm_bindgen::JsValue) -> ApiError {
+    ApiError::bad_response(status, format!("{e:?}"))
 }

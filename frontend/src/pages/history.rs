@@ -3,7 +3,7 @@ use leptos::task::spawn_local;
 use rollcall_shared::api::{ImportAnswer, ImportDetail, ImportStatus, ImportSummary};
 use rollcall_shared::error_code::ErrorCode;
 
-use super::{download, fmt_time};
+use super::{download_blob, fmt_time};
 use crate::context::{ctx, Page};
 
 fn counts(i: &ImportSummary) -> String {
@@ -122,14 +122,10 @@ fn Detail(number: i64) -> impl IntoView {
         let api = cx.api();
         spawn_local(async move {
             match api
-                .get_bytes(&format!("/api/imports/{number}/download"), None)
+                .get_blob(&format!("/api/imports/{number}/download"))
                 .await
             {
-                Ok(Some((b, _))) => download(
-                    &format!("import-{number}.csv"),
-                    &String::from_utf8_lossy(&b),
-                    "text/csv",
-                ),
+                Ok(Some(b)) => download_blob(&format!("import-{number}.csv"), &b),
                 Ok(None) => {}
                 Err(e) => cx.error(&e),
             }

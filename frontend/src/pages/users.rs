@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rollcall_shared::api::UsersPage;
 
-use super::download;
+use super::download_blob;
 use crate::context::{ctx, Page, Route};
 
 fn enc(s: &str) -> String {
@@ -49,8 +49,8 @@ pub fn Users() -> impl IntoView {
     let export = move |_| {
         let api = cx.api();
         spawn_local(async move {
-            match api.get_bytes("/api/users/export.csv", None).await {
-                Ok(Some((b, _))) => download("users.csv", &String::from_utf8_lossy(&b), "text/csv"),
+            match api.get_blob("/api/users/export.csv").await {
+                Ok(Some(b)) => download_blob("users.csv", &b),
                 Ok(None) => {}
                 Err(e) => cx.error(&e),
             }

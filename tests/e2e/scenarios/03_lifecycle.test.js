@@ -92,6 +92,13 @@ test('7. roll back the last import: the roster is as before it', async () => {
   const before = await usersCount();
   await page.click('header nav button:has-text("Import history")');
   await page.click('[data-testid=history] tbody tr:first-child td button');
+  // What the import brought, as the server wrote it (the download never passes through the
+  // page's own memory).
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download the imported data")')]);
+  assert.match(dl.suggestedFilename(), /^import-\d+\.csv$/);
+  const brought = readFileSync(await dl.path(), 'utf8').split('\n').filter((l) => l);
+  assert.match(brought[0], /district_id/);
+  assert.ok(brought.length > 1, brought.join('\n'));
   page.once('dialog', (d) => d.accept());
   await page.click('button:has-text("Roll back")');
   await page.waitForFunction(() => document.querySelector('[data-testid=import-status]')?.textContent === 'rolled_back');

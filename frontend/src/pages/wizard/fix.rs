@@ -31,15 +31,12 @@ fn mapped_columns(w: W) -> Vec<(Field, usize)> {
 
 /// The row's cells as the file has them and with the fixes (read by the worker).
 async fn pick(w: W, row: u32) -> Result<Option<PickedRow>, String> {
-    let f = file().ok_or("Choose the file again to fix it.")?;
-    let args = with_file(
-        f,
-        &[
-            ("rows", JsValue::from_str(&format!("[{row}]"))),
-            ("fixes", JsValue::from_str(&w.fixes_json()?)),
-            ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
-        ],
-    );
+    let f = chosen().ok_or("Choose the file again to fix it.")?;
+    let args = f.args(&[
+        ("rows", JsValue::from_str(&format!("[{row}]"))),
+        ("fixes", JsValue::from_str(&w.fixes_json()?)),
+        ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+    ]);
     let list: Vec<PickedRow> = engine()?.call_json("pick", args, None).await?;
     Ok(list.into_iter().next())
 }
@@ -212,21 +209,18 @@ pub(super) fn FixList(w: W) -> impl IntoView {
     };
     let corrected = move |_| {
         spawn_local(async move {
-            let Some(f) = file() else {
+            let Some(f) = chosen() else {
                 return w.fail("Choose the file again to download it corrected.");
             };
-            let name = f.name();
+            let name = f.file.name();
             let fixes = match w.fixes_json() {
                 Ok(j) => j,
                 Err(e) => return w.fail(e),
             };
-            let args = with_file(
-                f,
-                &[
-                    ("fixes", JsValue::from_str(&fixes)),
-                    ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
-                ],
-            );
+            let args = f.args(&[
+                ("fixes", JsValue::from_str(&fixes)),
+                ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+            ]);
             w.busy.set(Some("Writing the corrected file…".into()));
             let text = match engine() {
                 Ok(e) => e.call("corrected", args, None).await,

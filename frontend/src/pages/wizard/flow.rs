@@ -5,7 +5,7 @@ use super::*;
 
 pub(super) async fn read_file(w: W) {
     let cx = w.cx;
-    let Some(f) = file() else { return };
+    let Some(f) = chosen() else { return };
     let api = cx.api();
     mark("read_start");
     w.busy.set(Some("Reading the file…".into()));
@@ -77,13 +77,10 @@ pub(super) async fn read_file(w: W) {
         Err(e) => return w.fail(e),
     };
     mark("read_asked");
-    let args = with_file(
-        f,
-        &[
-            ("options", JsValue::from_str(&options)),
-            ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
-        ],
-    );
+    let args = f.args(&[
+        ("options", JsValue::from_str(&options)),
+        ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+    ]);
     match engine.call_json::<OpenAnswer>("open", args, None).await {
         Ok(v) => {
             mark("opened");
@@ -105,7 +102,7 @@ pub(super) async fn validate(w: W) {
 /// Validates; `stay`: on the Validate screen even when school values are left unmatched (a fix
 /// made there is judged there; the unknown school is one of its issues).
 pub(super) async fn validate_then(w: W, stay: bool) {
-    let Some(f) = file() else { return };
+    let Some(f) = chosen() else { return };
     let engine = match engine() {
         Ok(e) => e,
         Err(e) => return w.fail(e),
@@ -126,14 +123,11 @@ pub(super) async fn validate_then(w: W, stay: bool) {
     let progress = w.progress;
     let cb: Rc<dyn Fn(f64, f64, f64)> =
         Rc::new(move |done, total, rows| progress.set(Some((done, total, rows))));
-    let args = with_file(
-        f,
-        &[
-            ("mapping", JsValue::from_str(&mapping)),
-            ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
-            ("fixes", JsValue::from_str(&fixes)),
-        ],
-    );
+    let args = f.args(&[
+        ("mapping", JsValue::from_str(&mapping)),
+        ("sheet", JsValue::from_str(&w.sheet.get_untracked())),
+        ("fixes", JsValue::from_str(&fixes)),
+    ]);
     match engine
         .call_json::<ValidationView>("validate", args, Some(cb))
         .await
@@ -174,43 +168,25 @@ pub(super) async fn load_issues(w: W) {
     }
 }
 
-pub(super) async fn roster_bytes(cx: Ctx) -> Result<Rc<Vec<u8>>, crate::api::ApiError> {
-    let api = cx.api();
-    let cached = ROSTER.with(|r| r.borrow().clone());
-    let etag = cached.as_ref().and_then(|(t, _)| t.clone());
-    match api.get_bytes("/api/roster", etag.as_deref()).await? {
-        // A 304 answers only the ETag sent, which only a cached snapshot has.
-        None => cached.map(|(_, b)| b).ok_or_else(|| crate::api::ApiError {
-            status: 304,
-            code: ErrorCode::BadResponse,
-            message:
-                "The server said the roster is unchanged, but none is cached: reload the page."
-                    .into(),
-            users: vec![],
-        }),
-        Some((bytes, tag)) => {
-            let b = Rc::new(bytes);
-            ROSTER.with(|r| *r.borrow_mut() = Some((tag, b.clone())));
-            Ok(b)
-        }
-    }
-}
-
-/// Fetches the roster snapshot (a 304 when the cached revision is current) and hands it to the
-/// worker unless the worker already holds that revision.
+/// Hands the worker the roster snapshot unless it holds the current revision (the server
+/// answers 304 to the ETag of the one it holds). The snapshot goes from the response to the
+/// worker without passing through this module's memory.
 pub(super) async fn load_roster(cx: Ctx) -> Result<(), String> {
     let engine = engine()?;
-    let bytes = roster_bytes(cx).await.map_err(|e| {
-        cx.error(&e);
-        e.message.clone()
-    })?;
-    let tag = ROSTER.with(|r| r.borrow().as_ref().and_then(|(t, _)| t.clone()));
-    if tag.is_some() && LOADED.with(|l| *l.borrow() == tag) {
+    let held = LOADED.with(|l| l.borrow().clone());
+    let answer = cx
+        .api()
+        .get_buffer("/api/roster", held.as_deref())
+        .await
+        .map_err(|e| {
+            cx.error(&e);
+            e.message.clone()
+        })?;
+    let Some((snapshot, tag)) = answer else {
         return Ok(());
-    }
-    let arr = js_sys::Uint8Array::from(bytes.as_slice());
+    };
     engine
-        .call("set_roster", obj(&[("bytes", arr.buffer().into())]), None)
+        .call("set_roster", obj(&[("bytes", snapshot.into())]), None)
         .await?;
     LOADED.with(|l| *l.borrow_mut() = tag);
     Ok(())

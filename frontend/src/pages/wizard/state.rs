@@ -7,31 +7,39 @@ use super::*;
 /// never a frozen tab.
 pub(super) const MAX_FILE_BYTES: f64 = 512e6;
 
-/// (ETag, snapshot bytes)
-pub(super) type CachedRoster = (Option<String>, Rc<Vec<u8>>);
-
 thread_local! {
     /// The chosen file, and the id that tells it from any other (a file sent to the worker
     /// arrives as a copy; names, sizes and dates repeat).
-    static FILE: RefCell<Option<(u32, web_sys::File)>> = const { RefCell::new(None) };
+    static FILE: RefCell<Option<Chosen>> = const { RefCell::new(None) };
     static FILE_IDS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-    /// The roster snapshot, fetched once per revision (ETag).
-    pub(super) static ROSTER: RefCell<Option<CachedRoster>> = const { RefCell::new(None) };
-    /// The ETag of the roster the worker holds.
+    /// The ETag of the roster snapshot the worker holds (fetched once per revision).
     pub(super) static LOADED: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-pub(super) fn file() -> Option<web_sys::File> {
-    FILE.with(|f| f.borrow().as_ref().map(|(_, f)| f.clone()))
+/// A chosen file with the id the page gave it: the worker knows the bytes it holds of the file
+/// by that id, so the two travel together.
+#[derive(Clone)]
+pub(super) struct Chosen {
+    id: u32,
+    pub(super) file: web_sys::File,
 }
 
-/// A worker command's arguments for the chosen file `f` (`file` and `file_id`) and `rest`.
-pub(super) fn with_file(f: web_sys::File, rest: &[(&str, JsValue)]) -> js_sys::Object {
-    let id = FILE.with(|x| x.borrow().as_ref().map_or(0, |(id, _)| *id));
-    let o = obj(rest);
-    let _ = js_sys::Reflect::set(&o, &"file".into(), &f.into());
-    let _ = js_sys::Reflect::set(&o, &"file_id".into(), &JsValue::from(id));
-    o
+impl Chosen {
+    /// A worker command's arguments: this file (`file`, `file_id`) and `rest`.
+    pub(super) fn args(&self, rest: &[(&str, JsValue)]) -> js_sys::Object {
+        let o = obj(rest);
+        let _ = js_sys::Reflect::set(&o, &"file".into(), &self.file.clone().into());
+        let _ = js_sys::Reflect::set(&o, &"file_id".into(), &JsValue::from(self.id));
+        o
+    }
+}
+
+pub(super) fn chosen() -> Option<Chosen> {
+    FILE.with(|f| f.borrow().clone())
+}
+
+pub(super) fn file() -> Option<web_sys::File> {
+    chosen().map(|c| c.file)
 }
 
 /// Chooses the file (or none): the worker starts reading a new one at once, while the admin
@@ -50,7 +58,7 @@ pub(super) fn set_file(f: Option<web_sys::File>) {
                     obj(&[("file", f.clone().into()), ("file_id", JsValue::from(id))]),
                 );
             }
-            FILE.with(|x| *x.borrow_mut() = Some((id, f)));
+            FILE.with(|x| *x.borrow_mut() = Some(Chosen { id, file: f }));
         }
         None => {
             if let Some(e) = &engine {
