@@ -6,7 +6,9 @@
 use std::fmt::Write;
 
 use rollcall_shared::fields::Scope;
-use rollcall_shared::plan::{plan_indexed, Roster, RosterIndex};
+use rollcall_shared::plan::{
+    codec, plan_indexed, Roster, RosterIndex, RosterUser, UserId, UserStatus,
+};
 use rollcall_shared::preview::{PlanView, ValidationView};
 use rollcall_shared::wire::Options;
 use rollcall_shared::{open, ImportOptions, Pipeline};
@@ -64,13 +66,54 @@ pub fn warm_up() -> Result<(), JsValue> {
         )));
     }
     to_json(&view)?;
-    let roster = Roster {
-        revision: 0,
-        users: Vec::new(),
-    };
-    let index = RosterIndex::new(&roster);
+    // Planned twice: against no one (every row a create), then against a roster made of those
+    // users, sent through the snapshot's encoding as the server's is, where a tenth have their
+    // names swapped and a tenth are left out (updates, unchanged users, creates).
     let scope = Scope::parse("warm-up").map_err(|e| err(e.message))?;
-    let plan = plan_indexed(&v, &roster, &index, &scope, &Options::default());
+    let none = Roster::default();
+    let first = plan_indexed(
+        &v,
+        &none,
+        &RosterIndex::new(&none),
+        &scope,
+        &Options::default(),
+    );
+    to_json(&PlanView::of(&first, 10, 0.0))?;
+    let users = first
+        .creates
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % 10 != 5);
+    let roster = Roster {
+        revision: 1,
+        users: users
+            .map(|(i, mut u)| {
+                if i % 10 == 0 {
+                    std::mem::swap(&mut u.data.first_name, &mut u.data.last_name);
+                }
+                RosterUser {
+                    id: UserId(i as i64 + 1),
+                    data: u.data,
+                    status: UserStatus::Active,
+                    managed_by: None,
+                    keep_active: false,
+                }
+            })
+            .collect(),
+    };
+    let roster = codec::decode(&codec::encode(&roster)).map_err(err)?;
+    let plan = plan_indexed(
+        &v,
+        &roster,
+        &RosterIndex::new(&roster),
+        &scope,
+        &Options::default(),
+    );
+    if plan.updates.is_empty() || plan.unchanged == 0 || plan.creates.is_empty() {
+        return Err(err(
+            "warm-up: the second plan found no updates, unchanged users or creates",
+        ));
+    }
     to_json(&PlanView::of(&plan, 10, 0.0))?;
     Ok(())
 }
