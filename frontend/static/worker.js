@@ -96,11 +96,19 @@ function hold(id, file) {
 }
 
 // Bytes `at`..`end` (at most a CHUNK) of the file, from the held slices when it is the held
-// file and they cover them.
+// file and they cover them. A held read that failed (the file moved, or changed on disk) is not
+// kept: the next command reads the file afresh.
 function readBytes(file, id, at, end) {
-  const c = held && id != null && held.id === id && at % CHUNK === 0 ? held.chunks[at / CHUNK] : undefined;
-  if (c) return c.then((b) => (b.byteLength > end - at ? b.slice(0, end - at) : b));
-  return file.slice(at, end).arrayBuffer();
+  const h = held;
+  const c = h && id != null && h.id === id && at % CHUNK === 0 ? h.chunks[at / CHUNK] : undefined;
+  if (!c) return file.slice(at, end).arrayBuffer();
+  return c.then(
+    (b) => (b.byteLength > end - at ? b.slice(0, end - at) : b),
+    (err) => {
+      if (held === h) held = null;
+      throw err;
+    },
+  );
 }
 
 // Reads the source's file (or its bytes from `start` to `end`) slice by slice into `feed`, which answers
