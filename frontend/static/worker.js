@@ -85,12 +85,14 @@ const HOLD_BYTES = 64 << 20;
 let held = null;
 function hold(id, file) {
   if (held && held.id === id) return;
-  held = { id, chunks: [] };
+  const h = { id, chunks: [] };
+  held = h;
   let prev = Promise.resolve();
   for (let at = 0; at < Math.min(file.size, HOLD_BYTES); at += CHUNK) {
-    const p = prev.then(() => file.slice(at, Math.min(at + CHUNK, file.size)).arrayBuffer());
+    // Once another file is chosen (or none), the slices not yet read are not read (null).
+    const p = prev.then(() => (held === h ? file.slice(at, Math.min(at + CHUNK, file.size)).arrayBuffer() : null));
     p.catch(() => {}); // a failed read fails the command that awaits it, not the worker
-    held.chunks.push(p);
+    h.chunks.push(p);
     prev = p;
   }
 }
@@ -103,7 +105,7 @@ function readBytes(file, id, at, end) {
   const c = h && id != null && h.id === id && at % CHUNK === 0 ? h.chunks[at / CHUNK] : undefined;
   if (!c) return file.slice(at, end).arrayBuffer();
   return c.then(
-    (b) => (b.byteLength > end - at ? b.slice(0, end - at) : b),
+    (b) => (b === null ? file.slice(at, end).arrayBuffer() : b.byteLength > end - at ? b.slice(0, end - at) : b),
     (err) => {
       if (held === h) held = null;
       throw err;
