@@ -315,6 +315,8 @@ pub(super) async fn submit(w: W) {
             }
             w.result.set(Some(v));
             super::resume::Resume::clear();
+            // The import is in: the bytes of the file the worker holds are no longer needed.
+            engine.tell("release", obj(&[]));
             w.step.set(Step::Done);
         }
         Err(e) if e.code == ErrorCode::StaleRevision => {
