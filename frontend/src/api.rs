@@ -230,11 +230,7 @@ impl Api {
         let Some((r, tag)) = self.get_raw(path, etag).await? else {
             return Ok(None);
         };
-        let status = r.status();
-        let body = r.array_buffer().map_err(|e| bad_body(status, e))?;
-        let buf = wasm_bindgen_futures::JsFuture::from(body)
-            .await
-            .map_err(|e| bad_body(status, e))?;
+        let buf = body(&r, web_sys::Response::array_buffer).await?;
         Ok(Some((buf.into(), tag)))
     }
 
@@ -243,16 +239,20 @@ impl Api {
         let Some((r, _)) = self.get_raw(path, None).await? else {
             return Ok(None);
         };
-        let status = r.status();
-        let body = r.blob().map_err(|e| bad_body(status, e))?;
-        let blob = wasm_bindgen_futures::JsFuture::from(body)
-            .await
-            .map_err(|e| bad_body(status, e))?;
-        Ok(Some(blob.into()))
+        Ok(Some(body(&r, web_sys::Response::blob).await?.into()))
     }
 }
 
-/// A body the browser could not read (the connection dropped mid-way).
-fn bad_body(status: u16, e: wasm_bindgen::JsValue) -> ApiError {
-    ApiError::bad_response(status, format!("{e:?}"))
+/// A response's body, read by `read` (`array_buffer`, `blob`); an error when the browser could
+/// not read it (the connection dropped mid-way).
+async fn body(
+    r: &web_sys::Response,
+    read: fn(&web_sys::Response) -> Result<js_sys::Promise, wasm_bindgen::JsValue>,
+) -> Result<wasm_bindgen::JsValue, ApiError> {
+    let status = r.status();
+    let bad = |e: wasm_bindgen::JsValue| ApiError::bad_response(status, format!("{e:?}"));
+    let promise = read(r).map_err(bad)?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(bad)
 }
