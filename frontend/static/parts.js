@@ -73,7 +73,7 @@ async function readParts(engine, file, mapping, starts, hs, w) {
   }));
   // A failed part is awaited below (or ended with the others when this worker's own fails).
   answers.forEach((a) => a.catch(() => {}));
-  await w.stream(file, 0, starts[1], (buf, at) => {
+  await w.stream(0, starts[1], (buf, at) => {
     rows[0] = engine.feed(buf);
     done[0] = at;
     report();

@@ -56,7 +56,7 @@ async function source(args) {
   if (!converted || id == null || converted.id !== id || converted.sheet !== (sheet || '')) {
     converted = null;
     const wb = await workbookModule();
-    const read = wb.sheet_csv(new Uint8Array(await file.arrayBuffer()), sheet || '');
+    const read = wb.sheet_csv(await wholeFile(file, id), sheet || '');
     converted = { id, sheet: sheet || '', file: new File([read.take_csv()], file.name + '.csv', { type: 'text/csv' }), choice: read.choice() };
     read.free();
   }
@@ -113,6 +113,19 @@ function readBytes(file, id, at, end) {
   );
 }
 
+// The whole file (a workbook, read at once), from its held slices where it has them.
+async function wholeFile(file, id) {
+  const slices = [];
+  for (let at = 0; at < file.size; at += CHUNK) slices.push(readBytes(file, id, at, Math.min(at + CHUNK, file.size)));
+  const out = new Uint8Array(file.size);
+  let at = 0;
+  for (const b of await Promise.all(slices)) {
+    out.set(new Uint8Array(b), at);
+    at += b.byteLength;
+  }
+  return out;
+}
+
 // Reads the source's file (or its bytes from `start` to `end`) slice by slice into `feed`, which answers
 // false when it needs no more; the next AHEAD slices are read while the engine works on this
 // one (one was not enough: a slice took about as long to arrive as the engine took over one).
@@ -160,8 +173,8 @@ async function validate(id, src, mapping, fixes) {
       const r = await validateInParts(engine, file, mapping, PARTS, {
         module, url: import.meta.url, timing, timed,
         progress: (done, rows) => postMessage({ id, type: 'progress', done, total: file.size, rows }),
-        // The source's own file: its held slices serve the first part.
-        stream: (f, start, end, feed) => stream(id, f === file ? src : { file: f, id: null }, feed, start, end),
+        // This worker's own part, read from the source (its held slices serve it).
+        stream: (start, end, feed) => stream(id, src, feed, start, end),
       });
       if (r !== null) return r;
     } catch (err) {

@@ -461,10 +461,11 @@ mod pg {
                 } = r;
             };
             type Texts = Array<Nullable<Text>>;
+            /// One column of the chunk, as the array it is bound as.
+            fn each<T>(chunk: &[&UserRow], f: impl Fn(&UserRow) -> T) -> Vec<T> {
+                chunk.iter().map(|r| f(r)).collect()
+            }
             for chunk in rows.chunks(10_000) {
-                fn each<T>(chunk: &[&UserRow], f: impl Fn(&UserRow) -> T) -> Vec<T> {
-                    chunk.iter().map(|r| f(r)).collect()
-                }
                 let n = diesel::sql_query(UPDATE_USERS)
                     .bind::<Array<BigInt>, _>(each(chunk, |r| r.district_id.0))
                     .bind::<Array<BigInt>, _>(each(chunk, |r| r.id))

@@ -72,15 +72,11 @@ pub fn warm_up() -> Result<(), JsValue> {
     // users, sent through the snapshot's encoding as the server's is, where a tenth have their
     // names swapped and a tenth are left out (updates, unchanged users, creates).
     let scope = Scope::parse("warm-up").map_err(|e| err(e.message))?;
-    let none = Roster::default();
-    let first = plan_indexed(
-        &v,
-        &none,
-        &RosterIndex::new(&none),
-        &scope,
-        &Options::default(),
-    );
-    to_json(&PlanView::of(&first, 10, 0.0))?;
+    let plan_against = |r: &Roster| {
+        let plan = plan_indexed(&v, r, &RosterIndex::new(r), &scope, &Options::default());
+        to_json(&PlanView::of(&plan, 10, 0.0)).map(|_| plan)
+    };
+    let first = plan_against(&Roster::default())?;
     let users = first
         .creates
         .into_iter()
@@ -104,18 +100,11 @@ pub fn warm_up() -> Result<(), JsValue> {
             .collect(),
     };
     let roster = codec::decode(&codec::encode(&roster)).map_err(err)?;
-    let plan = plan_indexed(
-        &v,
-        &roster,
-        &RosterIndex::new(&roster),
-        &scope,
-        &Options::default(),
-    );
+    let plan = plan_against(&roster)?;
     if plan.updates.is_empty() || plan.unchanged == 0 || plan.creates.is_empty() {
         return Err(err(
             "warm-up: the second plan found no updates, unchanged users or creates",
         ));
     }
-    to_json(&PlanView::of(&plan, 10, 0.0))?;
     Ok(())
 }

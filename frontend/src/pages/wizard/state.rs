@@ -52,13 +52,11 @@ pub(super) fn set_file(f: Option<web_sys::File>) {
                 n.set(n.get() + 1);
                 n.get()
             });
+            let chosen = Chosen { id, file: f };
             if let Some(e) = &engine {
-                e.tell(
-                    "hold",
-                    obj(&[("file", f.clone().into()), ("file_id", JsValue::from(id))]),
-                );
+                e.tell("hold", chosen.args(&[]));
             }
-            FILE.with(|x| *x.borrow_mut() = Some(Chosen { id, file: f }));
+            FILE.with(|x| *x.borrow_mut() = Some(chosen));
         }
         None => {
             if let Some(e) = &engine {
