@@ -1,5 +1,7 @@
 //! The roster's lookup index, built once when the roster is loaded.
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap;
 
 use super::*;
@@ -11,6 +13,9 @@ use super::*;
 pub struct RosterIndex {
     by_id: FxHashMap<u64, u32>,
     by_email: FxHashMap<u64, u32>,
+    /// No two users' district ids share a fingerprint: a user whose id is a key's text is the
+    /// one user the index would return for it, so a guess checked against the text is exact.
+    ids_unique: bool,
 }
 
 impl RosterIndex {
@@ -19,9 +24,15 @@ impl RosterIndex {
         let mut ix = RosterIndex::default();
         ix.by_id.reserve(users.len());
         ix.by_email.reserve(users.len());
+        ix.ids_unique = true;
         for (i, u) in users.iter().enumerate() {
             if let Some(d) = &u.data.sis_id {
-                ix.by_id.entry(fingerprint(d.as_str())).or_insert(i as u32);
+                match ix.by_id.entry(fingerprint(d.as_str())) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(i as u32);
+                    }
+                    Entry::Occupied(_) => ix.ids_unique = false,
+                }
             }
             if let Some(e) = &u.data.email {
                 let slot = ix
@@ -44,6 +55,26 @@ impl RosterIndex {
         lookup(&self.by_id, users, d, false, |u| {
             u.data.sis_id.as_ref().map(SisId::as_str)
         })
+    }
+
+    /// [`RosterIndex::id`], trying `guess` first: files mostly list people in the roster's
+    /// order (an SIS exports in a stable order, and the roster keeps the order of the imports
+    /// that made it), so the user after the last row's is usually this row's, and checking
+    /// it spares a lookup in a table too big for the cache. The answer is the index's either
+    /// way: a guess is taken only when its id is the key's text and ids are unique.
+    pub(super) fn id_near(&self, users: &[RosterUser], d: &str, guess: Option<u32>) -> Option<u32> {
+        let hit = self.ids_unique
+            && guess.and_then(|g| users.get(g as usize)).is_some_and(|u| {
+                u.data
+                    .sis_id
+                    .as_ref()
+                    .is_some_and(|t| same_bytes(t.as_str().as_bytes(), d.as_bytes()))
+            });
+        if hit {
+            guess
+        } else {
+            self.id(users, d)
+        }
     }
 
     pub(super) fn email(&self, users: &[RosterUser], e: &str) -> Option<u32> {
@@ -72,4 +103,41 @@ fn lookup<'u>(
     let all: Vec<usize> = (0..users.len()).filter(|&i| same(&users[i])).collect();
     let active = |i: &&usize| prefer_active && users[**i].status == UserStatus::Active;
     all.iter().find(active).or(all.first()).map(|&i| i as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+    use super::*;
+
+    fn roster() -> Roster {
+        let csv = "idnumber,email,firstname,lastname,role,status,school\n\
+                   S1,a@d.org,Ann,Lee,student,1,101\nS2,b@d.org,Bo,Kim,student,1,102\n\
+                   S3,c@d.org,Cy,Ode,student,1,103\nS4,d@d.org,Di,Fox,student,1,101\n";
+        let (_, v) = crate::validate_bytes(csv.as_bytes(), &crate::testgen::import_options())
+            .expect("reads");
+        Roster::from_validation(&v, "f.csv", 1)
+    }
+
+    /// Whatever the guess, the answer is the index's: with unique ids, and with an id held
+    /// twice (the second holder right after the first, where a guess after it would land).
+    #[test]
+    fn a_guess_never_changes_the_answer() {
+        let mut twice = roster();
+        let mut copy = twice.users[1].clone();
+        copy.id = UserId(99);
+        copy.status = UserStatus::Archived;
+        twice.users.insert(2, copy);
+        for (r, unique) in [(roster(), true), (twice, false)] {
+            let ix = RosterIndex::new(&r);
+            assert_eq!(ix.ids_unique, unique);
+            for key in ["S1", "S2", "S3", "S4", "S5", ""] {
+                let want = ix.id(&r.users, key);
+                let n = r.users.len() as u32;
+                for guess in (0..=n + 1).map(Some).chain([None]) {
+                    assert_eq!(ix.id_near(&r.users, key, guess), want, "{key} {guess:?}");
+                }
+            }
+        }
+    }
 }
