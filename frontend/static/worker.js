@@ -263,6 +263,8 @@ async function handle(e) {
         break;
       }
       case 'plan': result = timed(() => engine.plan(args.scope, args.options, args.limit)); break;
+      // The page's, told: the plan made before the review asks for it (which then finds it).
+      case 'plan_ahead': timed(() => engine.plan(args.scope, args.options, args.limit)); result = null; break;
       default: throw new Error('unknown command ' + cmd);
     }
     timing.total = performance.now() - t0;

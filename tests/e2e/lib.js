@@ -90,7 +90,7 @@ export function text(page, sel) {
 }
 
 /** Walks the wizard from a file to the Review screen; returns the plan's counts. */
-export async function toReview(page, file, { scope, beforeValidate, expectErrors = 0 } = {}) {
+export async function toReview(page, file, { scope, beforeValidate, beforeReview, expectErrors = 0 } = {}) {
   await readAndValidate(page, file, { scope });
   await next(page); // → Map fields
   await page.waitForSelector('[data-testid=mapping]');
@@ -101,6 +101,7 @@ export async function toReview(page, file, { scope, beforeValidate, expectErrors
   await page.waitForSelector('[data-testid=validation-counts]');
   assert.equal(await text(page, '[data-testid=errors]'), String(expectErrors));
   await next(page); // → Options
+  if (beforeReview) await beforeReview(page);
   await next(page); // → Review
   await page.waitForSelector('[data-testid=plan-counts]');
   return counts(page);

@@ -47,6 +47,11 @@ pub struct Engine {
     index: RosterIndex,
     plan: Option<Plan>,
     plan_options: Options,
+    /// The scope and options the plan was made with, and how long it took, while it is the
+    /// planner's own answer (a merge makes it the admin's): asked again with the same, `plan`
+    /// answers it without planning anew. The page plans ahead while the admin reviews the
+    /// validation, and the review's own ask then finds the plan made.
+    planned: Option<(String, f64)>,
     /// The workbook the file in hand came from, if it is one.
     workbook: Option<rollcall_shared::preview::SheetChoice>,
     /// The mapping of the last validation (a fix's report names the fields its column feeds).
@@ -407,6 +412,12 @@ impl Engine {
 
     /// Plans the validated file against the roster; lists are cut at `limit` entries each.
     pub fn plan(&mut self, scope: &str, options: &str, limit: usize) -> Result<String, JsValue> {
+        let asked = format!("{scope}\n{options}");
+        if let (Some(p), Some((made_for, ms))) = (&self.plan, &self.planned) {
+            if *made_for == asked {
+                return to_json(&PlanView::of(p, limit, *ms));
+            }
+        }
         let o: PlanAsk = serde_json::from_str(options).map_err(err)?;
         let scope = Scope::parse(scope).map_err(|e| err(format!("scope: {}", e.message)))?;
         self.plan_options = Options {
@@ -420,8 +431,10 @@ impl Engine {
             .ok_or_else(|| err("load the roster first"))?;
         let t0 = now_ms();
         let p = plan_indexed(v, r, &self.index, &scope, &self.plan_options);
-        let out = PlanView::of(&p, limit, now_ms() - t0);
+        let ms = now_ms() - t0;
+        let out = PlanView::of(&p, limit, ms);
         self.plan = Some(p);
+        self.planned = Some((asked, ms));
         to_json(&out)
     }
 
@@ -436,6 +449,7 @@ impl Engine {
         if !p.merge(row, r) {
             return Err(err(format!("row {row} has no same-person pair")));
         }
+        self.planned = None;
         to_json(&PlanView::of(p, limit, 0.0))
     }
 

@@ -60,6 +60,22 @@ test('4. re-upload with one removed, one renamed, one new: 1 archive, 1 update, 
   assert.equal(archived.users[0].district_id, 'S0100004');
 });
 
+test('4b. an option chosen after validation is the plan\'s: "existing record wins" keeps a name the file changes', async () => {
+  // The roster as test 4 left it, with one first name changed.
+  const rows = lines.filter((_, i) => i !== 5).map((l, i) => (i === 1 ? l.replace('Olivia,Lefèvre', 'Olivia,Lefebvre') : l));
+  rows.push('Nia,Ode,S0999999,0,4,nia.ode@springfield.k12.example.org,102,,GA000000001,N,N');
+  rows[2] = rows[2].replace(/^[^,]+/, 'Zed');
+  const file = writeTmp(SCOPE, rows.join('\r\n') + '\r\n');
+  // The page plans ahead with the options as they stand while the validation is read; the
+  // review must plan with the options chosen after it.
+  const kept = await toReview(page, file, { scope: SCOPE, beforeReview: (p) => p.check('input[name=conflict] >> nth=1') });
+  assert.deepEqual([kept.updates, kept.creates, kept.archives], [0, 0, 0], JSON.stringify(kept));
+  const changed = await toReview(page, file, { scope: SCOPE, beforeReview: (p) => p.check('input[name=conflict] >> nth=0') });
+  assert.deepEqual([changed.updates, changed.creates, changed.archives], [1, 0, 0], JSON.stringify(changed));
+  await page.click('[data-tab=updates]');
+  assert.match(await text(page, '[data-testid=list-updates]'), /first_name: \w+ → Zed/);
+});
+
 async function submitFile(rows, scope) {
   await toReview(page, writeTmp(scope, rows.join('\r\n') + '\r\n'), { scope });
   return submit(page);

@@ -10,12 +10,14 @@ pub(super) async fn read_file(w: W) {
     mark("read_start");
     w.busy.set(Some("Reading the file…".into()));
     let scope = w.scope.get_untracked();
-    // The three reads go out together (one round trip's wait, not three).
+    // The reads go out together (one round trip's wait, not four). The district's policy is
+    // for planning ahead once the file is validated.
     let mapping_path = format!("/api/mappings/{}", js_sys::encode_uri_component(&scope));
-    let (saved, schools, groups) = futures::join!(
+    let (saved, schools, groups, me) = futures::join!(
         api.get::<SavedMapping>(&mapping_path),
         api.get::<Vec<SchoolInfo>>("/api/schools"),
         api.get::<Vec<GroupInfo>>("/api/groups"),
+        api.get::<rollcall_shared::api::Me>("/api/me"),
     );
     // A scope without a remembered mapping answers 404: the mapping is then proposed afresh.
     let saved = match saved {
@@ -26,10 +28,11 @@ pub(super) async fn read_file(w: W) {
             return cx.error(&e);
         }
     };
-    match schools.and_then(|s| groups.map(|g| (s, g))) {
-        Ok((s, g)) => {
+    match schools.and_then(|s| groups.and_then(|g| me.map(|m| (s, g, m)))) {
+        Ok((s, g, m)) => {
             w.schools.set(s);
             w.groups.set(g);
+            w.guard.set(m.district.guard);
         }
         Err(e) => {
             w.busy.set(None);
@@ -149,6 +152,9 @@ pub(super) async fn validate_then(w: W, stay: bool) {
                 w.step.set(next);
             }
             mark("validated");
+            if next == Step::Validate && !stay {
+                plan_ahead(w);
+            }
         }
         Err(e) if e.contains("cancelled") => {
             w.progress.set(None);
@@ -168,76 +174,21 @@ pub(super) async fn load_issues(w: W) {
     }
 }
 
-/// Hands the worker the roster snapshot unless it holds the current revision (the server
-/// answers 304 to the ETag of the one it holds). The snapshot goes from the response to the
-/// worker without passing through this module's memory.
-pub(super) async fn load_roster(cx: Ctx) -> Result<(), String> {
-    let engine = engine()?;
-    let held = LOADED.with(|l| l.borrow().clone());
-    let answer = cx
-        .api()
-        .get_buffer("/api/roster", held.as_deref())
-        .await
-        .map_err(|e| {
-            cx.error(&e);
-            e.message.clone()
-        })?;
-    let Some((snapshot, tag)) = answer else {
-        return Ok(());
-    };
-    engine
-        .call("set_roster", obj(&[("bytes", snapshot.into())]), None)
-        .await?;
-    LOADED.with(|l| *l.borrow_mut() = tag);
-    Ok(())
-}
-
 pub(super) async fn make_plan(w: W) -> bool {
     let cx = w.cx;
     let Ok(engine) = engine() else { return false };
     mark("plan_start");
     w.busy.set(Some("Fetching the current roster…".into()));
-    // The snapshot and the district's mass-archive policy (the server decides with it, so the
-    // review shows it) are fetched together.
-    let api = cx.api();
-    let (roster, me) = futures::join!(
-        load_roster(cx),
-        api.get::<rollcall_shared::api::Me>("/api/me")
-    );
-    if let Err(e) = roster {
-        w.fail(e);
-        return false;
-    }
-    let me = match me {
-        Ok(v) => v,
-        Err(e) => {
-            cx.error(&e);
-            w.fail(e.message.clone());
-            return false;
-        }
-    };
-    let Some(guard) = me.district.guard else {
-        w.fail("The server did not state the district's mass-archive policy: reload the page.");
-        return false;
-    };
-    let ask = match w
-        .plan_ask(guard)
-        .and_then(|a| serde_json::to_string(&a).map_err(|e| e.to_string()))
-    {
+    let args = match plan_args(w).await {
         Ok(a) => a,
-        Err(e) => {
-            w.fail(e);
+        Err(f) => {
+            w.fail(f.said(cx));
             return false;
         }
     };
     mark("me_loaded");
     w.busy
         .set(Some("Planning against the current roster…".into()));
-    let args = obj(&[
-        ("scope", JsValue::from_str(&w.scope.get_untracked())),
-        ("options", JsValue::from_str(&ask)),
-        ("limit", JsValue::from(500)),
-    ]);
     match engine.call_json::<PlanView>("plan", args, None).await {
         Ok(p) => {
             if let Some(w) = web_sys::window() {

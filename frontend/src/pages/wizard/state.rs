@@ -12,8 +12,6 @@ thread_local! {
     /// arrives as a copy; names, sizes and dates repeat).
     static FILE: RefCell<Option<Chosen>> = const { RefCell::new(None) };
     static FILE_IDS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-    /// The ETag of the roster snapshot the worker holds (fetched once per revision).
-    pub(super) static LOADED: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// A chosen file with the id the page gave it: the worker knows the bytes it holds of the file
@@ -120,6 +118,8 @@ pub(super) struct W {
     pub(super) email_staff: RwSignal<bool>,
     pub(super) apply_at: RwSignal<String>,
     pub(super) plan: RwSignal<Option<PlanView>>,
+    /// The district's mass-archive policy as last fetched (planning ahead needs it at once).
+    pub(super) guard: RwSignal<Option<rollcall_shared::wire::GuardLimits>>,
     pub(super) ack: RwSignal<bool>,
     pub(super) tab: RwSignal<&'static str>,
     pub(super) result: RwSignal<Option<ImportAnswer>>,
@@ -158,6 +158,7 @@ impl W {
             email_staff: RwSignal::new(false),
             apply_at: RwSignal::new(String::new()),
             plan: RwSignal::new(None),
+            guard: RwSignal::new(None),
             ack: RwSignal::new(false),
             tab: RwSignal::new("creates"),
             result: RwSignal::new(None),
