@@ -87,7 +87,7 @@ fn validate_all(bytes: &[u8]) -> rollcall_shared::validate::Validation {
 /// Plan next month's 1,000,000-row file (1% edits, 0.5% new, 0.5% gone) against the
 /// 1,000,000-user roster of this month's; the change request's size against the CSV's.
 fn plan_bench(this_month: &[u8]) {
-    use rollcall_shared::plan::{codec, plan, Roster};
+    use rollcall_shared::plan::{codec, plan, plan_indexed, Roster, RosterIndex};
     use rollcall_shared::wire::Options;
     let roster = Roster::from_validation(&validate_all(this_month), "students.csv", 1);
     let next = rollcall_shared::testgen::next_month_csv(ROWS, 42);
@@ -103,6 +103,18 @@ fn plan_bench(this_month: &[u8]) {
     let p = last.expect("plan");
     let s = p.summary();
     let t = median(times);
+    // The browser builds the roster's index when the snapshot arrives, before a file is
+    // chosen; the planning alone, with the index built beforehand, and the building alone.
+    let (mut alone, mut building) = (vec![], vec![]);
+    for _ in 0..3 {
+        let t = Instant::now();
+        let index = RosterIndex::new(&roster);
+        building.push(t.elapsed());
+        let t = Instant::now();
+        let q = plan_indexed(&v, &roster, &index, &sc("students.csv"), &Options::default());
+        alone.push(t.elapsed());
+        assert_eq!(q.summary(), s);
+    }
     let req = p
         .to_request("demo", &Options::default(), true, None)
         .to_json()
@@ -121,8 +133,10 @@ fn plan_bench(this_month: &[u8]) {
         s.unchanged
     ));
     report(&format!(
-        "plan_native_s: {:.3}\nchange_request_bytes: {}\nchange_request_pct_of_csv: {:.2}\nsnapshot_bytes: {}\nsnapshot_decode_s: {:.3}\n",
+        "plan_native_s: {:.3}\nplan_native_index_built_s: {:.3}\nroster_index_native_s: {:.3}\nchange_request_bytes: {}\nchange_request_pct_of_csv: {:.2}\nsnapshot_bytes: {}\nsnapshot_decode_s: {:.3}\n",
         t.as_secs_f64(),
+        median(alone).as_secs_f64(),
+        median(building).as_secs_f64(),
         req.len(),
         req.len() as f64 * 100.0 / next.len() as f64,
         snapshot.len(),
