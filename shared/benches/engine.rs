@@ -111,7 +111,13 @@ fn plan_bench(this_month: &[u8]) {
         let index = RosterIndex::new(&roster);
         building.push(t.elapsed());
         let t = Instant::now();
-        let q = plan_indexed(&v, &roster, &index, &sc("students.csv"), &Options::default());
+        let q = plan_indexed(
+            &v,
+            &roster,
+            &index,
+            &sc("students.csv"),
+            &Options::default(),
+        );
         alone.push(t.elapsed());
         assert_eq!(q.summary(), s);
     }

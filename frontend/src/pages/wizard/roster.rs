@@ -90,10 +90,10 @@ pub(super) async fn plan_args(w: W) -> Result<js_sys::Object, Failure> {
     roster?;
     let me = me.map_err(Failure::Api)?;
     w.guard.set(me.district.guard);
-    asked(w, me.district.guard).map_err(Failure::Other)
+    ask_args(w, me.district.guard).map_err(Failure::Other)
 }
 
-fn asked(
+fn ask_args(
     w: W,
     guard: Option<rollcall_shared::wire::GuardLimits>,
 ) -> Result<js_sys::Object, String> {
@@ -121,7 +121,7 @@ pub(super) const REVIEW_LIMIT: u32 = 500;
 pub(super) fn plan_ahead(w: W) {
     let in_hand = LOADED.with(|l| l.borrow().is_some()) && LOADING.with(|l| l.borrow().is_none());
     let Ok(engine) = engine() else { return };
-    if let (true, Ok(args)) = (in_hand, asked(w, w.guard.get_untracked())) {
+    if let (true, Ok(args)) = (in_hand, ask_args(w, w.guard.get_untracked())) {
         engine.tell("plan_ahead", args);
     }
 }
