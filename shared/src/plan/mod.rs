@@ -232,7 +232,7 @@ pub fn plan_indexed(
             let ui = index.id_near(users, d, guess);
             match ui {
                 Some(ui) if Some(ui) == guess => misses = 0,
-                _ if guess.is_some() => misses += 1,
+                _ if guess.is_some() => misses = misses.saturating_add(1),
                 _ => {}
             }
             if let Some(ui) = ui {
