@@ -16,7 +16,16 @@ pub struct RosterIndex {
     /// No two users' district ids share a fingerprint: a user whose id is a key's text is the
     /// one user the index would return for it, so a guess checked against the text is exact.
     ids_unique: bool,
+    /// Each active user's scope as a number into `scopes` ([`INACTIVE`] for a user who is not
+    /// active). A roster holds a few scopes and a million users; the planner asks each active
+    /// user's scope, and a number in a row of numbers spares reading each user's record and
+    /// text where they lie.
+    active_scope: Vec<u32>,
+    scopes: Vec<String>,
 }
+
+/// In [`RosterIndex::active_scopes`]: the user is not active.
+pub(super) const INACTIVE: u32 = u32::MAX;
 
 impl RosterIndex {
     pub fn new(roster: &Roster) -> RosterIndex {
@@ -25,7 +34,28 @@ impl RosterIndex {
         ix.by_id.reserve(users.len());
         ix.by_email.reserve(users.len());
         ix.ids_unique = true;
+        ix.active_scope.reserve(users.len());
+        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut last: Option<(&str, u32)> = None;
         for (i, u) in users.iter().enumerate() {
+            let s = u.data.scope.as_str();
+            let n = match last {
+                Some((t, n)) if same_bytes(t.as_bytes(), s.as_bytes()) => n,
+                _ => {
+                    let next = ix.scopes.len() as u32;
+                    let n = *numbers.entry(s).or_insert(next);
+                    if n == next {
+                        ix.scopes.push(s.to_owned());
+                    }
+                    last = Some((s, n));
+                    n
+                }
+            };
+            ix.active_scope.push(if u.status == UserStatus::Active {
+                n
+            } else {
+                INACTIVE
+            });
             if let Some(d) = &u.data.sis_id {
                 match ix.by_id.entry(fingerprint(d.as_str())) {
                     Entry::Vacant(slot) => {
@@ -77,6 +107,17 @@ impl RosterIndex {
         }
     }
 
+    /// Was the index built from these users? (One that was not is built again.)
+    pub(super) fn fits(&self, users: &[RosterUser]) -> bool {
+        self.active_scope.len() == users.len()
+    }
+
+    /// Each user's scope number ([`INACTIVE`] for a user who is not active), and the scopes
+    /// the numbers stand for.
+    pub(super) fn active_scopes(&self) -> (&[u32], &[String]) {
+        (&self.active_scope, &self.scopes)
+    }
+
     pub(super) fn email(&self, users: &[RosterUser], e: &str) -> Option<u32> {
         lookup(&self.by_email, users, e, true, |u| {
             u.data.email.as_ref().map(Email::as_str)
@@ -110,13 +151,66 @@ mod tests {
     #![allow(clippy::expect_used)]
     use super::*;
 
+    const FILE: &str = "idnumber,email,firstname,lastname,role,status,school\n\
+                        S1,a@d.org,Ann,Lee,student,1,101\nS2,b@d.org,Bo,Kim,student,1,102\n\
+                        S3,c@d.org,Cy,Ode,student,1,103\nS4,d@d.org,Di,Fox,student,1,101\n";
+
+    fn validation() -> crate::validate::Validation {
+        let opts = crate::testgen::import_options();
+        crate::validate_bytes(FILE.as_bytes(), &opts)
+            .expect("reads")
+            .1
+    }
+
     fn roster() -> Roster {
-        let csv = "idnumber,email,firstname,lastname,role,status,school\n\
-                   S1,a@d.org,Ann,Lee,student,1,101\nS2,b@d.org,Bo,Kim,student,1,102\n\
-                   S3,c@d.org,Cy,Ode,student,1,103\nS4,d@d.org,Di,Fox,student,1,101\n";
-        let (_, v) = crate::validate_bytes(csv.as_bytes(), &crate::testgen::import_options())
-            .expect("reads");
-        Roster::from_validation(&v, "f.csv", 1)
+        Roster::from_validation(&validation(), "f.csv", 1)
+    }
+
+    /// Scopes in several runs, and users who are not active.
+    fn mixed() -> Roster {
+        let mut r = roster();
+        for (i, (scope, status)) in [
+            ("b.csv", UserStatus::Active),
+            ("f.csv", UserStatus::Archived),
+            ("b.csv", UserStatus::Active),
+            ("a.csv", UserStatus::Active),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            r.users[i].data.scope = Scope::checked(scope);
+            r.users[i].status = status;
+        }
+        r
+    }
+
+    #[test]
+    fn each_active_user_has_its_scope_by_number() {
+        let r = mixed();
+        let ix = RosterIndex::new(&r);
+        let (of, names) = ix.active_scopes();
+        assert_eq!(names, ["b.csv", "f.csv", "a.csv"]);
+        for (u, &n) in r.users.iter().zip(of) {
+            match u.status {
+                UserStatus::Active => assert_eq!(names[n as usize], u.data.scope.as_str()),
+                _ => assert_eq!(n, INACTIVE),
+            }
+        }
+    }
+
+    /// An index built from other users is built again, not trusted.
+    #[test]
+    fn a_plan_with_another_rosters_index_is_the_plan() {
+        let r = mixed();
+        let v = validation();
+        let scope = Scope::checked("b.csv");
+        let want = plan(&v, &r, &scope, &Default::default());
+        let other = RosterIndex::new(&Roster::default());
+        assert_eq!(
+            plan_indexed(&v, &r, &other, &scope, &Default::default()),
+            want
+        );
+        assert!(!want.archives.is_empty() || !want.updates.is_empty());
     }
 
     /// Whatever the guess, the answer is the index's: with unique ids, and with an id held

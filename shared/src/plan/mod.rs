@@ -15,6 +15,7 @@ mod types;
 mod verify;
 
 pub use index::RosterIndex;
+use index::INACTIVE;
 pub use same_person::{holds, SamePerson, SamePersonReason};
 pub use types::*;
 
@@ -195,6 +196,13 @@ pub fn plan_indexed(
 ) -> Plan {
     let scope = upload_scope.as_str();
     let users = &roster.users;
+    let rebuilt;
+    let index = if index.fits(users) {
+        index
+    } else {
+        rebuilt = RosterIndex::new(roster);
+        &rebuilt
+    };
     let mapped = FieldSet::of(&v.mapped);
     let mut issues = Vec::new();
     let mut touched: BTreeSet<Scope> = BTreeSet::new();
@@ -455,31 +463,30 @@ pub fn plan_indexed(
     }
 
     // Archive the active users of each covered scope that the file does not mention.
-    let mut by_scope: BTreeMap<&str, ScopeGuard> = BTreeMap::new();
-    for s in &touched {
-        by_scope.insert(
-            s,
-            ScopeGuard {
-                scope: s.clone(),
-                archives: 0,
-                active: 0,
-            },
-        );
-    }
-    // Users of one scope mostly follow each other: the map is asked when the scope changes.
-    let mut last: Option<(&str, Option<&mut ScopeGuard>)> = None;
-    for (ui, u) in users.iter().enumerate() {
-        if u.status != UserStatus::Active {
+    let mut guards: Vec<ScopeGuard> = touched
+        .iter()
+        .map(|s| ScopeGuard {
+            scope: s.clone(),
+            archives: 0,
+            active: 0,
+        })
+        .collect();
+    let (active_scope, scope_names) = index.active_scopes();
+    // Each scope number's guard (none for a scope the file does not cover).
+    let slots: Vec<Option<usize>> = scope_names
+        .iter()
+        .map(|n| guards.iter().position(|g| g.scope.as_str() == n))
+        .collect();
+    for (ui, &n) in active_scope.iter().enumerate() {
+        if n == INACTIVE {
             continue;
         }
-        let us = u.data.scope.as_str();
-        if !last
-            .as_ref()
-            .is_some_and(|(s, _)| same_bytes(s.as_bytes(), us.as_bytes()))
-        {
-            last = Some((us, by_scope.get_mut(us)));
-        }
-        let Some(g) = last.as_mut().and_then(|(_, g)| g.as_deref_mut()) else {
+        let Some(g) = slots
+            .get(n as usize)
+            .copied()
+            .flatten()
+            .and_then(|i| guards.get_mut(i))
+        else {
             continue;
         };
         g.active += 1;
@@ -487,7 +494,12 @@ pub fn plan_indexed(
             g.archives += 1;
             continue;
         }
-        if u.owned_by_other(options.source).is_none() && claimed[ui] == NONE {
+        // Only a user no row matched is read (the few the file does not mention).
+        if claimed[ui] != NONE {
+            continue;
+        }
+        let u = &users[ui];
+        if u.owned_by_other(options.source).is_none() {
             if u.keep_active {
                 skipped.push(Skipped {
                     row: 0,
@@ -511,7 +523,7 @@ pub fn plan_indexed(
             });
         }
     }
-    let guard = Guard::compute(by_scope.into_values().collect(), options.guard);
+    let guard = Guard::compute(guards, options.guard);
 
     // Emails stay unique among active users after the plan.
     emails::email_conflicts(
