@@ -34,6 +34,19 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, JsValue> {
     serde_json::to_string(v).map_err(err)
 }
 
+/// A plan and what it was made with.
+struct Made {
+    plan: Plan,
+    options: Options,
+    /// The scope and options asked, while the plan is the planner's own answer to them (a
+    /// merge makes it the admin's): asked again with the same, `plan` answers it without
+    /// planning anew. The page plans ahead while the admin reads the validation, and the
+    /// review's own ask then finds the plan made.
+    asked: Option<String>,
+    /// How long planning took.
+    ms: f64,
+}
+
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Engine {
@@ -45,13 +58,8 @@ pub struct Engine {
     roster: Option<Roster>,
     /// Built when the roster arrives (before the file is chosen), so planning only looks up.
     index: RosterIndex,
-    plan: Option<Plan>,
-    plan_options: Options,
-    /// The scope and options the plan was made with, and how long it took, while it is the
-    /// planner's own answer (a merge makes it the admin's): asked again with the same, `plan`
-    /// answers it without planning anew. The page plans ahead while the admin reviews the
-    /// validation, and the review's own ask then finds the plan made.
-    planned: Option<(String, f64)>,
+    /// The last plan, of the validation and roster in hand: any change to either forgets it.
+    made: Option<Made>,
     /// The workbook the file in hand came from, if it is one.
     workbook: Option<rollcall_shared::preview::SheetChoice>,
     /// The mapping of the last validation (a fix's report names the fields its column feeds).
@@ -160,7 +168,7 @@ impl Engine {
         p.expect_bytes(size as u64);
         self.pipeline = Some(p);
         self.validation = None;
-        self.plan = None;
+        self.made = None;
         Ok(())
     }
 
@@ -176,6 +184,7 @@ impl Engine {
         let mut view = ValidationView::of(&v);
         view.fixes = fixer.map_or_else(Vec::new, |f| f.report(&v, &self.mapping));
         self.validation = Some(v);
+        self.made = None;
         to_json(&view)
     }
 
@@ -327,6 +336,8 @@ impl Engine {
 
     /// Resolves the file's school values again (a school added, a value mapped by hand).
     fn reresolve(&mut self) -> Result<String, JsValue> {
+        // The validation changes: a plan of it no longer holds.
+        self.made = None;
         let v = self
             .validation
             .as_mut()
@@ -406,21 +417,23 @@ impl Engine {
             revision: r.revision,
         };
         self.roster = Some(r);
-        self.plan = None;
+        self.made = None;
         to_json(&out)
     }
 
     /// Plans the validated file against the roster; lists are cut at `limit` entries each.
     pub fn plan(&mut self, scope: &str, options: &str, limit: usize) -> Result<String, JsValue> {
         let asked = format!("{scope}\n{options}");
-        if let (Some(p), Some((made_for, ms))) = (&self.plan, &self.planned) {
-            if *made_for == asked {
-                return to_json(&PlanView::of(p, limit, *ms));
-            }
+        if let Some(m) = self
+            .made
+            .as_ref()
+            .filter(|m| m.asked.as_ref() == Some(&asked))
+        {
+            return to_json(&PlanView::of(&m.plan, limit, m.ms));
         }
         let o: PlanAsk = serde_json::from_str(options).map_err(err)?;
         let scope = Scope::parse(scope).map_err(|e| err(format!("scope: {}", e.message)))?;
-        self.plan_options = Options {
+        let options = Options {
             guard: o.guard,
             ..o.options
         };
@@ -430,11 +443,15 @@ impl Engine {
             .as_ref()
             .ok_or_else(|| err("load the roster first"))?;
         let t0 = now_ms();
-        let p = plan_indexed(v, r, &self.index, &scope, &self.plan_options);
+        let plan = plan_indexed(v, r, &self.index, &scope, &options);
         let ms = now_ms() - t0;
-        let out = PlanView::of(&p, limit, ms);
-        self.plan = Some(p);
-        self.planned = Some((asked, ms));
+        let out = PlanView::of(&plan, limit, ms);
+        self.made = Some(Made {
+            plan,
+            options,
+            asked: Some(asked),
+            ms,
+        });
         to_json(&out)
     }
 
@@ -445,12 +462,12 @@ impl Engine {
             .roster
             .as_ref()
             .ok_or_else(|| err("load the roster first"))?;
-        let p = self.plan.as_mut().ok_or_else(|| err("plan first"))?;
-        if !p.merge(row, r) {
+        let m = self.made.as_mut().ok_or_else(|| err("plan first"))?;
+        if !m.plan.merge(row, r) {
             return Err(err(format!("row {row} has no same-person pair")));
         }
-        self.planned = None;
-        to_json(&PlanView::of(p, limit, 0.0))
+        m.asked = None;
+        to_json(&PlanView::of(&m.plan, limit, 0.0))
     }
 
     /// The change request for the last plan: all that is sent to the server.
@@ -460,14 +477,11 @@ impl Engine {
         acknowledged_guard: bool,
         description: &str,
     ) -> Result<String, JsValue> {
-        let p = self.plan.as_ref().ok_or_else(|| err("plan first"))?;
+        let m = self.made.as_ref().ok_or_else(|| err("plan first"))?;
         let description = (!description.trim().is_empty()).then(|| description.trim().to_owned());
-        let req = p.to_request(
-            district,
-            &self.plan_options,
-            acknowledged_guard,
-            description,
-        );
+        let req = m
+            .plan
+            .to_request(district, &m.options, acknowledged_guard, description);
         String::from_utf8(req.to_json().map_err(err)?).map_err(err)
     }
 

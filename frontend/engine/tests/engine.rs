@@ -166,3 +166,30 @@ fn a_fix_made_in_the_worker_reaches_the_request_and_the_corrected_file() {
 fn warm_up_reads_validates_and_plans_its_file() {
     rollcall_engine::warm_up().expect("warm-up");
 }
+
+/// A plan asked again with the same scope and options is the plan made (the page plans ahead
+/// of the review), until what it was made of changes: a school value mapped by hand on the
+/// Schools step makes another row plannable, and the same ask must then plan anew.
+#[wasm_bindgen_test]
+fn the_same_ask_plans_anew_once_the_schools_change() {
+    let bytes = include_bytes!("../../../../shared/samples/errors_mixed.csv");
+    let mut e = Engine::new();
+    let o = opened(&mut e, bytes);
+    validate(&mut e, bytes, &o.mapping);
+    e.set_roster(&codec::encode(&Roster::default()))
+        .expect("roster");
+    let ask = r#"{"guard":{"percent":10,"min":5}}"#;
+    let creates = |e: &mut Engine| {
+        let p: PlanView =
+            serde_json::from_str(&e.plan("students.csv", ask, 10).expect("plan")).expect("json");
+        p.report.summary.creates
+    };
+    let before = creates(&mut e);
+    assert_eq!(creates(&mut e), before, "asked again: the same plan");
+    e.resolve_schools(r#"{"999":"103"}"#).expect("resolve");
+    assert_eq!(
+        creates(&mut e),
+        before + 1,
+        "the row of school 999 is planned"
+    );
+}
