@@ -24,6 +24,16 @@ pub struct RosterIndex {
     scopes: Vec<String>,
 }
 
+/// Where [`RosterIndex::id_in_order`] looks first: the user after the last row's. In a file in
+/// another order every guess misses, so after two misses in a row only every 16th ask guesses,
+/// to notice when the order comes back.
+#[derive(Debug, Default)]
+pub(super) struct Cursor {
+    next: u32,
+    misses: u32,
+    asked: u32,
+}
+
 /// In [`RosterIndex::active_scopes`]: the user is not active.
 pub(super) const INACTIVE: u32 = u32::MAX;
 
@@ -87,12 +97,30 @@ impl RosterIndex {
         })
     }
 
-    /// [`RosterIndex::id`], trying `guess` first: files mostly list people in the roster's
-    /// order (an SIS exports in a stable order, and the roster keeps the order of the imports
-    /// that made it), so the user after the last row's is usually this row's, and checking
-    /// it spares a lookup in a table too big for the cache. The answer is the index's either
-    /// way: a guess is taken only when its id is the key's text and ids are unique.
-    pub(super) fn id_near(&self, users: &[RosterUser], d: &str, guess: Option<u32>) -> Option<u32> {
+    /// [`RosterIndex::id`] for a file's rows in turn, trying first the user after the last
+    /// row's: files mostly list people in the roster's order (an SIS exports in a stable order,
+    /// and the roster keeps the order of the imports that made it), and checking that user
+    /// spares a lookup in a table too big for the cache. The answer is the index's either way.
+    #[inline]
+    pub(super) fn id_in_order(&self, users: &[RosterUser], d: &str, c: &mut Cursor) -> Option<u32> {
+        c.asked = c.asked.wrapping_add(1);
+        let guess = (c.misses < 2 || c.asked.is_multiple_of(16)).then_some(c.next);
+        let (ui, hit) = self.id_near(users, d, guess);
+        if hit {
+            c.misses = 0;
+        } else if guess.is_some() {
+            c.misses = c.misses.saturating_add(1);
+        }
+        if let Some(ui) = ui {
+            c.next = ui.wrapping_add(1);
+        }
+        ui
+    }
+
+    /// [`RosterIndex::id`], trying `guess` first, and whether the guess was it. A guess is
+    /// taken only when its id is the key's text and ids are unique.
+    #[inline]
+    fn id_near(&self, users: &[RosterUser], d: &str, guess: Option<u32>) -> (Option<u32>, bool) {
         let hit = self.ids_unique
             && guess.and_then(|g| users.get(g as usize)).is_some_and(|u| {
                 u.data
@@ -100,10 +128,9 @@ impl RosterIndex {
                     .as_ref()
                     .is_some_and(|t| same_bytes(t.as_str().as_bytes(), d.as_bytes()))
             });
-        if hit {
-            guess
-        } else {
-            self.id(users, d)
+        match hit {
+            true => (guess, true),
+            false => (self.id(users, d), false),
         }
     }
 
@@ -229,7 +256,7 @@ mod tests {
                 let want = ix.id(&r.users, key);
                 let n = r.users.len() as u32;
                 for guess in (0..=n + 1).map(Some).chain([None]) {
-                    assert_eq!(ix.id_near(&r.users, key, guess), want, "{key} {guess:?}");
+                    assert_eq!(ix.id_near(&r.users, key, guess).0, want, "{key} {guess:?}");
                 }
             }
         }

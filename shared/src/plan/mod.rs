@@ -221,11 +221,8 @@ pub fn plan_indexed(
     let mut zeros_by_email = 0usize;
     // The record's address in one piece, for the roster's index (reused from row to row).
     let mut address = String::new();
-    // The user after the last one matched by district id: this row's, in a file in roster order.
-    // In a file in another order every guess misses, so after two misses in a row only every
-    // 16th row guesses, to notice when the order comes back.
-    let mut next_user = 0u32;
-    let mut misses = 0u32;
+    // Rows mostly follow the roster's order (the index looks where the last row's user was).
+    let mut cursor = index::Cursor::default();
     for (ri, r) in v.records.iter().enumerate() {
         let rscope = r.scope().unwrap_or(scope);
         // Rows of one scope follow each other: the set is asked only when the scope changes.
@@ -235,19 +232,9 @@ pub fn plan_indexed(
             }
             last_scope = Some(rscope);
         }
-        let by_district = r.sis_id().and_then(|d| {
-            let guess = (misses < 2 || ri % 16 == 0).then_some(next_user);
-            let ui = index.id_near(users, d, guess);
-            match ui {
-                Some(ui) if Some(ui) == guess => misses = 0,
-                _ if guess.is_some() => misses = misses.saturating_add(1),
-                _ => {}
-            }
-            if let Some(ui) = ui {
-                next_user = ui.wrapping_add(1);
-            }
-            ui
-        });
+        let by_district = r
+            .sis_id()
+            .and_then(|d| index.id_in_order(users, d, &mut cursor));
         let mut m = by_district;
         if m.is_none() {
             let email = r.email().map(|e| {
