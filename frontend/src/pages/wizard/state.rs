@@ -200,6 +200,7 @@ impl W {
         self.passwords.set(PasswordPolicy::default());
         self.email_staff.set(false);
         self.plan.set(None);
+        self.guard.set(None);
         self.ack.set(false);
         self.tab.set("creates");
         self.result.set(None);
